@@ -1,0 +1,66 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Dependencies are chosen for build time and footprint on small gateways:
+/// - swift-argument-parser: the command line.
+/// - Yams: YAML with line and column marks, needed for located config errors.
+/// - swift-log: the logging API every component takes a `Logger` from.
+let package = Package(
+    name: "vigie",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vigie", targets: ["vigie"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C libraries, through pkg-config.
+        .systemLibrary(name: "CModbus", pkgConfig: "libmodbus", providers: [.apt(["libmodbus-dev"])]),
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        // Pure Swift vocabulary: no C, no I/O beyond reading config files.
+        .target(
+            name: "VigieCore",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "VigieStore",
+            dependencies: ["VigieCore", "CSQLite", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "VigieModbus",
+            dependencies: ["VigieCore", "CModbus", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "VigieMQTT",
+            dependencies: ["VigieCore", "CMosquitto", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "VigieDaemon",
+            dependencies: [
+                "VigieCore", "VigieStore", "VigieModbus", "VigieMQTT",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "vigie",
+            dependencies: [
+                "VigieCore", "VigieStore", "VigieModbus", "VigieMQTT", "VigieDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "VigieStoreTests", dependencies: ["VigieStore"]),
+        .testTarget(name: "VigieModbusTests", dependencies: ["VigieModbus"]),
+        .testTarget(name: "VigieMQTTTests", dependencies: ["VigieMQTT"]),
+        .testTarget(name: "VigieDaemonTests", dependencies: ["VigieDaemon"]),
+        .testTarget(name: "VigieEndToEndTests", dependencies: ["VigieCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

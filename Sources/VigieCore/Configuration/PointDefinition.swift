@@ -1,0 +1,129 @@
+/// One value read from a Modbus device: where it is, how to decode it, what it means.
+///
+/// The same schema serves a device profile's points and a config's inline `points:`.
+public struct PointDefinition: Sendable, Equatable {
+    public var name: String
+    public var table: RegisterTable
+    /// Protocol address, 0-based (register 40001 in a manual is holding address 0).
+    public var address: Int
+    public var type: ValueType
+    public var order: ByteOrder
+    public var scale: Double
+    public var offset: Double
+    /// A SenML unit name (`W`, `kWh`, `Cel`, `%RH`, `ppm`...).
+    public var unit: String?
+    public var description: String?
+    /// Overrides the device's poll interval for this point (fast power, slow energy counters).
+    public var poll: Duration?
+    /// The physical range; a value outside it is flagged by the anomaly detector.
+    public var min: Double?
+    public var max: Double?
+
+    public init(name: String, table: RegisterTable, address: Int, type: ValueType = .uint16,
+                order: ByteOrder = .abcd, scale: Double = 1, offset: Double = 0, unit: String? = nil,
+                description: String? = nil, poll: Duration? = nil, min: Double? = nil, max: Double? = nil) {
+        self.name = name
+        self.table = table
+        self.address = address
+        self.type = type
+        self.order = order
+        self.scale = scale
+        self.offset = offset
+        self.unit = unit
+        self.description = description
+        self.poll = poll
+        self.min = min
+        self.max = max
+    }
+
+    /// Registers (or bits, for coils and discrete inputs) the point occupies.
+    public var width: Int { table.isBitTable ? 1 : type.registerCount }
+}
+
+/// The four Modbus data tables.
+public enum RegisterTable: String, Sendable, CaseIterable, Equatable {
+    case coils, discrete, holding, input
+
+    public var isBitTable: Bool { self == .coils || self == .discrete }
+}
+
+/// How a value is laid out in registers.
+public enum ValueType: Sendable, Hashable, CustomStringConvertible {
+    case bool, int16, uint16, int32, uint32, int64, uint64, float32, float64
+    /// ASCII text over `registers` registers (two characters each).
+    case string(registers: Int)
+
+    public static let numericTypes: [ValueType] = [.int16, .uint16, .int32, .uint32, .int64, .uint64, .float32, .float64]
+
+    public var registerCount: Int {
+        switch self {
+        case .bool, .int16, .uint16: 1
+        case .int32, .uint32, .float32: 2
+        case .int64, .uint64, .float64: 4
+        case .string(let registers): registers
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .bool: "bool"
+        case .int16: "int16"
+        case .uint16: "uint16"
+        case .int32: "int32"
+        case .uint32: "uint32"
+        case .int64: "int64"
+        case .uint64: "uint64"
+        case .float32: "float32"
+        case .float64: "float64"
+        case .string: "string"
+        }
+    }
+
+    /// Parses a type name; `string` takes its length from the point's `length:`.
+    public init?(name: String, stringRegisters: Int = 1) {
+        switch name {
+        case "bool": self = .bool
+        case "int16": self = .int16
+        case "uint16": self = .uint16
+        case "int32": self = .int32
+        case "uint32": self = .uint32
+        case "int64": self = .int64
+        case "uint64": self = .uint64
+        case "float32", "float": self = .float32
+        case "float64", "double": self = .float64
+        case "string": self = .string(registers: stringRegisters)
+        default: return nil
+        }
+    }
+
+    public static let names = ["bool", "int16", "uint16", "int32", "uint32", "int64", "uint64", "float32", "float64", "string"]
+}
+
+/// Byte and word order of a multi-register value, named by where bytes A (most significant)...D land.
+///
+/// `ABCD` is big-endian words in big-endian order (the Modbus default); `CDAB` swaps words
+/// (common on energy meters); `BADC` swaps bytes in each word; `DCBA` is fully little-endian.
+public enum ByteOrder: String, Sendable, CaseIterable, Equatable {
+    case abcd = "ABCD", cdab = "CDAB", badc = "BADC", dcba = "DCBA"
+}
+
+/// A device model's register map, from `devices/<id>.yaml`.
+public struct DeviceProfile: Sendable, Equatable {
+    public var id: String
+    public var manufacturer: String
+    public var model: String
+    /// Where the register map comes from (manual title, version, URL).
+    public var source: String
+    public var maxRegistersPerRequest: Int?
+    public var points: [PointDefinition]
+
+    public init(id: String, manufacturer: String, model: String, source: String,
+                maxRegistersPerRequest: Int? = nil, points: [PointDefinition]) {
+        self.id = id
+        self.manufacturer = manufacturer
+        self.model = model
+        self.source = source
+        self.maxRegistersPerRequest = maxRegistersPerRequest
+        self.points = points
+    }
+}
