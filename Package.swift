@@ -5,6 +5,8 @@ import PackageDescription
 /// - swift-argument-parser: the command line.
 /// - Yams: YAML with line and column marks, needed for located config errors.
 /// - swift-log: the logging API every component takes a `Logger` from.
+/// - swift-metrics: the metrics API components count with (the backend is chosen by the executable).
+/// - swift-service-lifecycle: long-running stages are `Service`s in one `ServiceGroup` (signals, shutdown).
 let package = Package(
     name: "vigie",
     platforms: [.macOS(.v15)],
@@ -15,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries, through pkg-config.
@@ -29,21 +33,29 @@ let package = Package(
         ),
         .target(
             name: "VigieStore",
-            dependencies: ["VigieCore", "CSQLite", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["VigieCore", "CSQLite", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
         .target(
             name: "VigieModbus",
-            dependencies: ["VigieCore", "CModbus", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["VigieCore", "CModbus", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
         .target(
             name: "VigieMQTT",
-            dependencies: ["VigieCore", "CMosquitto", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["VigieCore", "CMosquitto", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
         .target(
             name: "VigieDaemon",
             dependencies: [
                 "VigieCore", "VigieStore", "VigieModbus", "VigieMQTT",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
