@@ -12,31 +12,31 @@ enum ConfigurationFile {
     /// The file's text, or a message saying why it cannot be read.
     static func text(at path: String) -> Result<String, ReadFailure> {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return .failure(ReadFailure(errno: errno, path: path)) }
+        guard descriptor >= 0 else { return .failure(ReadFailure(errno: errno)) }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { return .failure(ReadFailure(errno: errno, path: path)) }
+        guard fstat(descriptor, &status) == 0 else { return .failure(ReadFailure(errno: errno)) }
         if (status.st_mode & S_IFMT) == S_IFDIR {
-            return .failure(ReadFailure(message: "cannot read \(path): it is a folder, not a file"))
+            return .failure(ReadFailure(message: "cannot read this path: it is a folder, not a file"))
         }
-        guard status.st_size <= maximumSize else { return .failure(tooLarge(path: path)) }
+        guard status.st_size <= maximumSize else { return .failure(tooLarge()) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while true {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                return .failure(ReadFailure(errno: errno, path: path))
+                return .failure(ReadFailure(errno: errno))
             }
             if count == 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
-            guard bytes.count <= maximumSize else { return .failure(tooLarge(path: path)) }
+            guard bytes.count <= maximumSize else { return .failure(tooLarge()) }
         }
-        return decodeUTF8(bytes, path: path)
+        return decodeUTF8(bytes)
     }
 
     /// The text, or the line and column of the first byte that is not UTF-8 (binary files end here).
-    static func decodeUTF8(_ bytes: [UInt8], path: String) -> Result<String, ReadFailure> {
+    static func decodeUTF8(_ bytes: [UInt8]) -> Result<String, ReadFailure> {
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
         var line = 1
@@ -56,14 +56,14 @@ enum ConfigurationFile {
             case .emptyInput:
                 return .success(text)
             case .error:
-                return .failure(ReadFailure(message: "\(path) is not UTF-8 text (a binary file?)", line: line,
+                return .failure(ReadFailure(message: "the file is not UTF-8 text (a binary file?)", line: line,
                                             column: column))
             }
         }
     }
 
-    private static func tooLarge(path: String) -> ReadFailure {
-        ReadFailure(message: "\(path) is larger than \(ByteSize(bytes: Int64(maximumSize))): not a configuration file")
+    private static func tooLarge() -> ReadFailure {
+        ReadFailure(message: "the file is larger than \(ByteSize(bytes: Int64(maximumSize))): not a configuration file")
     }
 
     /// Why a file could not be read, as a sentence.
@@ -78,12 +78,12 @@ enum ConfigurationFile {
             self.column = column
         }
 
-        init(errno code: Int32, path: String) {
+        init(errno code: Int32) {
             let reason = String(cString: strerror(code))
             switch code {
-            case ENOENT: message = "cannot read \(path): no such file (check the path)"
-            case EACCES: message = "cannot read \(path): permission denied (check its owner and mode)"
-            default: message = "cannot read \(path): \(reason)"
+            case ENOENT: message = "cannot read the file: it does not exist (check the path)"
+            case EACCES: message = "cannot read the file: permission denied (check its owner and mode)"
+            default: message = "cannot read the file: \(reason)"
             }
         }
     }

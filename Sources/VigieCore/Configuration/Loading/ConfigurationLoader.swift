@@ -25,7 +25,7 @@ public enum ConfigurationLoader {
         guard log.diagnostics.isEmpty else { throw ConfigurationErrors(diagnostics: log.diagnostics) }
         let reader = ConfigurationReader(log: log, base: PathResolution.folder(of: path))
         let configuration = reader.configuration(root)
-        var diagnostics = log.diagnostics.sorted(by: fileOrder)
+        var diagnostics = log.diagnostics
         var profiles: [String: DeviceProfile] = [:]
         var failed: Set<String> = []
         for (id, node) in reader.profileReferences where profiles[id] == nil && !failed.contains(id) {
@@ -47,7 +47,10 @@ public enum ConfigurationLoader {
                 failed.insert(id)
             }
         }
-        guard diagnostics.isEmpty else { throw ConfigurationErrors(diagnostics: diagnostics) }
+        guard diagnostics.isEmpty else {
+            let own = diagnostics.filter { $0.file == path }.sorted(by: fileOrder)
+            throw ConfigurationErrors(diagnostics: own + diagnostics.filter { $0.file != path })
+        }
         return LoadedConfiguration(configuration: configuration, profiles: profiles, path: path)
     }
 

@@ -5,7 +5,7 @@ enum YAMLDocument {
     /// The root node; nil for an empty document or when the text is not YAML (then logged).
     static func parse(_ text: String, log: DiagnosticLog) -> Node? {
         guard text.utf8.count <= ConfigurationFile.maximumSize else {
-            log.error("\(log.file) is larger than \(ByteSize(bytes: Int64(ConfigurationFile.maximumSize))): "
+            log.error("the file is larger than \(ByteSize(bytes: Int64(ConfigurationFile.maximumSize))): "
                       + "not a configuration file", line: 1, column: 1)
             return nil
         }
