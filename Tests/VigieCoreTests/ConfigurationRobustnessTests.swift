@@ -6,7 +6,7 @@ import Testing
 
 private func errorsOfFile(_ bytes: [UInt8]) -> [ConfigurationDiagnostic]? {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-\(UUID().uuidString).yaml").path
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
     defer { try? FileManager.default.removeItem(atPath: path) }
     do {
         _ = try ConfigurationLoader.load(path: path)
