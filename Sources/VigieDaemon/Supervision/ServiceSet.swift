@@ -30,21 +30,27 @@ public final class ServiceSet: Service, Sendable {
         public var kept: [String]
     }
 
-    private let commands: AsyncStream<([Child], AsyncStream<Change>.Continuation?)>
-    private let commandSink: AsyncStream<([Child], AsyncStream<Change>.Continuation?)>.Continuation
+    /// What the run loop reacts to: a new set to apply, or a child that failed.
+    private enum Event: Sendable {
+        case apply([Child], answer: AsyncStream<Change>.Continuation?)
+        case failed(key: String, error: any Error)
+    }
+
+    private let events: AsyncStream<Event>
+    private let eventSink: AsyncStream<Event>.Continuation
     private let logger: Logger
 
     public init(initial children: [Child], logger: Logger) {
-        (commands, commandSink) = AsyncStream.makeStream()
+        (events, eventSink) = AsyncStream.makeStream()
         self.logger = logger
-        commandSink.yield((children, nil))
+        eventSink.yield(.apply(children, answer: nil))
     }
 
     /// Replaces the running set with `children`; returns what changed once it is applied.
     @discardableResult
     public func apply(_ children: [Child]) async -> Change {
         let (answers, answer) = AsyncStream<Change>.makeStream()
-        commandSink.yield((children, answer))
+        eventSink.yield(.apply(children, answer: answer))
         for await change in answers { return change }
         return Change(started: [], stopped: [], kept: [])
     }
@@ -52,35 +58,58 @@ public final class ServiceSet: Service, Sendable {
     public func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var running: [String: (fingerprint: String, stop: AsyncStream<Void>.Continuation)] = [:]
-            for await (children, answer) in commands.cancelOnGracefulShutdown() {
-                var change = Change(started: [], stopped: [], kept: [])
-                let wanted = Dictionary(children.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
-                for (key, current) in running where wanted[key]?.fingerprint != current.fingerprint {
-                    current.stop.finish()
-                    running[key] = nil
-                    change.stopped.append(key)
+            for await event in events.cancelOnGracefulShutdown() {
+                switch event {
+                case .failed(let key, let error):
+                    logger.error("service failed", metadata: ["service": "\(key)", "error": "\(error)"])
+                    throw error
+                case .apply(let children, let answer):
+                    let change = apply(children, to: &running, in: &group)
+                    answer?.yield(change)
+                    answer?.finish()
                 }
-                for child in children {
-                    if running[child.key] != nil {
-                        change.kept.append(child.key)
-                        continue
-                    }
-                    let (stopSignal, stop) = AsyncStream<Void>.makeStream()
-                    running[child.key] = (child.fingerprint, stop)
-                    change.started.append(child.key)
-                    group.addTask { try await Self.run(child.service, until: stopSignal) }
-                }
-                logger.debug("service set applied", metadata: [
-                    "services.started": .array(change.started.map { .string($0) }),
-                    "services.stopped": .array(change.stopped.map { .string($0) }),
-                ])
-                answer?.yield(change)
-                answer?.finish()
             }
-            // Graceful shutdown: the children see it too; wait for them, stop-signals stay open.
+            // Graceful shutdown: the children see it too; wait for them to return.
             try await group.waitForAll()
-            withExtendedLifetime(running) {}
         }
+    }
+
+    private func apply(
+        _ children: [Child],
+        to running: inout [String: (fingerprint: String, stop: AsyncStream<Void>.Continuation)],
+        in group: inout ThrowingTaskGroup<Void, any Error>
+    ) -> Change {
+        var change = Change(started: [], stopped: [], kept: [])
+        let wanted = Dictionary(children.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
+        for (key, current) in running where wanted[key]?.fingerprint != current.fingerprint {
+            current.stop.finish()
+            running[key] = nil
+            change.stopped.append(key)
+        }
+        for child in children {
+            if running[child.key] != nil {
+                change.kept.append(child.key)
+                continue
+            }
+            let (stopSignal, stop) = AsyncStream<Void>.makeStream()
+            running[child.key] = (child.fingerprint, stop)
+            change.started.append(child.key)
+            let eventSink = eventSink
+            group.addTask {
+                do {
+                    try await Self.run(child.service, until: stopSignal)
+                } catch is CancellationError {
+                    // Stopped by a reload or by the set's own end.
+                } catch {
+                    eventSink.yield(.failed(key: child.key, error: error))
+                }
+            }
+        }
+        logger.debug("service set applied", metadata: [
+            "services.started": .array(change.started.map { .string($0) }),
+            "services.stopped": .array(change.stopped.map { .string($0) }),
+        ])
+        return change
     }
 
     /// Runs `service` until it returns, throws, or `stopSignal` finishes (then it is cancelled).
