@@ -48,3 +48,18 @@ func damagedStoredMessagesAreErrors(kind: OutboxKind, text: String) {
     #expect(health.map(\.topic) == ["bars/g/_status"])
     #expect(health[0].payload.hasPrefix("{\"kind\":\"health\",\"gateway\":\"g\",\"seq\":7,"))
 }
+
+@Test func httpBatchesAreOneValidDocument() throws {
+    let pack = UpstreamExamples.pack
+    let packs = [pack.payload(format: .senml, statistics: [.mean], gateway: "g", sequence: 1),
+                 pack.payload(format: .senml, statistics: [.mean], gateway: "g", sequence: 2)]
+    let senml = UpstreamBatch(payloads: packs, format: .senml)
+    #expect(senml.contentType == "application/senml+json")
+    let records = try #require(try parseJSON(senml.body) as? [[String: Any]])
+    #expect(records.count == 2 * 3 && records[3]["seq"] as? Int == 2 && records[3]["bn"] != nil)
+
+    let mixed = UpstreamBatch(payloads: [packs[0], UpstreamExamples.anomalyOpen.json(gateway: "g", sequence: 3)], format: .senml)
+    #expect(mixed.contentType == "application/json")
+    #expect((try parseJSON(mixed.body) as? [Any])?.count == 2)
+    #expect(UpstreamBatch(payloads: [], format: .json).body == "[]")
+}
