@@ -36,7 +36,8 @@ public struct TokenBucket<Instant: InstantProtocol>: Sendable where Instant.Dura
         refill(now: now)
         let missing = Swift.min(Double(count), burst) - tokens
         guard missing > 0 else { return .zero }
-        return .nanoseconds(Int64((missing / rate * 1e9).rounded(.up)))
+        // Capped far below Int64.max nanoseconds (~146 years), so an odd rate cannot trap.
+        return .nanoseconds(Int64(Swift.min((missing / rate * 1e9).rounded(.up), 4.6e18)))
     }
 
     private mutating func refill(now: Instant) {
