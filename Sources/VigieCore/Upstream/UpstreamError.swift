@@ -5,11 +5,7 @@ public struct UpstreamError: Error, Hashable, Sendable, CustomStringConvertible 
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         public let name: String
         private init(_ name: String) { self.name = name }
-        public init(_ code: Code, _ message: String) {
-        self.init(code: code, message: message)
-    }
-
-    public var description: String { name }
+        public var description: String { name }
 
         /// A topic template names a placeholder that does not exist or is malformed.
         public static let badTopicTemplate = Code("bad_topic_template")
@@ -33,6 +29,10 @@ public struct UpstreamError: Error, Hashable, Sendable, CustomStringConvertible 
         self.code = code
         self.message = message
         self.location = location
+    }
+
+    public init(_ code: Code, _ message: String) {
+        self.init(code: code, message: message)
     }
 
     public var description: String {
