@@ -33,6 +33,8 @@ struct StoreBench {
             var levels = (0..<sensorCount).map { Double(200 + $0) }
             var generator = SystemRandomNumberGenerator()
             var produced = 0
+            // Times end about now, so that retention (7 days) deletes nothing during the run.
+            let firstTime = ReadingStore.wallClockMilliseconds() - Int64(total / max(1, sensorCount)) * 1_000
             var tick: Int64 = 0
             while produced < total {
                 var readings: [Reading] = []
@@ -40,7 +42,7 @@ struct StoreBench {
                 for index in 0..<sensorCount where produced + readings.count < total {
                     levels[index] += Double(Int.random(in: -3...3, using: &generator)) / 10
                     let value = (levels[index] * 10).rounded() / 10
-                    readings.append(Reading(sensor: sensors[index], time: 1_764_000_000_000 + tick * 1_000, value: value))
+                    readings.append(Reading(sensor: sensors[index], time: firstTime + tick * 1_000, value: value))
                 }
                 produced += readings.count
                 tick += 1

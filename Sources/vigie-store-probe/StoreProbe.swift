@@ -14,7 +14,7 @@ struct StoreProbe {
     static func main() async throws {
         let arguments = CommandLine.arguments
         guard arguments.count >= 2 else {
-            fputs("usage: vigie-store-probe DATA_DIR [BATCH_SIZE]\n", stderr)
+            print("usage: vigie-store-probe DATA_DIR [BATCH_SIZE]")
             exit(2)
         }
         let batchSize = arguments.count > 2 ? Int(arguments[2]) ?? 100 : 100
@@ -23,11 +23,12 @@ struct StoreProbe {
         let store = try await ReadingStore.open(configuration, logger: Logger(label: "vigie.store.probe"))
         store.writer.addObserver(Reporter())
         let sensor = SensorID(device: "probe", point: "seq")
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.writer.run() }
+            let start = ReadingStore.wallClockMilliseconds()
             var next: Int64 = 0
             while true {
-                let readings = (next..<(next + 10)).map { Reading(sensor: sensor, time: 1_700_000_000_000 + $0, value: Double($0)) }
+                let readings = (next..<(next + 10)).map { Reading(sensor: sensor, time: start + $0, value: Double($0)) }
                 await store.writer.submit(readings)
                 next += 10
             }
@@ -39,7 +40,8 @@ struct StoreProbe {
 private final class Reporter: CommitObserver {
     func didCommit(_ readings: [Reading]) {
         guard let last = readings.last else { return }
-        print("committed \(Int64(last.value) + 1)")
-        fflush(stdout)
+        // Unbuffered: the parent must see the line even if this process is killed right after.
+        let line = Array("committed \(Int64(last.value) + 1)\n".utf8)
+        _ = line.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
     }
 }

@@ -53,11 +53,11 @@ struct ExportCommand: ParsableCommand {
             output.write(format.line(reading))
             count += 1
             if showProgress, count % 100_000 == 0 {
-                fputs("\rexported \(count) readings", stderr)
+                writeError("\rexported \(count) readings")
             }
         }
         output.flush()
-        if showProgress { fputs("\rexported \(count) readings\n", stderr) }
+        if showProgress { writeError("\rexported \(count) readings\n") }
     }
 
     private func timeRange() throws -> (from: Int64?, to: Int64?) {
@@ -73,7 +73,12 @@ struct ExportCommand: ParsableCommand {
 
 extension ExportFormat: ExpressibleByArgument {}
 
-/// Buffered lines to stdout: one `fwrite` per 64 KB rather than per reading.
+/// Writes progress to stderr, unbuffered.
+private func writeError(_ text: String) {
+    _ = Array(text.utf8).withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+}
+
+/// Buffered lines to stdout: one `write` per 64 KB rather than per reading.
 private final class LineOutput {
     private var buffer: [UInt8] = []
 
@@ -86,8 +91,12 @@ private final class LineOutput {
     }
 
     func flush() {
-        buffer.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, stdout) }
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer[offset...].withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if written <= 0 { break }
+            offset += written
+        }
         buffer.removeAll(keepingCapacity: true)
-        fflush(stdout)
     }
 }
