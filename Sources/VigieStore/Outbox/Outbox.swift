@@ -66,6 +66,15 @@ public final class Outbox: Sendable {
         }
     }
 
+    /// Committed readings of every sensor with time in `from..<to`, in time order (for a closing window).
+    public func readings(from: Int64, before to: Int64) async throws -> [Reading] {
+        try await database.run { connection in
+            var result: [Reading] = []
+            try ReadingQuery(connection: connection).readings(from: from, to: to &- 1) { result.append($0) }
+            return result
+        }
+    }
+
     /// Records units and sources of sensors (created if new).
     public func describe(_ sensors: [SensorInfo]) async throws {
         try await database.run { connection in

@@ -1,0 +1,91 @@
+import Logging
+import Metrics
+import ServiceLifecycle
+import VigieCore
+import VigieStore
+
+/// Closes aggregate windows from committed readings into the outbox, exactly once.
+///
+/// For each configured window length it keeps a watermark in the store (`aggregate:15m`): the
+/// end of the last window written. When a window has closed (its end plus `grace` has passed),
+/// it reads that window's committed readings, computes one pack per device, and appends one
+/// message per sink together with the new watermark in a single transaction. A crash before the
+/// commit recomputes the same windows from the same readings; after it, the next ones. Windows
+/// that closed while the daemon was down are computed on start, oldest first.
+public final class AggregationService: Service {
+    private let configuration: AggregateConfiguration
+    /// Names of the sinks that want aggregates; one outbox message per sink per pack.
+    private let sinks: [String]
+    private let outbox: Outbox
+    private let unit: @Sendable (SensorID) -> String?
+    private let now: @Sendable () -> Int64
+    private let logger: Logger
+    private let windowsClosed = Counter(label: "vigie_aggregate_windows_total")
+    private let packsWritten = Counter(label: "vigie_aggregate_packs_total")
+
+    /// Upper bound on a sleep between checks, so a wall-clock jump is noticed within it.
+    static let maximumSleep: Duration = .seconds(1)
+
+    public init(configuration: AggregateConfiguration, sinks: [String], outbox: Outbox,
+                unit: @escaping @Sendable (SensorID) -> String?,
+                now: @escaping @Sendable () -> Int64 = ReadingStore.wallClockMilliseconds,
+                logger: Logger) {
+        self.configuration = configuration
+        self.sinks = sinks
+        self.outbox = outbox
+        self.unit = unit
+        self.now = now
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        guard !sinks.isEmpty, !configuration.windows.isEmpty else { return }
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            var nextDeadline = Int64.max
+            for window in configuration.windows {
+                do {
+                    let deadline = try await closeWindows(of: window)
+                    nextDeadline = min(nextDeadline, deadline ?? .max)
+                } catch {
+                    logger.error("aggregation failed", metadata: [
+                        "aggregate.window": "\(window.configText)", "error": "\(error)",
+                    ])
+                    nextDeadline = min(nextDeadline, now() + 1_000)
+                }
+            }
+            let wait = min(Self.maximumSleep, .milliseconds(max(10, nextDeadline &- now())))
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+        }
+    }
+
+    /// Writes every closed window of length `window`; returns when the next one closes.
+    func closeWindows(of window: Duration) async throws -> Int64? {
+        let watermarkName = "aggregate:\(window.configText)"
+        var watermark = try await outbox.watermark(watermarkName)
+        while true {
+            let windows = AggregationPlanner.windowsToClose(
+                watermark: watermark, now: now(), window: window, grace: configuration.grace, limit: 100)
+            guard let last = windows.last else { break }
+            var messages: [OutboxMessage] = []
+            for range in windows {
+                let readings = try await outbox.readings(from: range.start, before: range.end)
+                let packs = AggregatePack.packs(window: range, readings: readings,
+                                                statistics: configuration.stats, unit: unit)
+                let created = now()
+                for pack in packs {
+                    let payload = Array(UpstreamMessage.aggregate(pack).storageText.utf8)
+                    for sink in sinks {
+                        messages.append(OutboxMessage(sink: sink, kind: OutboxKind.aggregate.rawValue, topic: pack.device,
+                                                      payload: payload, createdMilliseconds: created))
+                    }
+                }
+            }
+            if try await outbox.appendAggregates(messages, advancing: watermarkName, to: last.end) {
+                windowsClosed.increment(by: windows.count)
+                packsWritten.increment(by: messages.count)
+            }
+            watermark = last.end
+        }
+        return AggregationPlanner.nextDeadline(watermark: watermark, now: now(), window: window, grace: configuration.grace)
+    }
+}
