@@ -1,4 +1,5 @@
 import FlyingFox
+import FlyingSocks
 import Foundation
 import Logging
 import Prometheus
@@ -32,7 +33,7 @@ public final class StatusHTTPServer: Service, Sendable {
         let handler = GatewayHTTPHandler(provider: provider, registry: registry,
                                          processMetrics: ProcessMetrics(registry: registry, startedAt: startedAt),
                                          evaluator: evaluator, token: token)
-        self.server = HTTPServer(address: address, timeout: 15, logger: .disabled, handler: handler)
+        self.server = Self.makeServer(address, handler)
         self.endpoint = endpoint
         self.logger = logger
     }
@@ -55,6 +56,7 @@ public final class StatusHTTPServer: Service, Sendable {
             // Graceful shutdown.
         } catch {
             if Task.isCancelled { return }
+            logger.error("HTTP listener failed", metadata: ["http.address": "\(endpoint)", "error": "\(error)"])
             throw VigieDaemonError(.http, "Could not listen on \(endpoint) (\(error)): is another process using the port?")
         }
     }
@@ -85,15 +87,20 @@ public final class StatusHTTPServer: Service, Sendable {
         return token
     }
 
-    static func socketAddress(_ endpoint: Endpoint) throws(VigieDaemonError) -> sockaddr_storage {
+    private static func makeServer(_ address: some SocketAddress, _ handler: GatewayHTTPHandler) -> HTTPServer {
+        HTTPServer(address: address, timeout: 15, logger: .disabled, handler: handler)
+    }
+
+    /// The typed socket address (FlyingFox takes the family from the address type).
+    static func socketAddress(_ endpoint: Endpoint) throws(VigieDaemonError) -> any SocketAddress {
         guard (0...65535).contains(endpoint.port) else {
             throw VigieDaemonError(.httpConfiguration, "gateway.http port \(endpoint.port) is out of range.")
         }
         let port = UInt16(endpoint.port)
         let host = endpoint.host == "localhost" ? "127.0.0.1" : endpoint.host
         do {
-            if host.contains(":") { return try sockaddr_in6.inet6(ip6: host, port: port).makeStorage() }
-            return try sockaddr_in.inet(ip4: host, port: port).makeStorage()
+            if host.contains(":") { return try sockaddr_in6.inet6(ip6: host, port: port) }
+            return try sockaddr_in.inet(ip4: host, port: port)
         } catch {
             throw VigieDaemonError(.httpConfiguration, "gateway.http host '\(endpoint.host)' must be an IP address (e.g. 127.0.0.1 or ::1).")
         }
