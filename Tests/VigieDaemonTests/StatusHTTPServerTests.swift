@@ -101,6 +101,18 @@ import VigieCore
             }
             #expect(page.firstMatch(of: /(src|href)=["']?(https?:)?\/\//) == nil)
             #expect(!page.contains("@import") && !page.contains("url("))
+            // scripts/status-page-screenshot.sh sets this to render the live page in headless Chromium.
+            if let png = ProcessInfo.processInfo.environment["VIGIE_SCREENSHOT"] {
+                let chromium = Process()
+                chromium.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
+                chromium.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                                      "--virtual-time-budget=3000", "--screenshot=\(png)",
+                                      "--window-size=\(ProcessInfo.processInfo.environment["VIGIE_SCREENSHOT_SIZE"] ?? "1280,900")",
+                                      "http://\(client.endpoint)/"]
+                try chromium.run()
+                chromium.waitUntilExit()
+                #expect(chromium.terminationStatus == 0)
+            }
         }
     }
 

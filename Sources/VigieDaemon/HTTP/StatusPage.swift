@@ -1,7 +1,7 @@
 /// The technician's status page: one self-contained HTML document (inline CSS and script, no
 /// external assets), readable on a phone, rendered on the server so it shows data even before
 /// its script runs. The script only draws the per-sensor charts of the last `chartHours` hours
-/// from `/api/sensors/{id}/readings` and reloads the page every 30 s.
+/// from `/api/sensors/{id}/readings` (on the gateway's clock, not the phone's) and reloads the page every 30 s.
 public enum StatusPage {
     public static let chartHours = 6
 
@@ -54,7 +54,7 @@ public enum StatusPage {
         ]], empty: "")
         html += "</main><footer>Updated \(StatusFormat.timestamp(now)) UTC · <a href='health'>health</a> · "
         html += "<a href='metrics'>metrics</a> · <a href='api/sensors'>api</a></footer>"
-        html += "<script>\(script)</script></body></html>\n"
+        html += "<script>var vigieNow=\(now);\(script)</script></body></html>\n"
         return html
     }
 
@@ -112,7 +112,7 @@ public enum StatusPage {
     *{box-sizing:border-box}body{margin:0;font:14px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;\
     color:#1f2328;background:#f6f8fa}header{background:#24292f;color:#fff;padding:14px 20px;display:flex;\
     flex-wrap:wrap;align-items:center;gap:6px 14px}header h1{margin:0;font-size:20px}header p{margin:0;\
-    color:#d0d7de;flex-basis:100%}main{padding:12px 20px;display:grid;gap:14px;max-width:1200px}\
+    color:#d0d7de;flex-basis:100%}main{padding:12px 20px;display:grid;grid-template-columns:minmax(0,1fr);gap:14px;max-width:1200px}\
     section{background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 14px}\
     h2{font-size:15px;margin:2px 0 8px}.scroll{overflow-x:auto}table{border-collapse:collapse;width:100%}\
     th,td{text-align:left;padding:5px 8px;border-top:1px solid var(--line);vertical-align:middle;white-space:nowrap}\
@@ -124,13 +124,13 @@ public enum StatusPage {
     svg.spark{width:160px;height:32px;display:block}svg.spark polyline{fill:none;stroke:#0969da;stroke-width:1.5}\
     svg.spark text{font-size:9px;fill:var(--muted)}\
     footer{color:var(--muted);padding:4px 20px 20px;font-size:12px}a{color:#0969da}\
-    @media(max-width:640px){main{padding:8px}th{display:none}td{display:block;border:0;padding:2px 4px}\
+    @media(max-width:640px){main{padding:8px;grid-template-columns:minmax(0,1fr)}td{white-space:normal}th{display:none}td{display:block;border:0;padding:2px 4px}\
     td::before{content:attr(data-label) ': ';color:var(--muted);font-size:12px}tr{display:block;\
     border-top:1px solid var(--line);padding:6px 0}}
     """
 
     private static let script = """
-    (function(){var to=Date.now(),from=to-\(chartHours)*3600e3;\
+    (function(){var to=vigieNow,from=to-\(chartHours)*3600e3;\
     document.querySelectorAll('svg.spark').forEach(function(svg){\
     var id=svg.getAttribute('data-sensor'),url='api/sensors/'+id.split('/').map(encodeURIComponent).join('/')+\
     '/readings?from='+from+'&to='+to+'&limit=2000';\
