@@ -11,6 +11,7 @@ struct VigieCommand: AsyncParsableCommand {
         subcommands: [
             CheckConfigCommand.self,
             ExportCommand.self,
+            StatusCommand.self,
         ]
     )
 }
