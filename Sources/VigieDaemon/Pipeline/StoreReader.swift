@@ -1,0 +1,30 @@
+import Dispatch
+import VigieCore
+import VigieStore
+
+/// Read-only queries of the store for HTTP requests, on one serial queue off the cooperative pool.
+///
+/// `@unchecked Sendable`: the `ReadingQuery` (a SQLite connection) is only touched on `queue`.
+final class StoreReader: @unchecked Sendable {
+    private let dataDirectory: String
+    private let queue = DispatchQueue(label: "vigie.http.store-reader")
+    private var query: ReadingQuery?
+
+    init(dataDirectory: String) {
+        self.dataDirectory = dataDirectory
+    }
+
+    /// Readings of `sensor` with `from <= time < to`, oldest first, at most `limit` (the newest ones).
+    func readings(of sensor: SensorID, from: Int64, to: Int64, limit: Int) async throws -> [Reading] {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { [self] in
+                continuation.resume(with: Result {
+                    if query == nil { query = try ReadingQuery(dataDirectory: dataDirectory) }
+                    var result: [Reading] = []
+                    try query?.readings(matching: sensor.description, from: from, to: to &- 1) { result.append($0) }
+                    return Array(result.suffix(max(0, limit)))
+                })
+            }
+        }
+    }
+}
