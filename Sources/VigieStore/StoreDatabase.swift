@@ -127,6 +127,7 @@ final class StoreDatabase {
                         try insert.step()
                         start = end
                     }
+                    if let last = points.last { try updateLatest(sensor: id, last) }
                 }
             }
         } catch {
@@ -134,6 +135,19 @@ final class StoreDatabase {
             sensorIDs.removeAll()
             throw error
         }
+    }
+
+    /// Keeps `sensors.last_*` on the newest reading (a late reading does not replace a newer one).
+    private func updateLatest(sensor id: Int64, _ point: ChunkCodec.Point) throws {
+        let update = try connection.statement("""
+            UPDATE sensors SET last_ms = ?, last_value = ?, last_quality = ? WHERE id = ? AND (last_ms IS NULL OR last_ms <= ?)
+            """)
+        update.bind(point.time, at: 1)
+        update.bind(point.value, at: 2)
+        update.bind(Int64(point.quality), at: 3)
+        update.bind(id, at: 4)
+        update.bind(point.time, at: 5)
+        try update.step()
     }
 
     /// Test hook: lowers (or raises) the hard page limit, to simulate a full disk.
