@@ -1,0 +1,50 @@
+/// A concrete device on a bus: one unit id, its points, grouped by poll interval.
+///
+/// Built by `ModbusDeviceResolver` from a config entry (possibly a fleet) and its profile.
+public struct ModbusDevice: Sendable, Equatable {
+    /// The device name, `{unit}` already substituted: the `device` part of its sensor ids.
+    public var name: String
+    public var unit: Int
+    /// The profile it came from, if any.
+    public var profile: String?
+    public var points: [PointDefinition]
+    /// The device's default poll interval; points may override it.
+    public var poll: Duration
+    /// The profile's limit on registers per request, if any.
+    public var maxRegistersPerRequest: Int?
+
+    public init(name: String, unit: Int, profile: String? = nil, points: [PointDefinition], poll: Duration,
+                maxRegistersPerRequest: Int? = nil) {
+        self.name = name
+        self.unit = unit
+        self.profile = profile
+        self.points = points
+        self.poll = poll
+        self.maxRegistersPerRequest = maxRegistersPerRequest
+    }
+
+    /// Points sharing one poll interval: polled together, planned together.
+    public struct PollGroup: Sendable, Equatable {
+        public var interval: Duration
+        public var points: [PointDefinition]
+    }
+
+    /// The device's points grouped by their effective poll interval, fastest first.
+    public var pollGroups: [PollGroup] {
+        var groups: [PollGroup] = []
+        for point in points {
+            let interval = point.poll ?? poll
+            if let index = groups.firstIndex(where: { $0.interval == interval }) {
+                groups[index].points.append(point)
+            } else {
+                groups.append(PollGroup(interval: interval, points: [point]))
+            }
+        }
+        return groups.sorted { $0.interval < $1.interval }
+    }
+
+    /// The sensor id of one of its points.
+    public func sensor(_ point: PointDefinition) -> SensorID {
+        SensorID(device: name, point: point.name)
+    }
+}

@@ -1,0 +1,25 @@
+import Dispatch
+import VigieCore
+
+/// A bus's client behind its own serial queue: blocking libmodbus calls run there, one at a
+/// time, and callers await them without blocking the cooperative thread pool.
+public final class ModbusBusConnection: @unchecked Sendable {
+    // Unchecked: `client` is only touched from `queue`, a serial queue, so access is exclusive.
+    private let client: ModbusClient
+    private let queue: DispatchQueue
+
+    public init(transport: ModbusTransport, timeout: Duration, busName: String) throws(ModbusError) {
+        client = try ModbusClient(transport: transport, timeout: timeout, busName: busName)
+        queue = DispatchQueue(label: "vigie.modbus.\(busName)")
+    }
+
+    /// Runs `body` with the client on the bus's queue.
+    public func perform<T: Sendable>(_ body: @escaping @Sendable (ModbusClient) throws(ModbusError) -> T) async throws(ModbusError) -> T {
+        let result: Result<T, ModbusError> = await withCheckedContinuation { continuation in
+            queue.async { [self] in
+                continuation.resume(returning: Result { () throws(ModbusError) -> T in try body(self.client) })
+            }
+        }
+        return try result.get()
+    }
+}

@@ -1,0 +1,97 @@
+import Logging
+import Metrics
+import VigieCore
+
+/// One device as its bus task sees it: its plans per poll group, its health, its metrics.
+///
+/// A plain value owned by one bus task: no locks.
+struct DevicePollState {
+    struct Group {
+        var interval: Duration
+        var plan: [PlannedRead]
+        var points: [PointDefinition]
+        var nextDue: Int64
+    }
+
+    let device: ModbusDevice
+    var groups: [Group]
+    var status: ModbusDeviceStatus
+    /// No request is sent to the device before this time (milliseconds since the epoch).
+    var retryAfter: Int64 = .min
+    var lastFailure: ModbusError?
+
+    private let polls: Counter
+    private let latency: Metrics.Timer
+    private var errorCounters: [String: Counter] = [:]
+
+    init(device: ModbusDevice, bus: ModbusBusConfiguration, now: Int64) {
+        self.device = device
+        let planner = RequestPlanner(maxGap: bus.maxGap, maxRegisters: device.maxRegistersPerRequest)
+        groups = device.pollGroups.map { group in
+            Group(interval: group.interval, plan: planner.plan(group.points), points: group.points,
+                  nextDue: PollTiming.nextAligned(after: now, interval: group.interval))
+        }
+        status = ModbusDeviceStatus(device: device.name, bus: bus.name, unit: device.unit)
+        polls = Counter(label: "vigie_modbus_polls_total", dimensions: [("device", device.name)])
+        latency = Metrics.Timer(label: "vigie_modbus_poll_duration_seconds", dimensions: [("device", device.name)])
+    }
+
+    /// The readings of one poll's results, stamped with the poll's scheduled time.
+    func readings(_ results: [PointResult], time: Int64) -> [Reading] {
+        results.map { Reading(sensor: device.sensor($0.point), time: time, value: $0.value, quality: $0.quality) }
+    }
+
+    /// Records a poll's outcome; logs only when the device starts failing or recovers.
+    mutating func record(_ results: [PointResult], at now: Int64, interval: Duration, durationNanoseconds: Int64,
+                         timing: PollTiming, logger: Logger) {
+        polls.increment()
+        latency.recordNanoseconds(durationNanoseconds)
+        for error in results.compactMap(\.error) {
+            count(error.kind)
+        }
+        status.lastPoll = now
+        // The device is failing when nothing answered; exceptions are answers.
+        let answered = results.contains { $0.error == nil || $0.error?.kind == .exception }
+        if answered || results.isEmpty {
+            if status.state == .failing {
+                logger.notice("Modbus device answers again", metadata: metadata(["modbus.failures": "\(status.consecutiveFailures)"]))
+            }
+            status.state = .ok
+            status.consecutiveFailures = 0
+            retryAfter = .min
+            lastFailure = nil
+            if let error = results.compactMap(\.error).first { status.lastError = error.description }
+        } else if let error = results.compactMap(\.error).first {
+            status.consecutiveFailures += 1
+            status.lastError = error.description
+            lastFailure = error
+            if status.state != .failing {
+                logger.warning("Modbus device does not answer", metadata: metadata(["modbus.error": "\(error)"]))
+            }
+            status.state = .failing
+            retryAfter = now + timing.backoff(interval: interval, failures: status.consecutiveFailures).milliseconds
+        }
+    }
+
+    /// Results for a poll skipped during backoff: every point bad with the last failure's reason.
+    func skippedResults(_ points: [PointDefinition]) -> [PointResult] {
+        let error = lastFailure ?? ModbusError(kind: .timeout, cause: "timeout", context: "")
+        return points.map { PointResult.failed($0, error) }
+    }
+
+    private mutating func count(_ kind: ModbusError.Kind) {
+        if let counter = errorCounters[kind.name] {
+            counter.increment()
+        } else {
+            let counter = Counter(label: "vigie_modbus_errors_total", dimensions: [("device", device.name), ("error", kind.name)])
+            errorCounters[kind.name] = counter
+            counter.increment()
+        }
+    }
+
+    private func metadata(_ extra: Logger.Metadata) -> Logger.Metadata {
+        var metadata: Logger.Metadata = ["modbus.bus": "\(status.bus)", "modbus.device": "\(device.name)", "modbus.unit": "\(device.unit)"]
+        metadata.merge(extra) { _, new in new }
+        return metadata
+    }
+}

@@ -1,0 +1,80 @@
+import Glibc
+import Logging
+import ServiceLifecycle
+import VigieCore
+
+/// The Modbus source: polls every configured device and hands readings to a sink.
+///
+/// Each bus runs in its own child task with its own connection, so a dead device or bus never
+/// delays another bus. Stops polling on graceful shutdown.
+public struct ModbusSource<C: Clock>: Service where C.Duration == Duration {
+    public let configuration: ModbusConfiguration
+    private let devices: [[ModbusDevice]]
+    private let sink: any ReadingSink
+    private let logger: Logger
+    private let clock: C
+    private let wallTime: @Sendable () -> Int64
+    private let timing: PollTiming
+    private let board: ModbusStatusBoard
+
+    /// Resolves every bus's devices against `profiles`; throws on an unknown profile or a duplicate name.
+    public init(configuration: ModbusConfiguration, profiles: [String: DeviceProfile], sink: any ReadingSink,
+                logger: Logger, clock: C, timing: PollTiming = PollTiming(),
+                wallTime: @escaping @Sendable () -> Int64 = ModbusWallClock.nowMilliseconds) throws(DeviceResolutionError) {
+        let resolver = ModbusDeviceResolver(profiles: profiles)
+        var devices: [[ModbusDevice]] = []
+        for bus in configuration.buses {
+            devices.append(try resolver.devices(of: bus))
+        }
+        self.configuration = configuration
+        self.devices = devices
+        self.sink = sink
+        self.logger = logger
+        self.clock = clock
+        self.wallTime = wallTime
+        self.timing = timing
+        board = ModbusStatusBoard(zip(configuration.buses, devices).flatMap { bus, devices in
+            devices.map { ModbusDeviceStatus(device: $0.name, bus: bus.name, unit: $0.unit) }
+        })
+    }
+
+    /// Every device's current status, in configuration order.
+    public func status() -> [ModbusDeviceStatus] {
+        board.all
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await runBuses()
+        }
+    }
+
+    private func runBuses() async {
+        await withDiscardingTaskGroup { group in
+            for (bus, devices) in zip(configuration.buses, devices) {
+                let poller = BusPoller(bus: bus, devices: devices, sink: sink, logger: logger, clock: clock,
+                                       wallTime: wallTime, timing: timing, board: board)
+                group.addTask { await poller.run() }
+            }
+        }
+    }
+}
+
+extension ModbusSource where C == ContinuousClock {
+    /// A source on the real clock.
+    public init(configuration: ModbusConfiguration, profiles: [String: DeviceProfile], sink: any ReadingSink,
+                logger: Logger, timing: PollTiming = PollTiming()) throws(DeviceResolutionError) {
+        try self.init(configuration: configuration, profiles: profiles, sink: sink, logger: logger,
+                      clock: ContinuousClock(), timing: timing)
+    }
+}
+
+/// The wall clock readings are stamped with.
+public enum ModbusWallClock {
+    /// Milliseconds since the Unix epoch, UTC.
+    @Sendable public static func nowMilliseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+    }
+}
