@@ -16,7 +16,7 @@ private func fixture(_ name: String) throws -> [UInt8] {
 private func sourceConfiguration(_ broker: TestBroker, clientID: String) -> MQTTSourceConfiguration {
     MQTTSourceConfiguration(broker: Endpoint(host: "127.0.0.1", port: broker.port), clientID: clientID,
                             keepalive: .seconds(10), maxPayloadSize: ByteSize(bytes: 4096), subscriptions: [
-        SubscriptionConfiguration(topic: "capteurs/+/temperature", format: .value, sensor: "{2}/temperature", unit: "Cel"),
+        SubscriptionConfiguration(topic: "capteurs/+/temperature", format: .value, sensor: "{1}/temperature", unit: "Cel"),
         SubscriptionConfiguration(topic: "zigbee2mqtt/+", format: .zigbee2mqtt),
         SubscriptionConfiguration(topic: "tele/+/SENSOR", format: .tasmota),
         SubscriptionConfiguration(topic: "senml/+", format: .senml),
