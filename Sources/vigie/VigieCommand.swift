@@ -12,6 +12,7 @@ struct VigieCommand: AsyncParsableCommand {
             CheckConfigCommand.self,
             ExportCommand.self,
             StatusCommand.self,
+            MQTTCommand.self,
         ]
     )
 }
