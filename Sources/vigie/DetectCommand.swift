@@ -55,8 +55,7 @@ struct DetectCommand: ParsableCommand {
         var number = 0
         while getline(&buffer, &capacity, source) >= 0, let buffer {
             number += 1
-            var line = String(cString: buffer)
-            if line.last == "\n" { line.removeLast() }
+            let line = String(cString: buffer)
             do {
                 if let out = try detection.process(line: line[...], number: number) {
                     fputs(out, sink)

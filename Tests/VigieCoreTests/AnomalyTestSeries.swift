@@ -25,6 +25,12 @@ struct AnomalyTestSeries {
         }
     }
 
+    /// Every field of a score, bit for bit (NaN expected ranges compare equal).
+    static func fingerprint(_ score: AnomalyScore) -> [UInt64] {
+        [score.score.bitPattern, score.severity.bitPattern, UInt64(score.reasons.rawValue),
+         score.expectedLow.bitPattern, score.expectedHigh.bitPattern]
+    }
+
     /// Scores a series; returns (score, severity, reasons) per reading.
     static func scores(_ series: [(time: Int64, value: Double)], settings: AnomalyDetectorSettings = .init(),
                        quality: (Int) -> Quality = { _ in .good }) -> [AnomalyScore] {

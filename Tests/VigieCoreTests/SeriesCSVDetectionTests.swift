@@ -24,6 +24,9 @@ private func run(_ text: String) throws(SeriesCSVError) -> [String] {
 @Test func linesAreEchoedWithAScoreInTheSameOrder() throws {
     let out = try run("timestamp,value\n2014-04-01 00:00:00,1.5\n2014-04-01 00:05:00,2")
     #expect(out == ["timestamp,value,anomaly_score", "2014-04-01 00:00:00,1.5,0.000000", "2014-04-01 00:05:00,2,0.000000"])
+    var crlf = SeriesCSVDetection(file: "in.csv", settings: .init())
+    #expect(try crlf.process(line: "timestamp,value\r\n", number: 1) == "timestamp,value,anomaly_score")
+    #expect(try crlf.process(line: "2014-04-01 00:00:00,7\r\n", number: 2) == "2014-04-01 00:00:00,7,0.000000")
     let multi = try run("sensor,timestamp,value\na/x,1396310400,1\nb/y,1396310400,2")
     #expect(multi.first == "sensor,timestamp,value,anomaly_score" && multi[2] == "b/y,1396310400,2,0.000000")
 }

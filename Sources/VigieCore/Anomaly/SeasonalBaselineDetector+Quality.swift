@@ -41,13 +41,21 @@ extension SeasonalBaselineDetector {
         let same = abs(value - lastValue) <= 1e-12 * max(1, abs(value))
         let continuing = same && repeatRun > 0
         let start = min(max(repeatRate, 0.001), 0.999)
-        let goOn = min(max(continueRate, 0.01), 0.999)
+        // A sensor that has never rested gets no credit for resting on.
+        let goOn = min(max(continueRate, repeatRate, 0.05), 0.999)
         let nats = same ? Surprise.nats(probability: start) + Double(repeatRun) * Surprise.nats(probability: goOn) : 0
         let flagged = repeatRun >= 2 && nats > stuckNats
-        // A run already flagged teaches slowly that runs are normal.
-        let alpha = flagged ? Self.slowAlpha / 10 : Self.slowAlpha
-        if repeatRun == 0 { repeatRate += alpha * ((same ? 1 : 0) - repeatRate) }
-        if repeatRun > 0 { continueRate += alpha * ((continuing ? 1 : 0) - continueRate) }
+        // Running means, then exponentially weighted; a run already flagged teaches slowly.
+        let slow = flagged ? 0.1 : 1
+        if repeatRun == 0 {
+            let alpha = max(Self.slowAlpha, 1 / Double(count + 1)) * slow
+            repeatRate += alpha * ((same ? 1 : 0) - repeatRate)
+        } else {
+            continueCount += 1
+            // Ten pseudo-observations of "the run ended" as a prior.
+            let alpha = max(Self.slowAlpha, 1 / Double(continueCount + 10)) * slow
+            continueRate += alpha * ((continuing ? 1 : 0) - continueRate)
+        }
         repeatRun = same ? repeatRun + 1 : 0
         return flagged ? nats : 0
     }

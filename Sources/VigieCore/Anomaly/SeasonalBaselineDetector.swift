@@ -26,14 +26,15 @@ public struct SeasonalBaselineDetector: Sendable {
     var stepDeviation = 0.0
     /// Share of readings that repeat the previous value, and of repeats that go on.
     var repeatRate = 0.0
-    var continueRate = 0.5
+    var continueRate = 0.0
+    var continueCount = 0
     var repeatRun = 0
     var badRate = 0.0
     var badRun = 0
     var profile = SeasonalProfile()
     var likelihood = AnomalyLikelihood(shortWindow: 8, horizon: 2_000)
     var spikeLikelihood = AnomalyLikelihood(shortWindow: 1, horizon: 2_000)
-    /// The highest recent severity (nats), decaying: a repeated alarm adds no news.
+    /// The severity (nats) last reported as news, decaying: a repeated alarm adds no news.
     var recentPeak = 0.0
 
     public init(settings: AnomalyDetectorSettings = .init()) {
@@ -65,8 +66,9 @@ public struct SeasonalBaselineDetector: Sendable {
             scoreStatistics(time: time, value: value, into: &verdict)
             learn(time: time, value: value)
         }
-        let isNews = verdict.nats > Self.newsFactor * recentPeak * Self.peakDecay
-        recentPeak = max(recentPeak * Self.peakDecay, verdict.nats)
+        recentPeak *= Self.peakDecay
+        let isNews = verdict.nats > Self.newsFactor * recentPeak
+        if isNews { recentPeak = verdict.nats }
         guard count > settings.warmup, verdict.nats > 0 else {
             return AnomalyScore(score: 0, expectedLow: verdict.low, expectedHigh: verdict.high)
         }
@@ -138,22 +140,4 @@ public struct SeasonalBaselineDetector: Sendable {
     }
 
     static let levelAlpha = 0.2
-}
-
-/// The strongest surprise found on one reading, with the checks that found it.
-struct Verdict {
-    var nats = 0.0
-    var reasons: AnomalyReasons = []
-    var low = Double.nan
-    var high = Double.nan
-
-    /// Records a check's surprise; it is a reason when it is strong enough to matter.
-    mutating func raise(_ surprise: Double, _ reason: AnomalyReasons) {
-        guard surprise > 0 else { return }
-        nats = max(nats, surprise)
-        if surprise >= Self.reasonNats { reasons.insert(reason) }
-    }
-
-    /// Surprises below this (p = 0.01) are not worth naming.
-    static let reasonNats = 4.6
 }

@@ -19,7 +19,8 @@ public struct SeriesCSVDetection {
 
     /// The output line for input line `number` (1-based), or nil for a blank line (no output).
     public mutating func process(line raw: Substring, number: Int) throws(SeriesCSVError) -> String? {
-        let line = raw.last == "\r" ? raw.dropLast() : raw
+        var line = raw
+        while let last = line.last, last == "\n" || last == "\r" || last == "\r\n" { line = line.dropLast() }
         if line.allSatisfy({ $0 == " " || $0 == "\t" }) { return nil }
         let fields = line.split(separator: ",", omittingEmptySubsequences: false)
         guard sawHeader else { return try header(fields, number: number) }
