@@ -92,14 +92,12 @@ public struct SeasonalBaselineDetector: Sendable {
         var expected = level
         var deviation = scale
         var z = abs(value - level) / (1.25 * deviation)
+        // Once the daily profile has learned this hour, it is the baseline: the level alone
+        // would explain away a missing daily peak or a load at the wrong hour.
         if count >= Self.seasonalMinimum, let seasonal = profile.expectation(bucket: bucket) {
-            let seasonalDeviation = Swift.max(seasonal.deviation, 0.5 * deviation)
-            let seasonalZ = abs(value - seasonal.mean) / (1.25 * seasonalDeviation)
-            if seasonalZ < z {
-                z = seasonalZ
-                expected = seasonal.mean
-                deviation = seasonalDeviation
-            }
+            deviation = Swift.max(seasonal.deviation, 0.5 * deviation)
+            expected = seasonal.mean
+            z = abs(value - expected) / (1.25 * deviation)
         }
         verdict.low = expected - 4 * 1.25 * deviation
         verdict.high = expected + 4 * 1.25 * deviation
