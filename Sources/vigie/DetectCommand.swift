@@ -40,11 +40,13 @@ struct DetectCommand: ParsableCommand {
 
     func run() throws {
         guard let source = input == "-" ? fdopen(0, "r") : fopen(input, "r") else {
-            throw ValidationError("cannot open \(input): \(String(cString: strerror(errno)))")
+            printError("\(input): cannot open: \(String(cString: strerror(errno)))")
+            throw ExitCode.failure
         }
         defer { fclose(source) }
         guard let sink = output.map({ fopen($0, "w") }) ?? fdopen(1, "w") else {
-            throw ValidationError("cannot create \(output ?? ""): \(String(cString: strerror(errno)))")
+            printError("\(output ?? "-"): cannot create: \(String(cString: strerror(errno)))")
+            throw ExitCode.failure
         }
         defer { fclose(sink) }
         var detection = SeriesCSVDetection(
