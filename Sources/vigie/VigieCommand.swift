@@ -13,6 +13,7 @@ struct VigieCommand: AsyncParsableCommand {
             ExportCommand.self,
             StatusCommand.self,
             MQTTCommand.self,
+            DetectCommand.self,
         ]
     )
 }

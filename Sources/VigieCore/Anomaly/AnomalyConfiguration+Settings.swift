@@ -1,0 +1,35 @@
+extension AnomalyConfiguration {
+    /// The detector settings for one sensor, or nil when detection is off for it.
+    ///
+    /// The first override whose `sensor` pattern matches wins; its range replaces the one
+    /// given here (from the device profile), and `expectedInterval` is the poll interval in ms.
+    public func settings(for sensor: SensorID, minimum: Double? = nil, maximum: Double? = nil,
+                         expectedInterval: Int64? = nil) -> AnomalyDetectorSettings? {
+        let name = sensor.description
+        let override = overrides.first { Self.matches(pattern: $0.sensor.lowercased(), name: name) }
+        guard override?.enabled ?? enabled else { return nil }
+        return AnomalyDetectorSettings(
+            sensitivity: override?.sensitivity ?? sensitivity, warmup: warmup,
+            minimum: override?.min ?? minimum, maximum: override?.max ?? maximum,
+            expectedInterval: expectedInterval)
+    }
+
+    /// Glob matching where `*` stands for any run of characters (including `/`).
+    static func matches(pattern: String, name: String) -> Bool {
+        let p = Array(pattern.utf8), n = Array(name.utf8)
+        var pi = 0, ni = 0, star = -1, mark = 0
+        while ni < n.count {
+            if pi < p.count, p[pi] == n[ni] {
+                pi += 1; ni += 1
+            } else if pi < p.count, p[pi] == UInt8(ascii: "*") {
+                star = pi; mark = ni; pi += 1
+            } else if star >= 0 {
+                pi = star + 1; mark += 1; ni = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count, p[pi] == UInt8(ascii: "*") { pi += 1 }
+        return pi == p.count
+    }
+}

@@ -1,0 +1,39 @@
+/// One anomaly of one sensor, from its first alarm to its close: what the outbox carries.
+public struct AnomalyEvent: Hashable, Sendable {
+    public var sensor: SensorID
+    /// Time (ms since the epoch) of the reading that opened the event.
+    public var start: Int64
+    /// Time of the last reading over the threshold; the end of the event once it is closed.
+    public var lastAlarm: Int64
+    /// The highest score (severity) seen, and the reading it was seen on.
+    public var peakScore: Double
+    public var peakTime: Int64
+    public var value: Double
+    /// The range the detector expected at the peak (NaN when it had learned none).
+    public var expectedLow: Double
+    public var expectedHigh: Double
+    /// Every reason seen during the event.
+    public var reasons: AnomalyReasons
+
+    public init(sensor: SensorID, start: Int64, score: AnomalyScore, value: Double) {
+        self.sensor = sensor
+        self.start = start
+        lastAlarm = start
+        peakScore = score.severity
+        peakTime = start
+        self.value = value
+        expectedLow = score.expectedLow
+        expectedHigh = score.expectedHigh
+        reasons = score.reasons
+    }
+}
+
+/// What the pipeline must write to the outbox after a reading.
+public enum AnomalyEventAction: Hashable, Sendable {
+    /// A new event: publish it.
+    case open(AnomalyEvent)
+    /// The open event grew (higher peak or a new reason): publish the new state.
+    case update(AnomalyEvent)
+    /// The event is over: scores stayed low for the quiet period.
+    case close(AnomalyEvent)
+}

@@ -1,0 +1,57 @@
+/// Turns per-reading scores into anomaly events, per sensor: a pure state machine.
+///
+/// A reading whose `score` reaches the threshold opens an event (when none is open for that
+/// sensor). While it is open, readings whose `severity` reaches the threshold are merged into
+/// it: an `update` is returned only when the peak rises or a new reason appears, so a stuck
+/// sensor yields one event, not one message per poll. The event closes after `quietReadings`
+/// readings in a row below half the threshold (e.g. 10 readings: 100 s at a 10 s poll).
+public struct AnomalyEventTracker: Sendable {
+    public let threshold: Double
+    public let quietReadings: Int
+    private var open: [SensorID: (event: AnomalyEvent, quiet: Int)] = [:]
+
+    public init(threshold: Double, quietReadings: Int = 10) {
+        self.threshold = threshold
+        self.quietReadings = max(1, quietReadings)
+    }
+
+    /// The tracker for a sensitivity's threshold.
+    public init(sensitivity: Sensitivity, quietReadings: Int = 10) {
+        self.init(threshold: sensitivity.threshold, quietReadings: quietReadings)
+    }
+
+    /// The events currently open, by sensor.
+    public var openEvents: [SensorID: AnomalyEvent] { open.mapValues(\.event) }
+
+    /// Accounts for one scored reading; returns what to publish, if anything.
+    public mutating func observe(_ reading: Reading, _ score: AnomalyScore) -> AnomalyEventAction? {
+        guard var state = open[reading.sensor] else {
+            guard score.score >= threshold else { return nil }
+            let event = AnomalyEvent(sensor: reading.sensor, start: reading.time, score: score, value: reading.value)
+            open[reading.sensor] = (event, 0)
+            return .open(event)
+        }
+        if score.severity >= threshold {
+            state.quiet = 0
+            state.event.lastAlarm = reading.time
+            let grew = score.severity > state.event.peakScore || !state.event.reasons.isSuperset(of: score.reasons)
+            state.event.reasons.formUnion(score.reasons)
+            if score.severity > state.event.peakScore {
+                state.event.peakScore = score.severity
+                state.event.peakTime = reading.time
+                state.event.value = reading.value
+                state.event.expectedLow = score.expectedLow
+                state.event.expectedHigh = score.expectedHigh
+            }
+            open[reading.sensor] = state
+            return grew ? .update(state.event) : nil
+        }
+        state.quiet = score.severity < threshold / 2 ? state.quiet + 1 : 0
+        guard state.quiet >= quietReadings else {
+            open[reading.sensor] = state
+            return nil
+        }
+        open[reading.sensor] = nil
+        return .close(state.event)
+    }
+}

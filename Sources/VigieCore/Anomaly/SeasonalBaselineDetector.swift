@@ -1,0 +1,141 @@
+/// A per-sensor streaming anomaly detector: a robust baseline of level and spread with a
+/// daily/weekly profile, the likelihood of its recent errors, and data-quality checks.
+///
+/// A value type of fixed size (no heap, see `MemoryLayout<SeasonalBaselineDetector>.size`),
+/// fed one reading at a time in time order. Causal (a score depends only on this reading and
+/// earlier ones) and deterministic.
+///
+/// Each check measures a surprise in nats (−ln of how likely the observation is for this
+/// sensor); the strongest is the reading's `severity`. The `score` is the severity when it is
+/// news, i.e. twice the recent peak (which decays by half in about 140 readings), and 0 while
+/// an anomaly already reported goes on: alarms are sparse, the event tracker follows the
+/// severity. Nothing is raised during the `warmup` readings.
+public struct SeasonalBaselineDetector: Sendable {
+    public let settings: AnomalyDetectorSettings
+    /// Good readings learned so far.
+    public private(set) var count = 0
+    var lastTime: Int64 = 0
+    var lastValue = 0.0
+    var hasLast = false
+    /// Exponentially weighted mean time between readings, in milliseconds.
+    var interval = 0.0
+    var level = 0.0
+    /// Mean absolute error of the level prediction.
+    var levelDeviation = 0.0
+    /// Mean absolute change from one reading to the next.
+    var stepDeviation = 0.0
+    /// Share of readings that repeat the previous value, and of repeats that go on.
+    var repeatRate = 0.0
+    var continueRate = 0.0
+    var continueCount = 0
+    var repeatRun = 0
+    var badRate = 0.0
+    var badRun = 0
+    var profile = SeasonalProfile()
+    var likelihood = AnomalyLikelihood(shortWindow: 8, horizon: 2_000)
+    var spikeLikelihood = AnomalyLikelihood(shortWindow: 1, horizon: 2_000)
+    /// The severity (nats) last reported as news, decaying: a repeated alarm adds no news.
+    var recentPeak = 0.0
+
+    public init(settings: AnomalyDetectorSettings = .init()) {
+        self.settings = settings
+    }
+
+    /// Scores one reading and learns from it.
+    public mutating func process(_ reading: Reading) -> AnomalyScore {
+        process(time: reading.time, value: reading.value, quality: reading.quality)
+    }
+
+    /// Scores one reading and learns from it (the fields of a `Reading`).
+    public mutating func process(time: Int64, value: Double, quality: Quality = .good) -> AnomalyScore {
+        var verdict = Verdict()
+        let gap = checkGap(time: time)
+        verdict.raise(gap.nats, .gap)
+        if gap.isGap { verdict.reasons.insert(.gap) }
+        var isBad = !value.isFinite
+        if case .bad = quality { isBad = true }
+        if isBad {
+            verdict.raise(deviceError(), .deviceError)
+            if hasLast { lastTime = time }
+        } else {
+            badRate *= 1 - Self.slowAlpha
+            badRun = 0
+            if let minimum = settings.minimum, value < minimum { verdict.raise(Self.certain, .outOfRange) }
+            if let maximum = settings.maximum, value > maximum { verdict.raise(Self.certain, .outOfRange) }
+            verdict.raise(checkStuck(value), .stuck)
+            scoreStatistics(time: time, value: value, into: &verdict)
+            learn(time: time, value: value)
+        }
+        recentPeak *= Self.peakDecay
+        let isNews = verdict.nats > Self.newsFactor * recentPeak
+        if isNews { recentPeak = verdict.nats }
+        guard count > settings.warmup, verdict.nats > 0 else {
+            return AnomalyScore(score: 0, expectedLow: verdict.low, expectedHigh: verdict.high)
+        }
+        let severity = Surprise.score(nats: verdict.nats)
+        return AnomalyScore(score: isNews ? severity : 0, severity: severity, reasons: verdict.reasons,
+                            expectedLow: verdict.low, expectedHigh: verdict.high)
+    }
+
+    /// The surprise of an observation that cannot be normal (out of the physical range).
+    static let certain = 1e6
+    static let slowAlpha = 0.01
+    static let peakDecay = 0.995
+    /// A new alarm must be this many times as surprising as the recent peak (p squared).
+    static let newsFactor = 2.0
+
+    var scale: Double { Swift.max(levelDeviation, 1e-9 * Swift.max(1, abs(level))) }
+
+    private mutating func scoreStatistics(time: Int64, value: Double, into verdict: inout Verdict) {
+        guard hasLast else { return }
+        let bucket = SeasonalProfile.bucket(time: time)
+        var expected = level
+        var deviation = scale
+        var z = abs(value - level) / (1.25 * deviation)
+        // Once the daily profile has learned this hour, it is the baseline: the level alone
+        // would explain away a missing daily peak or a load at the wrong hour.
+        if count >= Self.seasonalMinimum, let seasonal = profile.expectation(bucket: bucket) {
+            deviation = Swift.max(seasonal.deviation, 0.5 * deviation)
+            expected = seasonal.mean
+            z = abs(value - expected) / (1.25 * deviation)
+        }
+        verdict.low = expected - 4 * 1.25 * deviation
+        verdict.high = expected + 4 * 1.25 * deviation
+        let raw = z * z / (z * z + 9)
+        let behaviour = likelihood.update(raw: raw)
+        let single = spikeLikelihood.update(raw: raw)
+        guard count >= Self.statisticsMinimum else { return }
+        if single >= behaviour {
+            verdict.raise(single, abs(value - lastValue) > 4 * stepDeviation ? .spike : .unusualValue)
+        } else {
+            verdict.raise(behaviour, .unusualBehaviour)
+        }
+    }
+
+    /// Readings before the statistical scores are trusted (the error distribution is learned).
+    static let statisticsMinimum = 300
+    /// Readings before the daily profile is consulted.
+    static let seasonalMinimum = 500
+
+    private mutating func learn(time: Int64, value: Double) {
+        count += 1
+        if hasLast {
+            let dt = Double(time - lastTime)
+            if dt > 0 {
+                interval = interval == 0 ? dt : interval + 0.05 * (Swift.min(dt, 4 * interval) - interval)
+            }
+            let alpha = Swift.max(Self.slowAlpha, 1 / Double(count))
+            levelDeviation += alpha * (abs(value - level) - levelDeviation)
+            stepDeviation += alpha * (abs(value - lastValue) - stepDeviation)
+            level += Self.levelAlpha * (value - level)
+        } else {
+            level = value
+        }
+        profile.learn(value, bucket: SeasonalProfile.bucket(time: time), alpha: 0.05)
+        lastTime = time
+        lastValue = value
+        hasLast = true
+    }
+
+    static let levelAlpha = 0.2
+}

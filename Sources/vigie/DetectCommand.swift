@@ -1,0 +1,84 @@
+import ArgumentParser
+import Glibc
+import VigieCore
+
+/// `vigie detect`: replays a CSV series through the anomaly detector (used for evaluation).
+struct DetectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "detect",
+        abstract: "Score every reading of a CSV series with the anomaly detector.",
+        discussion: """
+            The input has a header line, then one reading per line: 'timestamp,value', or \
+            'sensor,timestamp,value' for several sensors (one detector each). Timestamps may be \
+            'YYYY-MM-DD HH:MM:SS' (taken as UTC), RFC 3339, or epoch seconds or milliseconds. \
+            The output repeats each line as given, followed by its anomaly score in [0, 1]. \
+            The first bad line stops the run with 'FILE:LINE: message' and exit status 1 \
+            (the output must stay line for line with the input).
+
+            Examples:
+              vigie detect --input machine_temperature.csv
+              vigie detect --input - --sensitivity high < series.csv > scores.csv
+              vigie detect --input all.csv --output scores.csv
+            """
+    )
+
+    @Option(name: .long, help: "The CSV file to read ('-' for standard input).")
+    var input: String
+
+    @Option(name: .long, help: "Where to write the scores (standard output when absent).")
+    var output: String?
+
+    @Option(name: .long, help: "low, medium or high: how readily data-quality checks fire.")
+    var sensitivity: Sensitivity = .medium
+
+    @Option(name: .long, help: "Readings per sensor before any anomaly is scored.")
+    var warmup: Int = AnomalyConfiguration().warmup
+
+    func validate() throws {
+        guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more") }
+    }
+
+    func run() throws {
+        guard let source = input == "-" ? fdopen(0, "r") : fopen(input, "r") else {
+            printError("\(input): cannot open: \(String(cString: strerror(errno)))")
+            throw ExitCode.failure
+        }
+        defer { fclose(source) }
+        guard let sink = output.map({ fopen($0, "w") }) ?? fdopen(1, "w") else {
+            printError("\(output ?? "-"): cannot create: \(String(cString: strerror(errno)))")
+            throw ExitCode.failure
+        }
+        defer { fclose(sink) }
+        var detection = SeriesCSVDetection(
+            file: input, settings: AnomalyDetectorSettings(sensitivity: sensitivity, warmup: warmup))
+        var buffer: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(buffer) }
+        var number = 0
+        while getline(&buffer, &capacity, source) >= 0, let buffer {
+            number += 1
+            let line = String(cString: buffer)
+            do {
+                if let out = try detection.process(line: line[...], number: number) {
+                    fputs(out, sink)
+                    fputs("\n", sink)
+                }
+            } catch {
+                printError("\(error)")
+                throw ExitCode.failure
+            }
+        }
+        if number == 0 {
+            printError("\(input):1: empty input: expected a header line 'timestamp,value'")
+            throw ExitCode.failure
+        }
+    }
+
+    /// One line on standard error (the C `stderr` global is not concurrency-safe in Swift 6).
+    private func printError(_ message: String) {
+        let line = message + "\n"
+        _ = line.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
+    }
+}
+
+extension Sensitivity: ExpressibleByArgument {}

@@ -1,0 +1,102 @@
+import Testing
+@testable import VigieCore
+
+private typealias Series = AnomalyTestSeries
+private let threshold = Sensitivity.medium.threshold
+
+@Test func aStuckSensorIsReportedAsStuck() {
+    var series = Series.seasonal(count: 1500)
+    for i in 1200..<1230 { series[i].value = series[1199].value }
+    let scores = Series.scores(series)
+    #expect(scores[1200..<1230].contains { $0.score >= threshold && $0.reasons.contains(.stuck) })
+    #expect(!scores[400..<1200].contains { $0.reasons.contains(.stuck) })
+}
+
+@Test func aValueOutOfThePhysicalRangeScoresAtOnce() {
+    var series = Series.seasonal(count: 400)
+    series[350].value = -40
+    let scores = Series.scores(series, settings: AnomalyDetectorSettings(minimum: 0, maximum: 100))
+    #expect(scores[350].score >= Sensitivity.low.threshold)
+    #expect(scores[350].reasons.contains(.outOfRange))
+    #expect(!scores[349].reasons.contains(.outOfRange))
+}
+
+@Test func aSpikeBeyondHistoryIsReportedAsSpike() {
+    var series = Series.seasonal(count: 1500)
+    series[1300].value += 40
+    let scores = Series.scores(series)
+    #expect(scores[1300].score >= threshold)
+    #expect(scores[1300].reasons.contains(.spike))
+    #expect(scores[1300].expectedHigh < series[1300].value)
+}
+
+@Test func missedPollsAreReportedAsAGap() {
+    var series = Series.seasonal(count: 400)
+    for i in 300..<400 { series[i].time += 30 * Series.step }
+    let settings = AnomalyDetectorSettings(expectedInterval: Series.step)
+    let scores = Series.scores(series, settings: settings)
+    #expect(scores[300].score >= threshold)
+    #expect(scores[300].reasons.contains(.gap))
+    #expect(!scores[301].reasons.contains(.gap))
+}
+
+@Test func deviceErrorsInARowAreReported() {
+    let series = Series.seasonal(count: 400)
+    let scores = Series.scores(series) { (350..<360).contains($0) ? .bad(.timeout) : .good }
+    #expect(scores[350].severity < threshold)
+    #expect(scores[359].severity >= threshold)
+    #expect(scores[359].reasons.contains(.deviceError))
+    #expect(scores[361].severity < threshold)
+}
+
+@Test func scoresAreCausal() {
+    let series = Series.seasonal(count: 2000)
+    let whole = Series.scores(series)
+    let firstHalf = Series.scores(Array(series[..<1000]))
+    #expect(whole[..<1000].map(Series.fingerprint) == firstHalf.map(Series.fingerprint))
+}
+
+@Test func scoresAreDeterministic() {
+    var series = Series.seasonal(count: 1500)
+    series[1200].value += 30
+    #expect(Series.scores(series).map(Series.fingerprint) == Series.scores(series).map(Series.fingerprint))
+}
+
+@Test func theStateOfOneSensorFitsInFourKilobytes() {
+    #expect(MemoryLayout<SeasonalBaselineDetector>.size <= 4096)
+}
+
+@Test func nothingIsRaisedDuringWarmup() {
+    var series = Series.seasonal(count: 400)
+    series[150].value = 1000
+    let scores = Series.scores(series, settings: AnomalyDetectorSettings(warmup: 200, maximum: 100))
+    #expect(scores[..<200].allSatisfy { $0.score == 0 && $0.severity == 0 })
+}
+
+@Test func aFaultFreeSeasonalSeriesRaisesNoEvent() {
+    let series = Series.seasonal(count: 288 * 14)
+    var detector = SeasonalBaselineDetector()
+    var tracker = AnomalyEventTracker(sensitivity: .medium)
+    let sensor = SensorID(device: "ahu", point: "temperature")
+    var actions: [AnomalyEventAction] = []
+    for point in series {
+        let reading = Reading(sensor: sensor, time: point.time, value: point.value)
+        if let action = tracker.observe(reading, detector.process(reading)) { actions.append(action) }
+    }
+    #expect(actions.isEmpty)
+}
+
+@Test func warmingUpFromHistoryLearnsTheBaseline() {
+    let sensor = SensorID(device: "ahu", point: "temperature")
+    let series = Series.seasonal(count: 1500)
+    let history = series[..<1000].map { Reading(sensor: sensor, time: $0.time, value: $0.value) }
+    var warmed = SeasonalBaselineDetector(settings: .init(), history: history)
+    var fresh = SeasonalBaselineDetector()
+    for point in series[..<1000] { _ = fresh.process(time: point.time, value: point.value) }
+    #expect(warmed.count == 1000)
+    for point in series[1000...] {
+        let a = warmed.process(time: point.time, value: point.value)
+        let b = fresh.process(time: point.time, value: point.value)
+        #expect(Series.fingerprint(a) == Series.fingerprint(b))
+    }
+}
