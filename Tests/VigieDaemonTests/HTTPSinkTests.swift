@@ -1,0 +1,89 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Testing
+import VigieCore
+import VigieDaemon
+import VigieMQTT
+
+@Suite struct HTTPSinkTests {
+    let directory: TemporaryDirectory
+
+    init() throws { directory = try TemporaryDirectory() }
+
+    private func run(_ sink: HTTPSink, until condition: @escaping () async throws -> Bool) async throws -> Bool {
+        let group = ServiceGroup(services: [sink], gracefulShutdownSignals: [], logger: .test)
+        return try await withThrowingTaskGroup(of: Bool.self) { tasks in
+            tasks.addTask { try await group.run(); return false }
+            let reached = try await eventually(15, condition)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return reached
+        }
+    }
+
+    private func makeSink(_ hub: HTTPHub, outbox: TestOutbox, batch: Int, signal: OutboxSignal = OutboxSignal()) throws -> HTTPSink {
+        let tokenFile = directory.path("token")
+        try "secret-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        return HTTPSink(name: outbox.sink,
+                        configuration: HTTPSinkConfiguration(url: hub.url, tokenFile: tokenFile, batch: batch,
+                                                             timeout: .seconds(5)),
+                        outbox: outbox.view, signal: signal,
+                        retryPolicy: RetryPolicy(initial: .milliseconds(50), maximum: .milliseconds(200)), logger: .test)
+    }
+
+    @Test func aServerErrorIsRetriedAndTheBatchAcknowledgedOnSuccess() async throws {
+        let hub = try HTTPHub(statuses: [500, 200], directory: directory)
+        defer { hub.stop() }
+        let outbox = try await TestOutbox.open(sink: "http:hub", directory: directory)
+        let seqs = try await outbox.append(0..<3)
+        let sink = try makeSink(hub, outbox: outbox, batch: 10)
+
+        let drained = try await run(sink) { try await outbox.waiting().isEmpty }
+
+        #expect(drained)
+        let requests = hub.requests
+        #expect(requests.map(\.status) == [500, 200])
+        #expect(requests.allSatisfy { $0.auth == "Bearer secret-token" })
+        #expect(requests[0].body == requests[1].body)
+        let body = try #require(JSONSerialization.jsonObject(with: Data(requests[1].body.utf8)) as? [[String: Any]])
+        #expect(body.map { $0["seq"] as? Int64 } == seqs.map { Optional($0) })
+        #expect(body.map { ($0["payload"] as? [String: Any])?["n"] as? Int } == [0, 1, 2])
+        #expect(sink.status.acknowledged == 3)
+    }
+
+    @Test func aRefusedBatchIsParkedCountedAndTheNextOneDelivered() async throws {
+        let hub = try HTTPHub(statuses: [400, 200], directory: directory)
+        defer { hub.stop() }
+        let outbox = try await TestOutbox.open(sink: "http:hub", directory: directory)
+        let seqs = try await outbox.append(0..<4)
+        let sink = try makeSink(hub, outbox: outbox, batch: 2)
+
+        let drained = try await run(sink) { try await outbox.waiting().isEmpty }
+
+        #expect(drained)
+        let requests = hub.requests
+        #expect(requests.map(\.status) == [400, 200])
+        let delivered = try #require(JSONSerialization.jsonObject(with: Data(requests[1].body.utf8)) as? [[String: Any]])
+        #expect(delivered.map { $0["seq"] as? Int64 } == seqs[2...].map { Optional($0) })
+        #expect(sink.status.parked == 2)
+        #expect(sink.status.acknowledged == 2)
+        #expect(sink.status.lastError?.contains("schema mismatch") == true)
+    }
+
+    @Test func anUnreachableHubKeepsTheBatchUntilItAnswers() async throws {
+        let outbox = try await TestOutbox.open(sink: "http:hub", directory: directory)
+        try await outbox.append(0..<2)
+        let port = freeLoopbackPort()
+        let sink = HTTPSink(name: outbox.sink,
+                            configuration: HTTPSinkConfiguration(url: "http://127.0.0.1:\(port)/ingest", batch: 10),
+                            outbox: outbox.view, signal: OutboxSignal(),
+                            retryPolicy: RetryPolicy(initial: .milliseconds(50), maximum: .milliseconds(100)), logger: .test)
+
+        let failed = try await run(sink) { sink.status.lastError != nil }
+
+        #expect(failed)
+        #expect(sink.status.connected == false)
+        #expect(try await outbox.waiting().count == 2)
+    }
+}

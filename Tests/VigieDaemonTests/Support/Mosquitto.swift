@@ -1,0 +1,54 @@
+import Foundation
+
+/// A mosquitto broker on a free loopback port, started by a test; stopped when released.
+final class Mosquitto: @unchecked Sendable {
+    let port: Int
+    private let directory: TemporaryDirectory
+    private let configPath: String
+    private var process: TestProcess?
+
+    /// `extra` lines go after the listener (TLS settings for a TLS listener).
+    init(extra: [String] = [], port: Int = freeLoopbackPort(), directory: TemporaryDirectory) throws {
+        self.port = port
+        self.directory = directory
+        configPath = directory.path("mosquitto-\(port).conf")
+        let config = ["listener \(port) 127.0.0.1", "allow_anonymous true", "max_queued_messages 100000",
+                      "max_inflight_messages 0", "persistence false"] + extra
+        try config.joined(separator: "\n").appending("\n").write(toFile: configPath, atomically: true, encoding: .utf8)
+        try start()
+    }
+
+    /// Starts (or restarts) the broker on the same port.
+    func start() throws {
+        process = try TestProcess("/usr/sbin/mosquitto", ["-c", configPath], outputIn: directory.url, name: "mosquitto-\(port)")
+        guard waitForPort(port) else { throw TestFailure("mosquitto did not listen on \(port): \(process?.log ?? "")") }
+    }
+
+    func stop() { process?.stop() }
+
+    func kill9() { process?.kill9() }
+
+    var log: String { process?.log ?? "" }
+
+    deinit { process?.stop() }
+}
+
+/// `mosquitto_sub` writing `topic payload` lines (`-v`) to a file.
+final class Subscriber: @unchecked Sendable {
+    private let process: TestProcess
+
+    init(port: Int, topic: String, directory: TemporaryDirectory, name: String, extra: [String] = []) throws {
+        process = try TestProcess("/usr/bin/mosquitto_sub",
+                                  ["-h", "127.0.0.1", "-p", "\(port)", "-q", "1", "-v", "-t", topic, "-i", name, "-c"] + extra,
+                                  outputIn: directory.url, name: name)
+    }
+
+    var lines: [String] { process.log.split(separator: "\n").map(String.init) }
+
+    func stop() { process.stop() }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
