@@ -1,0 +1,61 @@
+/// The aggregates of one device over one window: what one upstream message carries.
+public struct AggregatePack: Hashable, Sendable {
+    /// One point's statistics.
+    public struct Point: Hashable, Sendable {
+        public var name: String
+        /// SenML unit name, nil when the point has none.
+        public var unit: String?
+        public var statistics: AggregateStatistics
+
+        public init(name: String, unit: String?, statistics: AggregateStatistics) {
+            self.name = name
+            self.unit = unit
+            self.statistics = statistics
+        }
+    }
+
+    public var device: String
+    public var window: WindowRange
+    /// Sorted by name.
+    public var points: [Point]
+
+    public init(device: String, window: WindowRange, points: [Point]) {
+        self.device = device
+        self.window = window
+        self.points = points.sorted { $0.name < $1.name }
+    }
+
+    /// One pack per device (sorted by device) from a window's statistics.
+    public static func packs(window: WindowRange, statistics: [SensorID: AggregateStatistics],
+                             unit: (SensorID) -> String?) -> [AggregatePack] {
+        var byDevice: [String: [Point]] = [:]
+        for (sensor, stats) in statistics {
+            byDevice[sensor.device, default: []].append(Point(name: sensor.point, unit: unit(sensor), statistics: stats))
+        }
+        return byDevice.keys.sorted().map { AggregatePack(device: $0, window: window, points: byDevice[$0] ?? []) }
+    }
+
+    /// One pack per point, for topic templates that name `{point}`.
+    public func splitByPoint() -> [AggregatePack] {
+        points.map { AggregatePack(device: device, window: window, points: [$0]) }
+    }
+
+    /// Both packs' statistics together over the span from the earlier start to the later end
+    /// (the packs should be of the same device; the receiver's device is kept). A point's unit
+    /// is the receiver's, or `other`'s when the receiver has none.
+    public func merged(with other: AggregatePack) -> AggregatePack {
+        var byName: [String: Point] = [:]
+        for point in points { byName[point.name] = point }
+        for point in other.points {
+            if let existing = byName[point.name] {
+                byName[point.name] = Point(name: point.name, unit: existing.unit ?? point.unit,
+                                           statistics: existing.statistics.merged(with: point.statistics))
+            } else {
+                byName[point.name] = point
+            }
+        }
+        let span = WindowRange(start: Swift.min(window.start, other.window.start),
+                               end: Swift.max(window.end, other.window.end))
+        return AggregatePack(device: device, window: span, points: Array(byName.values))
+    }
+}
