@@ -11,17 +11,6 @@ import VigieMQTT
 
     init() throws { directory = try TemporaryDirectory() }
 
-    private func run(_ sink: HTTPSink, until condition: @escaping () async throws -> Bool) async throws -> Bool {
-        let group = ServiceGroup(services: [sink], gracefulShutdownSignals: [], logger: .test)
-        return try await withThrowingTaskGroup(of: Bool.self) { tasks in
-            tasks.addTask { try await group.run(); return false }
-            let reached = try await eventually(15, condition)
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return reached
-        }
-    }
-
     private func makeSink(_ hub: HTTPHub, outbox: TestOutbox, batch: Int, signal: OutboxSignal = OutboxSignal()) throws -> HTTPSink {
         let tokenFile = directory.path("token")
         try "secret-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
@@ -29,7 +18,7 @@ import VigieMQTT
                         configuration: HTTPSinkConfiguration(url: hub.url, tokenFile: tokenFile, batch: batch,
                                                              timeout: .seconds(5)),
                         outbox: outbox.view, signal: signal,
-                        retryPolicy: RetryPolicy(initial: .milliseconds(50), maximum: .milliseconds(200)), logger: .test)
+                        backoff: Backoff.Configuration(initial: .milliseconds(50), maximum: .milliseconds(200)), logger: .test)
     }
 
     @Test func aServerErrorIsRetriedAndTheBatchAcknowledgedOnSuccess() async throws {
@@ -39,7 +28,7 @@ import VigieMQTT
         let seqs = try await outbox.append(0..<3)
         let sink = try makeSink(hub, outbox: outbox, batch: 10)
 
-        let drained = try await run(sink) { try await outbox.waiting().isEmpty }
+        let drained = try await run([sink]) { try await outbox.waiting().isEmpty }
 
         #expect(drained)
         let requests = hub.requests
@@ -59,7 +48,7 @@ import VigieMQTT
         let seqs = try await outbox.append(0..<4)
         let sink = try makeSink(hub, outbox: outbox, batch: 2)
 
-        let drained = try await run(sink) { try await outbox.waiting().isEmpty }
+        let drained = try await run([sink]) { try await outbox.waiting().isEmpty }
 
         #expect(drained)
         let requests = hub.requests
@@ -78,9 +67,9 @@ import VigieMQTT
         let sink = HTTPSink(name: outbox.sink,
                             configuration: HTTPSinkConfiguration(url: "http://127.0.0.1:\(port)/ingest", batch: 10),
                             outbox: outbox.view, signal: OutboxSignal(),
-                            retryPolicy: RetryPolicy(initial: .milliseconds(50), maximum: .milliseconds(100)), logger: .test)
+                            backoff: Backoff.Configuration(initial: .milliseconds(50), maximum: .milliseconds(100)), logger: .test)
 
-        let failed = try await run(sink) { sink.status.lastError != nil }
+        let failed = try await run([sink]) { sink.status.lastError != nil }
 
         #expect(failed)
         #expect(sink.status.connected == false)

@@ -9,7 +9,7 @@ import VigieMQTT
 ///
 /// - 2xx: the batch is acknowledged (removed from the outbox).
 /// - 5xx, 408, 429, timeouts, connection and TLS errors: the same batch is sent again after a
-///   backoff (capped exponential with jitter: about 1 s, 2 s, 4 s, … up to 60 s).
+///   `Backoff` (capped exponential with jitter; defaults 0.8–1 s, 1.6–2 s, 3.2–4 s, … 48–60 s).
 /// - other 4xx: the hub refuses the content; retrying cannot help, so the batch is parked
 ///   (removed and counted in `vigie_upstream_messages_parked_total`), logged with the start
 ///   of the response body, and the sink moves on.
@@ -27,7 +27,7 @@ public final class HTTPSink: Service, Sendable {
     private let configuration: HTTPSinkConfiguration
     private let outbox: any SinkOutbox
     private let signal: OutboxSignal
-    private let retryPolicy: RetryPolicy
+    private let backoff: Backoff.Configuration
     private let logger: Logger
     private let metrics: SinkMetrics
     private let state: Mutex<SinkStatus>
@@ -40,12 +40,12 @@ public final class HTTPSink: Service, Sendable {
     ///   - outbox: this sink's view of the outbox.
     ///   - signal: notified by the daemon after each commit that queued messages.
     public init(name: String, configuration: HTTPSinkConfiguration, outbox: any SinkOutbox, signal: OutboxSignal,
-                retryPolicy: RetryPolicy = RetryPolicy(), logger: Logger) {
+                backoff: Backoff.Configuration = .init(), logger: Logger) {
         self.name = name
         self.configuration = configuration
         self.outbox = outbox
         self.signal = signal
-        self.retryPolicy = retryPolicy
+        self.backoff = backoff
         var logger = logger
         logger[metadataKey: "sink.name"] = "\(name)"
         self.logger = logger
@@ -59,7 +59,7 @@ public final class HTTPSink: Service, Sendable {
 
     public func run() async throws {
         let token = try readToken()
-        var failures = 0
+        var backoff = Backoff(configuration: self.backoff)
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             let batch: [PendingMessage]
             do {
@@ -74,14 +74,13 @@ public final class HTTPSink: Service, Sendable {
                 try? await cancelWhenGracefulShutdown { await self.signal.wait(upTo: Self.idlePoll) }
                 continue
             }
-            if failures > 0 { metrics.retried.increment(by: batch.count) }
+            if backoff.attempt > 0 { metrics.retried.increment(by: batch.count) }
             metrics.sent.increment(by: batch.count)
             switch await deliver(batch, token: token) {
             case .delivered:
-                failures = 0
+                backoff.reset()
             case .retry:
-                failures += 1
-                let delay = retryPolicy.delay(afterFailures: failures)
+                let delay = backoff.next()
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
             }
         }

@@ -28,17 +28,19 @@ struct DeliveryLoop: Sendable {
     /// - Parameters:
     ///   - publish: returns once the hub acknowledged the message; throws when the connection failed.
     ///   - highestSent: the highest sequence number ever handed to `publish`, to count retries.
-    ///   - progress: told after each removal, with the number of messages removed.
+    ///   - progress: told how many messages were just sent, and how many just acknowledged and removed.
     func run(publish: @escaping @Sendable (PendingMessage) async throws -> Void,
              highestSent: inout Int64,
              shouldStop: @escaping @Sendable () -> Bool,
-             progress: @Sendable (Int) -> Void) async throws {
+             progress: @Sendable (_ sent: Int, _ acknowledged: Int) -> Void) async throws {
         var cursor: Int64 = 0
         var buffer: [PendingMessage] = []
         var next = 0
         var inflight = 0
         var acknowledged: [Int64] = []
-        var pacer = DrainPacer(rate: drainRate)
+        let clock = ContinuousClock()
+        // A tenth of a second of burst: at 10,000 msg/s, 1,000 at once, then one per 100 µs.
+        var bucket = TokenBucket(rate: drainRate, burst: max(1, drainRate / 10), now: clock.now)
 
         func removeAcknowledged() async throws {
             guard !acknowledged.isEmpty else { return }
@@ -46,7 +48,7 @@ struct DeliveryLoop: Sendable {
             acknowledged.removeAll(keepingCapacity: true)
             try await outbox.acknowledge(seqs)
             metrics.acknowledged.increment(by: seqs.count)
-            progress(seqs.count)
+            progress(0, seqs.count)
         }
 
         try await withThrowingTaskGroup(of: Int64.self) { group in
@@ -75,8 +77,12 @@ struct DeliveryLoop: Sendable {
                     let message = buffer[next]
                     next += 1
                     cursor = message.seq
-                    try await pacer.next()
+                    while !bucket.tryTake(now: clock.now) {
+                        // A sleep costs more than a publish: wait for at least 5 ms worth of tokens.
+                        try await Task.sleep(for: max(bucket.delay(now: clock.now), .milliseconds(5)))
+                    }
                     metrics.sent.increment()
+                    progress(1, 0)
                     if message.seq <= highestSent { metrics.retried.increment() }
                     highestSent = max(highestSent, message.seq)
                     inflight += 1

@@ -28,6 +28,9 @@ final class Mosquitto: @unchecked Sendable {
 
     func kill9() { process?.kill9() }
 
+    /// SIGSTOP: the broker keeps its connections open but answers nothing.
+    func freeze() { process?.send(SIGSTOP) }
+
     var log: String { process?.log ?? "" }
 
     deinit { process?.stop() }
@@ -51,4 +54,40 @@ final class Subscriber: @unchecked Sendable {
 struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// A socat TCP proxy to a broker: killing it cuts the gateway's connection without a goodbye.
+final class TCPProxy: @unchecked Sendable {
+    let port: Int
+    private let target: Int
+    private let directory: TemporaryDirectory
+    private var process: TestProcess?
+
+    init(to target: Int, directory: TemporaryDirectory) throws {
+        port = freeLoopbackPort()
+        self.target = target
+        self.directory = directory
+        try start()
+    }
+
+    func start() throws {
+        process = try TestProcess("/usr/bin/socat", ["TCP-LISTEN:\(port),bind=127.0.0.1,reuseaddr", "TCP:127.0.0.1:\(target)"],
+                                  outputIn: directory.url, name: "proxy-\(port)")
+        guard waitForPortListening(port) else { throw TestFailure("socat did not listen on \(port)") }
+    }
+
+    /// SIGKILL: both TCP connections are closed by the kernel, no MQTT DISCONNECT is sent.
+    func cut() { process?.kill9() }
+
+    deinit { process?.stop() }
+}
+
+/// True once `port` is in the listening state (checked in /proc, without connecting to it).
+func waitForPortListening(_ port: Int) -> Bool {
+    let needle = String(format: ":%04X 00000000:0000 0A", port)
+    for _ in 0..<500 {
+        if let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8), table.contains(needle) { return true }
+        usleep(10_000)
+    }
+    return false
 }

@@ -98,3 +98,8 @@ func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) as
     }
     return try await condition()
 }
+
+extension TestProcess {
+    /// Sends `signal` (SIGSTOP freezes a peer with its connections open).
+    func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
+}

@@ -1,0 +1,143 @@
+import Logging
+import ServiceLifecycle
+import Synchronization
+import VigieCore
+
+/// Delivers one sink's outbox to the hub over its own MQTT connection, QoS 1, oldest first.
+///
+/// - Connection: its own client (TLS CA, client certificate and key; username, password from
+///   `password_file`), reconnecting by itself with capped exponential backoff and jitter.
+/// - Delivery: see `DeliveryLoop`: at most `inflight` messages await their PUBACK; a message
+///   leaves the outbox only once acknowledged; after a reconnect what was not acknowledged is
+///   sent again, in order. The backlog drains at most at `drain_rate` messages per second.
+/// - Idle: waits for `OutboxSignal.notify()` or at most `idlePoll` (1 s): a message committed
+///   without a notification leaves within a second; with one, at once.
+/// - Status: on every connect `online` (version, uptime, backlog) is published retained on the
+///   topic rendered with kind `status` (`vigie/{gateway}/{device}` → `vigie/g/_status`); the
+///   Last Will publishes `offline` there, retained, when the connection dies without a goodbye.
+///   Every `healthInterval` a health message goes to the topic with kind `health`.
+/// - Graceful shutdown: stops taking messages, waits for the PUBACKs in flight up to
+///   `flushTimeout` (5 s), publishes `offline` and disconnects cleanly.
+public final class MQTTSink: Service, Sendable {
+    /// Longest sleep while idle without a notification.
+    public static let idlePoll: Duration = .seconds(1)
+
+    /// The sink's settings beyond the configuration file's.
+    public struct Options: Sendable {
+        public var gateway: String
+        /// Defaults to `vigie-<gateway>`.
+        public var clientID: String?
+        public var healthInterval: Duration
+        public var flushTimeout: Duration
+        public var backoff: Backoff.Configuration
+
+        public init(gateway: String, clientID: String? = nil, healthInterval: Duration = .seconds(60),
+                    flushTimeout: Duration = .seconds(5), backoff: Backoff.Configuration = .init()) {
+            self.gateway = gateway
+            self.clientID = clientID
+            self.healthInterval = healthInterval
+            self.flushTimeout = flushTimeout
+            self.backoff = backoff
+        }
+    }
+
+    let name: String
+    let configuration: MQTTSinkConfiguration
+    let options: Options
+    let outbox: any SinkOutbox
+    let signal: OutboxSignal
+    let health: @Sendable () async -> GatewayHealth
+    let logger: Logger
+    let metrics: SinkMetrics
+    let state: Mutex<SinkStatus>
+    let statusTopic: String
+    let healthTopic: String
+    let started = ContinuousClock.now
+
+    /// - Parameters:
+    ///   - name: the sink's name in the outbox, logs and metrics (`UpstreamConfiguration.name`).
+    ///   - outbox: this sink's view of the outbox.
+    ///   - signal: notified by the daemon after each commit that queued messages.
+    ///   - health: the daemon's counters for the health message (the sink fills in its backlog).
+    /// - Throws: `UpstreamError` when the topic template is invalid.
+    public init(name: String, configuration: MQTTSinkConfiguration, options: Options, outbox: any SinkOutbox,
+                signal: OutboxSignal, health: @escaping @Sendable () async -> GatewayHealth, logger: Logger) throws {
+        self.name = name
+        self.configuration = configuration
+        self.options = options
+        self.outbox = outbox
+        self.signal = signal
+        self.health = health
+        var logger = logger
+        logger[metadataKey: "sink.name"] = "\(name)"
+        self.logger = logger
+        self.metrics = SinkMetrics(sink: name)
+        self.state = Mutex(SinkStatus(name: name))
+        let template = try TopicTemplate(parsing: configuration.topic)
+        statusTopic = template.render(gateway: options.gateway, kind: OutboxKind.status.rawValue)
+        healthTopic = template.render(gateway: options.gateway, kind: "health")
+    }
+
+    /// What the status page shows.
+    public var status: SinkStatus { state.withLock { $0 } }
+
+    public func run() async throws {
+        let client = try makeClient()
+        let stopping = Atomic(false)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await client.run() }
+            group.addTask { await self.watchConnection(client) }
+            group.addTask { await self.reportHealth(client) }
+            await withGracefulShutdownHandler {
+                await self.deliver(client, stopping: stopping)
+            } onGracefulShutdown: {
+                stopping.store(true, ordering: .relaxed)
+                self.signal.notify()
+            }
+            try? await client.publish(topic: statusTopic, payload: offlinePayload, retain: true)
+            await client.disconnect()
+            group.cancelAll()
+        }
+    }
+
+    /// Delivers until shutdown; on shutdown waits at most `flushTimeout` for the in-flight PUBACKs.
+    private func deliver(_ client: MQTTClient, stopping: Atomic<Bool>) async {
+        let loop = DeliveryLoop(outbox: outbox, signal: signal, window: configuration.inflight,
+                                drainRate: configuration.drainRate, metrics: metrics, idlePoll: Self.idlePoll)
+        let flushTimeout = options.flushTimeout
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var highestSent: Int64 = 0
+                while !stopping.load(ordering: .relaxed), !Task.isCancelled {
+                    guard self.status.connected else {
+                        await self.signal.wait(upTo: Self.idlePoll)
+                        continue
+                    }
+                    do {
+                        try await loop.run(
+                            publish: { message in
+                                try await client.publish(topic: message.topic, payload: message.payload, retain: false)
+                            },
+                            highestSent: &highestSent,
+                            shouldStop: { stopping.load(ordering: .relaxed) },
+                            progress: { sent, acknowledged in
+                                self.state.withLock { $0.sent += sent; $0.acknowledged += acknowledged }
+                            })
+                    } catch {
+                        self.state.withLock { $0.lastError = "\(error)" }
+                        self.logger.warning("Publishing to the hub failed; unacknowledged messages will be sent again.",
+                                            metadata: ["error": "\(error)"])
+                        await self.signal.wait(upTo: .milliseconds(200))
+                    }
+                }
+            }
+            group.addTask {
+                // Bounds the flush: starts counting when shutdown begins.
+                try? await gracefulShutdown()
+                try? await Task.sleep(for: flushTimeout)
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}
