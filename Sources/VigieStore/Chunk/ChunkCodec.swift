@@ -1,0 +1,122 @@
+/// Packs one sensor's readings, in time order, into a compact byte string (Gorilla-style, byte-aligned).
+///
+/// Format version 1: one version byte, then per reading:
+/// - a header byte: bits 0-3 the number `n` of significant bytes of the value XOR the previous
+///   value (0 when the value repeats), bits 4-6 the number of leading zero bytes of that XOR,
+///   bit 7 set when the quality differs from the previous reading's (a quality byte follows);
+/// - the delta-of-delta of the time in milliseconds, zigzag varint (1 byte for a steady poll);
+/// - the optional quality byte, then the `n` significant XOR bytes, big-endian.
+///
+/// The first reading's "previous" is time `firstTime` with delta 0, value bits 0 and quality good.
+/// A steady sensor repeating its value costs 2 bytes per reading; a noisy float 4 to 8.
+enum ChunkCodec {
+    static let version: UInt8 = 1
+
+    /// One stored point of a chunk: the sensor is the chunk's.
+    struct Point: Equatable {
+        var time: Int64
+        var value: Double
+        var quality: UInt8
+    }
+
+    /// Encodes `points` (sorted by time) relative to `points[0].time`.
+    static func encode(_ points: some Collection<Point>) -> [UInt8] {
+        var out: [UInt8] = [version]
+        out.reserveCapacity(1 + points.count * 4)
+        var previousTime = points.first?.time ?? 0
+        var previousDelta: Int64 = 0
+        var previousBits: UInt64 = 0
+        var previousQuality: UInt8 = 0
+        for point in points {
+            let delta = point.time &- previousTime
+            let deltaOfDelta = delta &- previousDelta
+            let xor = point.value.bitPattern ^ previousBits
+            let leading = xor == 0 ? 0 : min(xor.leadingZeroBitCount / 8, 7)
+            let trailing = xor == 0 ? 8 : xor.trailingZeroBitCount / 8
+            let significant = xor == 0 ? 0 : 8 - leading - trailing
+            let qualityChanged = point.quality != previousQuality
+            out.append(UInt8(significant) | UInt8(leading) << 4 | (qualityChanged ? 0x80 : 0))
+            appendVarint(UInt64(bitPattern: (deltaOfDelta << 1) ^ (deltaOfDelta >> 63)), to: &out)
+            if qualityChanged { out.append(point.quality) }
+            if significant > 0 {
+                for index in leading..<(leading + significant) {
+                    out.append(UInt8(truncatingIfNeeded: xor >> UInt64(8 * (7 - index))))
+                }
+            }
+            previousTime = point.time
+            previousDelta = delta
+            previousBits = point.value.bitPattern
+            previousQuality = point.quality
+        }
+        return out
+    }
+
+    /// Decodes bytes written by `encode`; `firstTime` is the chunk's first time.
+    static func decode(_ bytes: [UInt8], firstTime: Int64) throws(StoreError) -> [Point] {
+        guard bytes.first == version else {
+            throw StoreError(.badChunk, "A stored chunk has an unknown format; this vigie is older than the data.")
+        }
+        var points: [Point] = []
+        var index = 1
+        var previousTime = firstTime
+        var previousDelta: Int64 = 0
+        var previousBits: UInt64 = 0
+        var previousQuality: UInt8 = 0
+        while index < bytes.count {
+            let header = bytes[index]
+            index += 1
+            let significant = Int(header & 0x0f)
+            let leading = Int((header >> 4) & 0x07)
+            guard significant <= 8, leading + significant <= 8 else { throw truncated() }
+            let zigzag = try readVarint(bytes, &index)
+            let deltaOfDelta = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
+            var quality = previousQuality
+            if header & 0x80 != 0 {
+                guard index < bytes.count else { throw truncated() }
+                quality = bytes[index]
+                index += 1
+            }
+            guard index + significant <= bytes.count else { throw truncated() }
+            var xor: UInt64 = 0
+            for position in leading..<(leading + significant) {
+                xor |= UInt64(bytes[index]) << UInt64(8 * (7 - position))
+                index += 1
+            }
+            let delta = previousDelta &+ deltaOfDelta
+            let time = previousTime &+ delta
+            let bits = previousBits ^ xor
+            points.append(Point(time: time, value: Double(bitPattern: bits), quality: quality))
+            previousTime = time
+            previousDelta = delta
+            previousBits = bits
+            previousQuality = quality
+        }
+        return points
+    }
+
+    private static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
+        var value = value
+        while value >= 0x80 {
+            out.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        out.append(UInt8(value))
+    }
+
+    private static func readVarint(_ bytes: [UInt8], _ index: inout Int) throws(StoreError) -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard index < bytes.count, shift < 64 else { throw truncated() }
+            let byte = bytes[index]
+            index += 1
+            value |= UInt64(byte & 0x7f) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+        }
+    }
+
+    private static func truncated() -> StoreError {
+        StoreError(.badChunk, "A stored chunk of readings is truncated or damaged; export what remains and report it.")
+    }
+}

@@ -1,0 +1,87 @@
+import VigieCore
+
+/// Durable messages for the upstream sinks, in sequence order, deleted only once acknowledged.
+///
+/// Has its own write connection on its own serial queue; SQLite's lock (with the busy timeout)
+/// orders its transactions with the reading writer's. Exactly-once aggregates: append the
+/// messages of the windows just closed and advance the watermark in one transaction.
+public final class Outbox: Sendable {
+    private let database: SerialConnection
+
+    init(connection: SQLiteConnection) {
+        database = SerialConnection(connection, label: "vigie.store.outbox")
+    }
+
+    /// Appends messages; returns their sequence numbers.
+    @discardableResult
+    public func append(_ messages: [OutboxMessage]) async throws -> [Int64] {
+        try await database.run { connection in
+            try connection.transaction { try OutboxTable.append(messages, on: connection) }
+        }
+    }
+
+    /// Appends `messages` and sets `watermark` to `value` in one transaction, only if the watermark
+    /// is below `value` (or unset); returns false, appending nothing, when it was already there.
+    @discardableResult
+    public func appendAggregates(_ messages: [OutboxMessage], advancing watermark: String, to value: Int64) async throws -> Bool {
+        try await database.run { connection in
+            try connection.transaction {
+                if let current = try OutboxTable.watermark(watermark, on: connection), current >= value { return false }
+                _ = try OutboxTable.append(messages, on: connection)
+                try OutboxTable.setWatermark(watermark, to: value, on: connection)
+                return true
+            }
+        }
+    }
+
+    /// The value of a watermark, nil when never set.
+    public func watermark(_ name: String) async throws -> Int64? {
+        try await database.run { connection in try OutboxTable.watermark(name, on: connection) }
+    }
+
+    /// Up to `limit` messages for `sink` with a sequence number above `seq`, oldest first.
+    public func pending(sink: String, after seq: Int64 = 0, limit: Int) async throws -> [OutboxEntry] {
+        try await database.run { connection in
+            try OutboxTable.pending(sink: sink, after: seq, limit: limit, on: connection)
+        }
+    }
+
+    /// Deletes acknowledged messages of `sink`; returns how many were there.
+    @discardableResult
+    public func acknowledge(sink: String, seqs: [Int64]) async throws -> Int {
+        try await database.run { connection in
+            try connection.transaction { try OutboxTable.acknowledge(sink: sink, seqs: seqs, on: connection) }
+        }
+    }
+
+    /// Depth and oldest message age, per sink with messages waiting.
+    public func backlog() async throws -> [OutboxBacklog] {
+        try await database.run { connection in try OutboxTable.backlog(on: connection) }
+    }
+
+    /// Committed readings of `sensors` with time in `from..<to`, in time order (for a closing window).
+    public func readings(of sensors: [SensorID], from: Int64, before to: Int64) async throws -> [Reading] {
+        try await database.run { connection in
+            try ReadingQuery(connection: connection).readings(of: sensors, from: from, before: to)
+        }
+    }
+
+    /// Records units and sources of sensors (created if new).
+    public func describe(_ sensors: [SensorInfo]) async throws {
+        try await database.run { connection in
+            try connection.transaction {
+                let upsert = try connection.statement("""
+                    INSERT INTO sensors(name, unit, source) VALUES (?, ?, ?)
+                    ON CONFLICT(name) DO UPDATE SET unit = excluded.unit, source = excluded.source
+                    """)
+                for info in sensors {
+                    upsert.reset()
+                    upsert.bind(info.sensor.description, at: 1)
+                    upsert.bind(info.unit, at: 2)
+                    upsert.bind(info.source, at: 3)
+                    try upsert.step()
+                }
+            }
+        }
+    }
+}

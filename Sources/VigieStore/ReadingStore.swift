@@ -1,0 +1,57 @@
+import Dispatch
+import Logging
+
+/// The opened store: its writer (a `Service` and the sources' `ReadingSink`) and its outbox.
+///
+/// ```swift
+/// let store = try await ReadingStore.open(StoreConfiguration(configuration), logger: logger)
+/// store.writer.addObserver(detector)          // told about each committed batch
+/// // ServiceGroup(services: [store.writer, sources...]) — sources submit to store.writer
+/// ```
+public final class ReadingStore: Sendable {
+    public let configuration: StoreConfiguration
+    /// The single writer of readings; run it in the service group.
+    public let writer: StoreWriter
+    /// Messages for upstream sinks.
+    public let outbox: Outbox
+
+    private init(configuration: StoreConfiguration, writer: StoreWriter, outbox: Outbox) {
+        self.configuration = configuration
+        self.writer = writer
+        self.outbox = outbox
+    }
+
+    /// Creates the data directory and `vigie.db` (migrating it), off the cooperative pool.
+    ///
+    /// A damaged database is moved aside to `vigie.db.corrupt-<time>` and a fresh one created.
+    /// Throws `StoreError` with code `.newerSchema` for a database written by a newer vigie.
+    /// `now` gives the wall-clock time in epoch milliseconds (retention); `maintenanceInterval`
+    /// is how often retention and budget run between batches.
+    public static func open(_ configuration: StoreConfiguration, logger: Logger,
+                            now: @escaping @Sendable () -> Int64 = ReadingStore.wallClockMilliseconds,
+                            maintenanceInterval: Duration = .seconds(1)) async throws -> ReadingStore {
+        let opened: (StoreDatabaseBox, OutboxConnectionBox) = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue(label: "vigie.store.open").async {
+                continuation.resume(with: Result {
+                    let database = try StoreDatabase(configuration: configuration, logger: logger)
+                    let outbox = try SQLiteConnection(path: configuration.databasePath, pragmas: configuration.pragmas)
+                    return (StoreDatabaseBox(database), OutboxConnectionBox(connection: outbox))
+                })
+            }
+        }
+        let writer = StoreWriter(database: opened.0, logger: logger, now: now, maintenanceInterval: maintenanceInterval)
+        return ReadingStore(configuration: configuration, writer: writer, outbox: Outbox(connection: opened.1.connection))
+    }
+}
+
+extension ReadingStore {
+    /// The real-time clock, in milliseconds since the Unix epoch.
+    public static let wallClockMilliseconds: @Sendable () -> Int64 = { FileSystem.nowMilliseconds() }
+}
+
+/// Carries the outbox's new connection from the opening queue to the `Outbox`.
+///
+/// `@unchecked Sendable`: handed over once, then used only on the outbox's serial queue.
+private struct OutboxConnectionBox: @unchecked Sendable {
+    let connection: SQLiteConnection
+}

@@ -1,0 +1,64 @@
+/// The schema, as named migrations applied in order; `PRAGMA user_version` counts those applied.
+///
+/// Never edit a released migration: append a new one.
+enum StoreMigrations {
+    struct Migration {
+        let name: String
+        let sql: String
+    }
+
+    static let all: [Migration] = [
+        Migration(name: "1-sensors-chunks-outbox", sql: """
+            CREATE TABLE sensors (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                unit TEXT,
+                source TEXT
+            );
+            -- Readings of one sensor, packed by ChunkCodec: one row per sensor per committed batch.
+            CREATE TABLE chunks (
+                id INTEGER PRIMARY KEY,
+                sensor INTEGER NOT NULL REFERENCES sensors(id),
+                first_ms INTEGER NOT NULL,
+                last_ms INTEGER NOT NULL,
+                count INTEGER NOT NULL,
+                data BLOB NOT NULL
+            );
+            CREATE INDEX chunks_by_time ON chunks(first_ms);
+            CREATE INDEX chunks_by_sensor ON chunks(sensor, first_ms);
+            CREATE TABLE outbox (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                sink TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                topic TEXT NOT NULL,
+                payload BLOB NOT NULL,
+                created_ms INTEGER NOT NULL
+            );
+            CREATE INDEX outbox_by_sink ON outbox(sink, seq);
+            CREATE TABLE watermarks (
+                name TEXT PRIMARY KEY,
+                value INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
+    ]
+
+    /// The schema version this build writes.
+    static var latestVersion: Int64 { Int64(all.count) }
+
+    /// Brings the database to `latestVersion`; refuses a database from a newer vigie.
+    static func migrate(_ connection: SQLiteConnection) throws {
+        let current = try connection.scalar("PRAGMA user_version") ?? 0
+        guard current <= latestVersion else {
+            throw StoreError(.newerSchema,
+                             "The database has schema version \(current) but this vigie knows up to \(latestVersion); "
+                                 + "run a newer vigie, or move the data directory aside to start empty.",
+                             path: connection.path)
+        }
+        for (offset, migration) in all.enumerated().dropFirst(Int(current)) {
+            try connection.transaction {
+                try connection.execute(migration.sql)
+                try connection.execute("PRAGMA user_version = \(offset + 1)")
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import VigieCore
+
+/// How the store is laid out and bounded; built from the `gateway` and `buffer` sections.
+public struct StoreConfiguration: Sendable, Equatable {
+    /// The folder holding `vigie.db` (created when missing).
+    public var dataDirectory: String
+    /// Database plus WAL never grow past this.
+    public var maxSize: ByteSize
+    /// Readings older than this (by their own time) are deleted.
+    public var keepReadings: Duration
+    public var synchronous: SynchronousMode
+    /// A batch commits at this many readings...
+    public var batchSize: Int
+    /// ...or when its first reading has waited this long.
+    public var batchInterval: Duration
+    /// Readings waiting for the writer; `submit` suspends when full.
+    public var queueCapacity: Int
+
+    public init(dataDirectory: String, maxSize: ByteSize = ByteSize(bytes: 512 << 20),
+                keepReadings: Duration = .seconds(7 * 86_400), synchronous: SynchronousMode = .full,
+                batchSize: Int = 10_000, batchInterval: Duration = .milliseconds(500), queueCapacity: Int = 100_000) {
+        self.dataDirectory = dataDirectory
+        self.maxSize = maxSize
+        self.keepReadings = keepReadings
+        self.synchronous = synchronous
+        self.batchSize = max(1, batchSize)
+        self.batchInterval = batchInterval
+        self.queueCapacity = max(1, queueCapacity)
+    }
+
+    /// The store's settings from the whole configuration.
+    public init(_ configuration: Configuration) {
+        let buffer = configuration.buffer
+        self.init(dataDirectory: configuration.gateway.dataDirectory, maxSize: buffer.maxSize,
+                  keepReadings: buffer.keepReadings, synchronous: buffer.synchronous, batchSize: buffer.batchSize,
+                  batchInterval: buffer.batchInterval, queueCapacity: buffer.queueCapacity)
+    }
+
+    /// `DATA_DIR/vigie.db`.
+    public var databasePath: String { Self.databasePath(in: dataDirectory) }
+
+    /// The database file in `directory`.
+    public static func databasePath(in directory: String) -> String {
+        (directory.hasSuffix("/") ? directory : directory + "/") + "vigie.db"
+    }
+
+    static let pageSize: Int64 = 4_096
+
+    /// Room kept for the WAL: an eighth of the budget, between 64 KB and 16 MB.
+    var walAllowance: Int64 { min(max(maxSize.bytes / 8, 64 << 10), 16 << 20) }
+
+    /// The hard page limit of the database file so that db + WAL fit the budget.
+    var maxPageCount: Int64 { max(16, (maxSize.bytes - walAllowance) / Self.pageSize) }
+
+    var pragmas: StorePragmas {
+        StorePragmas(synchronousFull: synchronous == .full,
+                     walAutocheckpointPages: Int(max(16, walAllowance / Self.pageSize / 2)),
+                     journalSizeLimit: walAllowance, maxPageCount: maxPageCount)
+    }
+}

@@ -1,0 +1,82 @@
+/// Retention and the disk budget: small deletions between batches, never inside a reading commit.
+extension StoreDatabase {
+    /// What one maintenance step removed.
+    struct Eviction: Equatable {
+        /// Readings deleted because they were past `keep_readings`.
+        var expiredReadings = 0
+        /// Readings deleted because the budget was hit.
+        var evictedReadings = 0
+        /// Outbox messages deleted because the budget was hit with no readings left.
+        var droppedMessages = 0
+    }
+
+    /// Chunks deleted per transaction: keeps each maintenance step short.
+    static let deletionStep = 256
+
+    /// Bytes of the database in use: pages minus free pages (the WAL is bounded by checkpoints).
+    func usedBytes() throws -> Int64 {
+        let pages = try connection.scalar("PRAGMA page_count") ?? 0
+        let free = try connection.scalar("PRAGMA freelist_count") ?? 0
+        let pageSize = try connection.scalar("PRAGMA page_size") ?? StoreConfiguration.pageSize
+        return (pages - free) * pageSize
+    }
+
+    /// The database and WAL file sizes on disk.
+    func fileBytes() -> Int64 {
+        let path = configuration.databasePath
+        return FileSystem.size(path) + FileSystem.size(path + "-wal")
+    }
+
+    /// Deletes at most one step of chunks whose last reading is older than `cutoff`; returns readings deleted.
+    func deleteExpired(before cutoff: Int64) throws -> Int {
+        try deleteChunks(where: "last_ms < \(cutoff)")
+    }
+
+    /// Over 90% of the page budget, deletes oldest readings (then oldest outbox messages) down to 80%.
+    func enforceBudget() throws -> Eviction {
+        var eviction = Eviction()
+        let limit = configuration.maxPageCount * StoreConfiguration.pageSize
+        guard try usedBytes() > limit * 9 / 10 else { return eviction }
+        while try usedBytes() > limit * 8 / 10 {
+            let readings = try deleteChunks(where: "1")
+            if readings > 0 {
+                eviction.evictedReadings += readings
+                continue
+            }
+            let messages = try dropOldestMessages(Self.deletionStep)
+            if messages == 0 { break }
+            eviction.droppedMessages += messages
+        }
+        return eviction
+    }
+
+    /// Frees room after SQLITE_FULL: deletes the oldest tenth of the chunks (at least one step).
+    func evictForSpace() throws -> Int {
+        let chunks = try connection.scalar("SELECT count(*) FROM chunks") ?? 0
+        var evicted = 0
+        for _ in 0..<max(1, Int(chunks / 10) / Self.deletionStep) {
+            let readings = try deleteChunks(where: "1")
+            if readings == 0 { break }
+            evicted += readings
+        }
+        return evicted
+    }
+
+    /// Truncates the WAL when it has grown past its allowance (a reader may have held it open).
+    func manageCheckpoint() throws {
+        if FileSystem.size(configuration.databasePath + "-wal") > configuration.walAllowance {
+            try connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+    }
+
+    /// Deletes the oldest `deletionStep` chunks matching `condition`; returns their reading count.
+    private func deleteChunks(where condition: String) throws -> Int {
+        try connection.transaction {
+            let oldest = "SELECT id FROM chunks WHERE \(condition) ORDER BY first_ms LIMIT \(Self.deletionStep)"
+            let count = try connection.scalar("SELECT coalesce(sum(count), 0) FROM chunks WHERE id IN (\(oldest))") ?? 0
+            guard count > 0 else { return 0 }
+            try connection.execute("DELETE FROM chunks WHERE id IN (\(oldest))")
+            return Int(count)
+        }
+    }
+}

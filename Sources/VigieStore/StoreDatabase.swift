@@ -1,0 +1,143 @@
+import Logging
+import VigieCore
+
+/// The write side of `vigie.db`: sensors, chunks of readings, retention and budget, outbox.
+///
+/// Not thread-safe: owned by one thread (the writer's, or an `SerialDatabase` queue).
+final class StoreDatabase {
+    let connection: SQLiteConnection
+    let configuration: StoreConfiguration
+    let logger: Logger
+    private var sensorIDs: [SensorID: Int64] = [:]
+
+    /// A sensor's readings within one batch are split into chunks spanning at most this, so that
+    /// time-range queries can bound their index scan to `first_ms >= from - maxChunkSpan`.
+    static let maxChunkSpanMilliseconds: Int64 = 3_600_000
+
+    /// Opens (creating) the database; a damaged file is moved aside and a fresh one created.
+    init(configuration: StoreConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        try FileSystem.createDirectory(configuration.dataDirectory)
+        let path = configuration.databasePath
+        do {
+            connection = try Self.openChecked(path: path, configuration: configuration)
+        } catch let error as StoreError where error.code == .corrupt {
+            let aside = try Self.quarantine(path: path)
+            logger.critical("The database is damaged: moved aside, starting with an empty one.", metadata: [
+                "store.path": "\(path)", "store.quarantined": "\(aside)", "error": "\(error)",
+            ])
+            connection = try Self.openChecked(path: path, configuration: configuration)
+        }
+        try FileSystem.remove(Self.cleanMarker(path))
+    }
+
+    /// Marks a clean shutdown: the next start skips the integrity check.
+    func closeCleanly() {
+        connection.clearCache()
+        _ = try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        FileSystem.touch(Self.cleanMarker(configuration.databasePath))
+    }
+
+    private static func cleanMarker(_ path: String) -> String { path + ".clean" }
+
+    private static func openChecked(path: String, configuration: StoreConfiguration) throws -> SQLiteConnection {
+        let wasClean = FileSystem.exists(cleanMarker(path))
+        let existed = FileSystem.exists(path)
+        let connection = try SQLiteConnection(path: path, pragmas: configuration.pragmas)
+        _ = try connection.scalar("SELECT count(*) FROM sqlite_master")
+        if existed && !wasClean {
+            // After a crash (no clean marker), check the pages before trusting them.
+            let statement = try connection.statement("PRAGMA quick_check(1)")
+            if try statement.step(), let verdict = statement.string(at: 0), verdict != "ok" {
+                throw StoreError(.corrupt, "The integrity check failed: \(verdict).", path: path)
+            }
+            statement.reset()
+        }
+        try StoreMigrations.migrate(connection)
+        return connection
+    }
+
+    /// Moves `path` and its `-wal`/`-shm` to `path.corrupt-<time>`; returns the new name.
+    static func quarantine(path: String) throws(StoreError) -> String {
+        let aside = path + ".corrupt-" + RFC3339.compact(milliseconds: FileSystem.nowMilliseconds())
+        try FileSystem.move(path, to: aside)
+        try FileSystem.move(path + "-wal", to: aside + "-wal")
+        try FileSystem.move(path + "-shm", to: aside + "-shm")
+        return aside
+    }
+
+    /// The integer id of `sensor`, created on first use.
+    func sensorID(_ sensor: SensorID) throws -> Int64 {
+        if let id = sensorIDs[sensor] { return id }
+        let name = sensor.description
+        let insert = try connection.statement("INSERT OR IGNORE INTO sensors(name) VALUES (?)")
+        insert.bind(name, at: 1)
+        try insert.step()
+        let select = try connection.statement("SELECT id FROM sensors WHERE name = ?")
+        select.bind(name, at: 1)
+        guard try select.step() else {
+            throw StoreError(.sqlite, "A sensor row vanished while being created.", sql: select.sql)
+        }
+        let id = select.int64(at: 0)
+        select.reset()
+        sensorIDs[sensor] = id
+        return id
+    }
+
+    /// Records a sensor's unit and source (e.g. `modbus:rs485-1`), creating it if needed.
+    func describeSensor(_ sensor: SensorID, unit: String?, source: String?) throws {
+        try connection.transaction {
+            let id = try sensorID(sensor)
+            let update = try connection.statement("UPDATE sensors SET unit = ?, source = ? WHERE id = ?")
+            update.bind(unit, at: 1)
+            update.bind(source, at: 2)
+            update.bind(id, at: 3)
+            try update.step()
+        }
+    }
+
+    /// Writes `readings` in one transaction: per sensor, sorted by time, packed into chunks.
+    func insert(_ readings: [Reading]) throws {
+        var bySensor: [SensorID: [ChunkCodec.Point]] = [:]
+        for reading in readings {
+            bySensor[reading.sensor, default: []].append(
+                ChunkCodec.Point(time: reading.time, value: reading.value, quality: reading.quality.code))
+        }
+        do {
+            try connection.transaction {
+                let insert = try connection.statement(
+                    "INSERT INTO chunks(sensor, first_ms, last_ms, count, data) VALUES (?, ?, ?, ?, ?)")
+                for (sensor, unsorted) in bySensor {
+                    let id = try sensorID(sensor)
+                    let points = unsorted.sorted { $0.time < $1.time }
+                    var start = 0
+                    while start < points.count {
+                        var end = start + 1
+                        while end < points.count, points[end].time &- points[start].time <= Self.maxChunkSpanMilliseconds {
+                            end += 1
+                        }
+                        let slice = points[start..<end]
+                        insert.reset()
+                        insert.bind(id, at: 1)
+                        insert.bind(slice[start].time, at: 2)
+                        insert.bind(slice[end - 1].time, at: 3)
+                        insert.bind(Int64(slice.count), at: 4)
+                        insert.bind(ChunkCodec.encode(slice), at: 5)
+                        try insert.step()
+                        start = end
+                    }
+                }
+            }
+        } catch {
+            // Ids created in a rolled-back transaction are gone.
+            sensorIDs.removeAll()
+            throw error
+        }
+    }
+
+    /// Test hook: lowers (or raises) the hard page limit, to simulate a full disk.
+    func setPageLimit(_ pages: Int64) throws {
+        try connection.execute("PRAGMA max_page_count = \(pages)")
+    }
+}

@@ -1,0 +1,18 @@
+/// Counts since the writer started, for the status page and the health message.
+public struct StoreStatistics: Sendable, Equatable {
+    /// Batches committed.
+    public var commits = 0
+    public var readingsCommitted = 0
+    /// Readings that could not be written (disk full, SQLite error, submitted after shutdown).
+    public var readingsDropped = 0
+    /// Readings deleted because they were older than `keep_readings`.
+    public var readingsExpired = 0
+    /// Readings deleted early because the size budget was hit.
+    public var readingsEvicted = 0
+    /// Outbox messages deleted because the budget was hit with no readings left to delete.
+    public var messagesDropped = 0
+    /// Failed commits and maintenance steps.
+    public var errors = 0
+
+    public init() {}
+}
