@@ -57,7 +57,7 @@ import VigieMQTT
         #expect(delivered.map { $0["seq"] as? Int64 } == seqs[2...].map { Optional($0) })
         #expect(sink.status.parked == 2)
         #expect(sink.status.acknowledged == 2)
-        #expect(sink.status.lastError?.contains("schema mismatch") == true)
+        #expect(sink.status.lastRefusal?.contains("schema mismatch") == true)
     }
 
     @Test func anUnreachableHubKeepsTheBatchUntilItAnswers() async throws {

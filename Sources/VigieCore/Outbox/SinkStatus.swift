@@ -13,9 +13,11 @@ public struct SinkStatus: Sendable, Equatable {
     public var acknowledged: Int
     /// Messages the hub refused for good (HTTP 4xx), removed from the outbox.
     public var parked: Int
+    /// Why the hub refused the last parked batch (status and start of its answer).
+    public var lastRefusal: String?
 
     public init(name: String, connected: Bool = false, lastError: String? = nil, backlog: Int = 0,
-                sent: Int = 0, acknowledged: Int = 0, parked: Int = 0) {
+                sent: Int = 0, acknowledged: Int = 0, parked: Int = 0, lastRefusal: String? = nil) {
         self.name = name
         self.connected = connected
         self.lastError = lastError
@@ -23,5 +25,6 @@ public struct SinkStatus: Sendable, Equatable {
         self.sent = sent
         self.acknowledged = acknowledged
         self.parked = parked
+        self.lastRefusal = lastRefusal
     }
 }

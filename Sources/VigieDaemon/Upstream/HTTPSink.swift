@@ -71,11 +71,12 @@ public final class HTTPSink: Service, Sendable {
             }
             guard !batch.isEmpty else {
                 await updateBacklog()
-                try? await cancelWhenGracefulShutdown { await self.signal.wait(upTo: Self.idlePoll) }
+                await cancelWhenGracefulShutdown { await self.signal.wait(upTo: Self.idlePoll) }
                 continue
             }
             if backoff.attempt > 0 { metrics.retried.increment(by: batch.count) }
             metrics.sent.increment(by: batch.count)
+            state.withLock { $0.sent += batch.count }
             switch await deliver(batch, token: token) {
             case .delivered:
                 backoff.reset()
@@ -107,7 +108,7 @@ public final class HTTPSink: Service, Sendable {
                 return .retry
             }
             metrics.acknowledged.increment(by: seqs.count)
-            state.withLock { $0.connected = true; $0.lastError = nil; $0.sent += seqs.count; $0.acknowledged += seqs.count }
+            state.withLock { $0.connected = true; $0.lastError = nil; $0.acknowledged += seqs.count }
             return .delivered
         case .success(let response) where Self.isRefusal(response.status):
             logger.error("The hub refused a batch; it is parked and will not be sent again.",
@@ -121,8 +122,8 @@ public final class HTTPSink: Service, Sendable {
             }
             metrics.parked.increment(by: seqs.count)
             state.withLock {
-                $0.connected = true; $0.sent += seqs.count; $0.parked += seqs.count
-                $0.lastError = "HTTP \(response.status): \(response.bodyPrefix.prefix(120))"
+                $0.connected = true; $0.parked += seqs.count
+                $0.lastRefusal = "HTTP \(response.status): \(response.bodyPrefix.prefix(120))"
             }
             return .delivered
         case .success(let response):
@@ -153,10 +154,15 @@ public final class HTTPSink: Service, Sendable {
         let configuration = self.configuration
         return await withCheckedContinuation { continuation in
             queue.async {
-                continuation.resume(returning: Result {
-                    try poster.post(url: configuration.url, body: body, contentType: HTTPSinkEnvelope.contentType,
-                                    bearerToken: token, tls: configuration.tls, timeout: configuration.timeout)
-                })
+                let result: Result<HTTPPoster.Response, UpstreamError>
+                do throws(UpstreamError) {
+                    result = .success(try poster.post(url: configuration.url, body: body,
+                                                      contentType: HTTPSinkEnvelope.contentType, bearerToken: token,
+                                                      tls: configuration.tls, timeout: configuration.timeout))
+                } catch {
+                    result = .failure(error)
+                }
+                continuation.resume(returning: result)
             }
         }
     }

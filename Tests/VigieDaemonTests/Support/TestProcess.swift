@@ -7,7 +7,7 @@ final class TestProcess: @unchecked Sendable {
 
     init(_ executable: String, _ arguments: [String], outputIn directory: URL, name: String) throws {
         output = directory.appendingPathComponent("\(name).log")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
