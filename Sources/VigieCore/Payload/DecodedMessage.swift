@@ -1,0 +1,34 @@
+/// What one MQTT message decoded to.
+public struct DecodedMessage: Sendable, Equatable {
+    /// The readings, in payload order.
+    public var readings: [DecodedReading]
+    /// Fields seen but not stored: text, null, SenML `vs`/`vb`/`vd` records.
+    public var ignoredFields: Int
+
+    public init(readings: [DecodedReading], ignoredFields: Int = 0) {
+        self.readings = readings
+        self.ignoredFields = ignoredFields
+    }
+}
+
+/// A reading and its unit (SenML unit name): from the payload when the format carries one, else the subscription's.
+public struct DecodedReading: Sendable, Equatable {
+    public var reading: Reading
+    public var unit: String?
+
+    public init(reading: Reading, unit: String? = nil) {
+        self.reading = reading
+        self.unit = unit
+    }
+}
+
+/// One point a format found in a payload, before naming.
+struct PayloadPoint: Sendable {
+    /// The device the payload names, or nil for the topic's.
+    var device: String?
+    var field: String
+    var value: Double
+    /// Milliseconds since the epoch, or nil for the arrival time.
+    var time: Int64?
+    var unit: String?
+}

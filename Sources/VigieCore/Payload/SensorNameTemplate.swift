@@ -1,0 +1,75 @@
+/// Turns a subscription's `sensor:` template into a `SensorID` for each decoded point.
+///
+/// `{1}`, `{2}`... are levels of the message's topic (1-based), `{device}` the device the payload
+/// or the topic names, `{field}` the point's flattened field name. Substituted values are
+/// sanitised: anything but letters, digits, `_ - . : %` becomes `_` (so `Test device` gives
+/// `test_device`, a `#` capture `a/b` gives `a_b`); `SensorID` lowercases the result.
+struct SensorNameTemplate: Sendable {
+    enum Part: Sendable, Equatable {
+        case literal(String)
+        case level(Int)
+        case device
+        case field
+    }
+
+    let parts: [Part]
+    var mentionsField: Bool { parts.contains(.field) }
+
+    init(_ text: String) throws(PayloadRejection) {
+        var parts: [Part] = []
+        var literal = ""
+        var iterator = Array(text).makeIterator()
+        while let character = iterator.next() {
+            guard character == "{" else { literal.append(character); continue }
+            var name = ""
+            var closed = false
+            while let next = iterator.next() {
+                if next == "}" { closed = true; break }
+                name.append(next)
+            }
+            guard closed else { throw PayloadRejection(.badMapping, "sensor template \"\(text)\" has an unclosed '{'") }
+            if !literal.isEmpty { parts.append(.literal(literal)); literal = "" }
+            switch name {
+            case "device": parts.append(.device)
+            case "field": parts.append(.field)
+            default:
+                guard name.count <= 3, let level = Int(name), level >= 1 else {
+                    throw PayloadRejection(.badMapping,
+                                           "sensor template \"\(text)\": unknown {\(name)}; use {1}, {2}..., {device} or {field}")
+                }
+                parts.append(.level(level))
+            }
+        }
+        if !literal.isEmpty { parts.append(.literal(literal)) }
+        self.parts = parts
+    }
+
+    init(parts: [Part]) { self.parts = parts }
+
+    /// The sensor name, or a rejection when a topic level is missing or the result is not `device/point`.
+    func render(levels: [Substring], device: String, field: String) throws(PayloadRejection) -> SensorID {
+        var text = ""
+        for part in parts {
+            switch part {
+            case .literal(let literal): text += literal
+            case .device: text += Self.sanitize(device)
+            case .field: text += Self.sanitize(field)
+            case .level(let level):
+                guard level <= levels.count, !levels[level - 1].isEmpty else {
+                    throw PayloadRejection(.badSensorName, "the topic has no level \(level) for the sensor template")
+                }
+                text += Self.sanitize(String(levels[level - 1]))
+            }
+        }
+        guard let sensor = SensorID(text) else {
+            throw PayloadRejection(.badSensorName, "\"\(text)\" is not a device/point sensor name")
+        }
+        return sensor
+    }
+
+    static func sanitize(_ text: String) -> String {
+        String(text.map { character in
+            character.isLetter || character.isNumber || "_-.:%".contains(character) ? character : "_"
+        })
+    }
+}

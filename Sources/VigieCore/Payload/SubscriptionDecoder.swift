@@ -1,0 +1,109 @@
+/// Decodes the payloads of one subscription into readings: the `decode` stage for MQTT.
+///
+/// Total on any input: every byte sequence gives a `DecodedMessage` or a `PayloadRejection`.
+/// Pure and single-owner (a value): the MQTT source keeps one per subscription.
+///
+/// Sensor names default to `{device}/{field}` where `{device}` is what the payload names
+/// (Zigbee2MQTT and Tasmota: the topic's device level; ChirpStack: `deviceInfo.deviceName`,
+/// else `devEui`; TTN: `end_device_ids.device_id`; SenML: the base name) or else the first
+/// wildcard match of the topic filter (else the topic's second-to-last level), and `{field}`
+/// the flattened field (`value`: the topic's last level). A template that does not mention
+/// `{field}` gets `_{field}` appended when the format can yield several points.
+public struct SubscriptionDecoder: Sendable {
+    public let subscription: SubscriptionConfiguration
+    let filter: TopicFilter
+    let template: SensorNameTemplate
+    let fieldPaths: [(path: JSONPath, mapping: FieldMapping)]
+    let timePath: JSONPath?
+    let parser: JSONParser
+    /// Payloads larger than this are rejected as `oversized` before parsing.
+    public let maxPayloadSize: Int
+    /// Messages yielding more points than this are rejected as `oversized`.
+    public let maxPoints: Int
+
+    /// Checks the subscription's filter, template and paths; a `badMapping` rejection says what to fix.
+    public init(_ subscription: SubscriptionConfiguration, maxPayloadSize: Int = 256 << 10,
+                maxDepth: Int = 32, maxPoints: Int = 4096) throws(PayloadRejection) {
+        guard let filter = TopicFilter(subscription.topic) else {
+            throw PayloadRejection(.badMapping, "\"\(subscription.topic)\" is not a valid MQTT topic filter")
+        }
+        var template = try SensorNameTemplate(subscription.sensor ?? "{device}/{field}")
+        let multiPoint = subscription.format != .value && !(subscription.format == .json && subscription.fields.count == 1)
+        if multiPoint, !template.mentionsField {
+            template = SensorNameTemplate(parts: template.parts + [.literal("_"), .field])
+        }
+        var fieldPaths: [(JSONPath, FieldMapping)] = []
+        for mapping in subscription.fields {
+            guard let path = JSONPath(mapping.path) else {
+                throw PayloadRejection(.badMapping, "field path \"\(mapping.path)\" is malformed; write a.b[0].c")
+            }
+            fieldPaths.append((path, mapping))
+        }
+        if let timeField = subscription.timeField {
+            guard let path = JSONPath(timeField) else {
+                throw PayloadRejection(.badMapping, "time field path \"\(timeField)\" is malformed; write a.b[0].c")
+            }
+            timePath = path
+        } else {
+            timePath = nil
+        }
+        self.subscription = subscription
+        self.filter = filter
+        self.template = template
+        self.fieldPaths = fieldPaths
+        self.parser = JSONParser(maxDepth: maxDepth)
+        self.maxPayloadSize = maxPayloadSize
+        self.maxPoints = maxPoints
+    }
+
+    /// True when this subscription's filter matches the topic.
+    public func matches(topic: String) -> Bool { filter.matches(topic) }
+
+    /// Decodes one message; `receivedAt` (ms since the epoch) is the time of points the payload does not date.
+    public func decode(topic: String, payload: [UInt8], receivedAt: Int64) -> Result<DecodedMessage, PayloadRejection> {
+        do throws(PayloadRejection) {
+            return .success(try decodeThrowing(topic: topic, payload: payload, receivedAt: receivedAt))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    func decodeThrowing(topic: String, payload: [UInt8], receivedAt: Int64) throws(PayloadRejection) -> DecodedMessage {
+        guard payload.count <= maxPayloadSize else {
+            throw PayloadRejection(.oversized, "payload of \(payload.count) bytes is over the \(maxPayloadSize)-byte limit")
+        }
+        let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
+        var ignored = 0
+        let points: [PayloadPoint]
+        switch subscription.format {
+        case .value: points = [try valuePoint(payload, field: String(levels.last ?? ""))]
+        case .json: points = try jsonPoints(parse(payload), ignored: &ignored)
+        case .senml: points = try senmlPoints(parse(payload), receivedAt: receivedAt, ignored: &ignored)
+        case .zigbee2mqtt, .tasmota: points = try deviceStatePoints(parse(payload), ignored: &ignored)
+        case .chirpstack: points = try chirpStackPoints(parse(payload), ignored: &ignored)
+        case .ttn: points = try ttnPoints(parse(payload), ignored: &ignored)
+        }
+        guard points.count <= maxPoints else {
+            throw PayloadRejection(.oversized, "\(points.count) points in one message, over the limit of \(maxPoints)")
+        }
+        let topicDevice = defaultDevice(topic: topic, levels: levels)
+        var readings: [DecodedReading] = []
+        readings.reserveCapacity(points.count)
+        for point in points {
+            let sensor = try template.render(levels: levels, device: point.device ?? topicDevice, field: point.field)
+            let reading = Reading(sensor: sensor, time: point.time ?? receivedAt, value: point.value)
+            readings.append(DecodedReading(reading: reading, unit: point.unit ?? subscription.unit))
+        }
+        return DecodedMessage(readings: readings, ignoredFields: ignored)
+    }
+
+    func parse(_ payload: [UInt8]) throws(PayloadRejection) -> JSONValue {
+        try parser.parse(payload).get()
+    }
+
+    /// The first wildcard match, else the second-to-last topic level, else the only one.
+    func defaultDevice(topic: String, levels: [Substring]) -> String {
+        if let capture = filter.captures(in: topic)?.first, !capture.isEmpty { return capture }
+        return String(levels.count >= 2 ? levels[levels.count - 2] : levels.first ?? "")
+    }
+}

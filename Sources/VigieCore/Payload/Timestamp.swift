@@ -1,0 +1,80 @@
+/// Times found in payloads, turned into milliseconds since the Unix epoch (UTC).
+public enum Timestamp {
+    /// Latest instant accepted (year 2500); anything beyond is a payload error, not a time.
+    static let maxMilliseconds: Int64 = 16_725_225_600_000
+
+    /// An epoch number: below 1e11 it is seconds (1e11 s is the year 5138), else milliseconds.
+    public static func milliseconds(epoch value: Double) -> Int64? {
+        guard value.isFinite, value >= 0 else { return nil }
+        let millis = value < 1e11 ? value * 1000 : value
+        guard millis <= Double(maxMilliseconds) else { return nil }
+        return Int64(millis.rounded())
+    }
+
+    /// Seconds (SenML times), possibly fractional and negative, to milliseconds; nil when out of range.
+    public static func milliseconds(seconds value: Double) -> Int64? {
+        guard value.isFinite, abs(value * 1000) <= Double(maxMilliseconds) else { return nil }
+        return Int64((value * 1000).rounded())
+    }
+
+    /// RFC 3339: `2022-07-18T09:34:15.775023242+00:00`, `2020-02-12T15:15:46Z`. A UTC offset is required.
+    public static func milliseconds(rfc3339 text: String) -> Int64? {
+        let b = Array(text.utf8)
+        func number(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= b.count else { return nil }
+            var value = 0
+            for byte in b[from..<from + count] {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard b.count >= 20, let year = number(0, 4), b[4] == UInt8(ascii: "-"), let month = number(5, 2),
+              b[7] == UInt8(ascii: "-"), let day = number(8, 2),
+              [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(b[10]),
+              let hour = number(11, 2), b[13] == UInt8(ascii: ":"), let minute = number(14, 2),
+              b[16] == UInt8(ascii: ":"), let second = number(17, 2),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60
+        else { return nil }
+        var index = 19
+        var millis = 0
+        if index < b.count, b[index] == UInt8(ascii: ".") {
+            index += 1
+            var scale = 100
+            let start = index
+            while index < b.count, b[index] >= UInt8(ascii: "0"), b[index] <= UInt8(ascii: "9") {
+                millis += Int(b[index] - UInt8(ascii: "0")) * scale
+                scale /= 10
+                index += 1
+            }
+            guard index > start else { return nil }
+        }
+        guard index < b.count else { return nil }
+        var offsetMinutes = 0
+        switch b[index] {
+        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+            index += 1
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            guard let hours = number(index + 1, 2), b.count > index + 3, b[index + 3] == UInt8(ascii: ":"),
+                  let minutes = number(index + 4, 2), hours < 24, minutes < 60 else { return nil }
+            offsetMinutes = (hours * 60 + minutes) * (b[index] == UInt8(ascii: "-") ? -1 : 1)
+            index += 6
+        default:
+            return nil
+        }
+        guard index == b.count else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = ((days * 24 + hour) * 60 + minute) * 60 + second - offsetMinutes * 60
+        return Int64(seconds) * 1000 + Int64(millis)
+    }
+
+    /// Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's algorithm).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}

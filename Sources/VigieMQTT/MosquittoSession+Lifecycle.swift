@@ -1,0 +1,136 @@
+import CMosquitto
+import Glibc
+import Logging
+import VigieCore
+
+extension MosquittoSession {
+    func start() throws(MQTTError) {
+        guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        setState(.connecting)
+        // The thread holds this retained reference; it is also libmosquitto's user data for callbacks.
+        let retained = Unmanaged.passRetained(self)
+        mosquitto_user_data_set(handle, retained.toOpaque())
+        var thread = pthread_t()
+        let rc = pthread_create(&thread, nil, { raw in
+            guard let raw else { return nil }
+            let session = Unmanaged<MosquittoSession>.fromOpaque(raw)
+            session.takeUnretainedValue().runNetworkLoop()
+            session.release()
+            return nil
+        }, retained.toOpaque())
+        guard rc == 0 else {
+            mosquitto_user_data_set(handle, nil)
+            retained.release()
+            throw MQTTError(.invalidConfiguration, "cannot start the MQTT network thread", cause: String(cString: strerror(rc)))
+        }
+        pthread_detach(thread)
+    }
+
+    /// The network thread: connect, loop, back off and reconnect until stopped.
+    func runNetworkLoop() {
+        let keepalive = Int32(clamping: max(5, configuration.keepalive.milliseconds / 1000))
+        var generator = SystemRandomNumberGenerator()
+        var firstAttempt = true
+        while !stopRequested.load(ordering: .relaxed) {
+            setState(.connecting)
+            var rc = firstAttempt
+                ? mosquitto_connect(handle, configuration.host, Int32(configuration.port), keepalive)
+                : mosquitto_reconnect(handle)
+            firstAttempt = false
+            while rc == MOSQ_ERR_SUCCESS.rawValue, !stopRequested.load(ordering: .relaxed) {
+                rc = mosquitto_loop(handle, 100, 1)
+            }
+            if stopRequested.load(ordering: .relaxed) { break }
+            connected.store(false, ordering: .releasing)
+            let reason = rc == MOSQ_ERR_ERRNO.rawValue ? String(cString: strerror(errno)) : String(cString: mosquitto_strerror(rc))
+            setState(.disconnected(reason: reason))
+            let delay = backoffDelay(using: &generator)
+            logger.info("MQTT connection lost, reconnecting", metadata: [
+                "mqtt.broker": "\(configuration.host):\(configuration.port)", "mqtt.reason": "\(reason)",
+                "mqtt.delay_ms": "\(delay.milliseconds)",
+            ])
+            setState(.waitingToReconnect(delay: delay))
+            sleepUnlessStopped(delay)
+        }
+        if connected.load(ordering: .acquiring) {
+            mosquitto_disconnect(handle)
+            // Let the DISCONNECT (and any PUBACK owed) go out.
+            for _ in 0..<20 where mosquitto_loop(handle, 50, 1) == MOSQ_ERR_SUCCESS.rawValue {}
+        }
+        connected.store(false, ordering: .releasing)
+        mosquitto_user_data_set(handle, nil)
+        window.close(MQTTError(.stopped, "the MQTT client was shut down"))
+        inbox.finish()
+        setState(.stopped)
+        stateContinuation.finish()
+        let waiters = exitState.withLock { state in
+            state.done = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private func backoffDelay(using generator: inout SystemRandomNumberGenerator) -> Duration {
+        // `backoff` belongs to the network thread (see the type's comment).
+        backoff.nextDelay(using: &generator)
+    }
+
+    private func sleepUnlessStopped(_ delay: Duration) {
+        var remaining = delay.milliseconds
+        while remaining > 0, !stopRequested.load(ordering: .relaxed) {
+            let step = min(remaining, 100)
+            usleep(UInt32(step * 1000))
+            remaining -= step
+        }
+    }
+
+    func shutdown() async {
+        stopRequested.store(true, ordering: .releasing)
+        guard started.load(ordering: .acquiring) else {
+            window.close(MQTTError(.stopped, "the MQTT client was shut down"))
+            inbox.finish()
+            stateContinuation.finish()
+            return
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = exitState.withLock { state in
+                if !state.done { state.waiters.append(continuation) }
+                return state.done
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    func subscribe(_ filter: String, qos: Int) throws(MQTTError) {
+        guard TopicFilter(filter) != nil, (0...2).contains(qos) else {
+            throw MQTTError(.subscribeFailed, "\"\(filter)\" (QoS \(qos)) is not a valid MQTT subscription")
+        }
+        subscriptions.withLock { $0.append((filter, Int32(qos))) }
+        if connected.load(ordering: .acquiring) {
+            let rc = mosquitto_subscribe(handle, nil, filter, Int32(qos))
+            guard rc == MOSQ_ERR_SUCCESS.rawValue || rc == MOSQ_ERR_NO_CONN.rawValue else {
+                throw MQTTError(.subscribeFailed, "cannot subscribe to \(filter)", cause: String(cString: mosquitto_strerror(rc)))
+            }
+        }
+    }
+
+    func publish(topic: String, payload: [UInt8], qos: Int, retain: Bool) async throws(MQTTError) {
+        guard (0...1).contains(qos), !topic.isEmpty, !topic.contains("+"), !topic.contains("#") else {
+            throw MQTTError(.publishFailed, "cannot publish to \"\(topic)\" with QoS \(qos): a topic without wildcards and QoS 0 or 1")
+        }
+        guard !stopRequested.load(ordering: .acquiring) else {
+            throw MQTTError(.stopped, "the MQTT client was shut down")
+        }
+        try await window.acquire()
+        var mid: Int32 = 0
+        let rc = payload.withUnsafeBytes { bytes in
+            mosquitto_publish(handle, &mid, topic, Int32(bytes.count), bytes.baseAddress, Int32(qos), retain)
+        }
+        guard rc == MOSQ_ERR_SUCCESS.rawValue else {
+            window.release()
+            throw MQTTError(.publishFailed, "cannot publish to \(topic)", cause: String(cString: mosquitto_strerror(rc)))
+        }
+        try await window.waitForAcknowledgement(of: mid)
+    }
+}
