@@ -1,0 +1,23 @@
+/// A seeded random source so randomised tests repeat exactly.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A clock instant the test sets by hand.
+struct ManualInstant: InstantProtocol {
+    var offset: Duration
+
+    func advanced(by duration: Duration) -> ManualInstant { ManualInstant(offset: offset + duration) }
+    func duration(to other: ManualInstant) -> Duration { other.offset - offset }
+    static func < (lhs: ManualInstant, rhs: ManualInstant) -> Bool { lhs.offset < rhs.offset }
+}
