@@ -22,7 +22,7 @@ import VigieMQTT
                                                   topic: "hub/{gateway}/{device}", inflight: inflight, drainRate: drainRate,
                                                   keepalive: .seconds(5))
         let options = MQTTSink.Options(gateway: "gw", clientID: "gw-\(port)", healthInterval: .milliseconds(300),
-                                       backoff: Backoff.Configuration(initial: .milliseconds(100), maximum: .milliseconds(400)))
+                                       backoff: ReconnectBackoff(initial: .milliseconds(100), maximum: .milliseconds(400)))
         return try MQTTSink(name: outbox.sink, configuration: configuration, options: options, outbox: outbox.view,
                             signal: OutboxSignal(), health: Self.health, logger: .test)
     }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import VigieCore
 
@@ -10,29 +13,30 @@ extension MQTTSink {
         if let path = configuration.passwordFile {
             switch CredentialFile.read(path) {
             case .success(let secret): password = secret
-            case .failure(let failure): throw MQTTError(.credentials, failure.message)
+            case .failure(let failure): throw MQTTError(.secretUnreadable, failure.message)
             }
         }
-        // ADAPT to MQTTClient's configuration.
+        // Clean session: the sink never subscribes, and unacknowledged messages stay in the outbox.
         let settings = MQTTClient.Configuration(
-            broker: configuration.broker, clientID: configuration.clientID ?? options.clientID ?? "vigie-\(options.gateway)",
+            host: configuration.broker.host, port: configuration.broker.port,
+            clientID: configuration.clientID ?? options.clientID ?? "vigie-\(options.gateway)",
             username: configuration.username, password: password, tls: configuration.tls,
             keepalive: configuration.keepalive, cleanSession: true,
-            will: .init(topic: statusTopic, payload: offlinePayload, qos: 1, retain: true),
-            backoff: options.backoff, maxInflight: configuration.inflight)
-        return MQTTClient(configuration: settings, logger: logger)
+            will: MQTTClient.Will(topic: statusTopic, payload: offlinePayload, qos: 1, retain: true),
+            backoff: options.backoff, maxInFlight: max(1, configuration.inflight), inboxCapacity: 1)
+        return try MQTTClient(configuration: settings, logger: logger)
     }
 
     /// Follows the connection: publishes `online` (retained) on every connect, records the state.
     func watchConnection(_ client: MQTTClient) async {
-        for await event in client.states {
+        for await event in client.connectionStates {
             switch event {
             case .connected:
                 let backlog = (try? await outbox.backlog())?.count ?? status.backlog
                 let uptime = (ContinuousClock.now - started).components.seconds
-                let online = GatewayStatusMessage.online(version: VigieVersion.current, time: WallClock.nowMillis(),
+                let online = GatewayStatusMessage.online(version: VigieVersion.current, time: Self.nowMillis(),
                                                          uptimeSeconds: uptime, backlog: Int64(backlog))
-                state.withLock { $0.connected = true; $0.backlog = backlog }
+                state.withLock { $0.connected = true; $0.backlog = backlog; $0.lastError = nil }
                 logger.info("Connected to the hub.", metadata: ["mqtt.broker": "\(configuration.broker)"])
                 signal.notify()
                 do {
@@ -42,10 +46,13 @@ extension MQTTSink {
                     logger.warning("The online status could not be published.", metadata: ["error": "\(error)"])
                 }
             case .disconnected(let reason):
-                state.withLock { $0.connected = false; $0.lastError = reason ?? $0.lastError }
+                state.withLock { $0.connected = false; $0.lastError = reason }
                 logger.warning("Disconnected from the hub.", metadata: ["mqtt.broker": "\(configuration.broker)",
-                                                                      "error": "\(reason ?? "-")"])
-            default:
+                                                                      "error": "\(reason)"])
+            case .stopped:
+                state.withLock { $0.connected = false }
+                return
+            case .connecting, .waitingToReconnect:
                 continue
             }
         }
@@ -59,11 +66,18 @@ extension MQTTSink {
             var health = await health()
             if let backlog = try? await outbox.backlog() {
                 health.backlog = Int64(backlog.count)
-                health.oldestPendingAgeSeconds = backlog.oldestMillis.map { max(0, (WallClock.nowMillis() - $0) / 1000) }
+                health.oldestPendingAgeSeconds = backlog.oldestMillis.map { max(0, (Self.nowMillis() - $0) / 1000) }
                 state.withLock { $0.backlog = backlog.count }
             }
             let payload = Array(GatewayStatusMessage.health(health).json(gateway: options.gateway).utf8)
             try? await client.publish(topic: healthTopic, payload: payload, retain: false)
         }
+    }
+
+    /// Wall-clock milliseconds since the Unix epoch, for payload times and pending ages.
+    static func nowMillis() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
     }
 }

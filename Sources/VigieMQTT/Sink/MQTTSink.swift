@@ -29,10 +29,11 @@ public final class MQTTSink: Service, Sendable {
         public var clientID: String?
         public var healthInterval: Duration
         public var flushTimeout: Duration
-        public var backoff: Backoff.Configuration
+        /// Reconnection delays.
+        public var backoff: ReconnectBackoff
 
         public init(gateway: String, clientID: String? = nil, healthInterval: Duration = .seconds(60),
-                    flushTimeout: Duration = .seconds(5), backoff: Backoff.Configuration = .init()) {
+                    flushTimeout: Duration = .seconds(5), backoff: ReconnectBackoff = ReconnectBackoff()) {
             self.gateway = gateway
             self.clientID = clientID
             self.healthInterval = healthInterval
@@ -83,32 +84,48 @@ public final class MQTTSink: Service, Sendable {
 
     public func run() async throws {
         let client = try makeClient()
-        let stopping = Atomic(false)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await client.run() }
+        let stopping = StopFlag()
+        try client.start()
+        await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.watchConnection(client) }
             group.addTask { await self.reportHealth(client) }
-            await withGracefulShutdownHandler {
-                await self.deliver(client, stopping: stopping)
-            } onGracefulShutdown: {
-                stopping.store(true, ordering: .relaxed)
-                self.signal.notify()
+            await withTaskCancellationHandler {
+                await withGracefulShutdownHandler {
+                    await self.deliver(client, stopping: stopping)
+                } onGracefulShutdown: {
+                    stopping.set()
+                    self.signal.notify()
+                }
+            } onCancel: {
+                stopping.set()
             }
-            try? await client.publish(topic: statusTopic, payload: offlinePayload, retain: true)
-            await client.disconnect()
+            if status.connected { await publishOffline(client) }
+            await client.shutdown()
+            group.cancelAll()
+        }
+    }
+
+    /// A clean DISCONNECT suppresses the Last Will: say `offline` first (waiting at most 1 s).
+    private func publishOffline(_ client: MQTTClient) async {
+        let payload = offlinePayload
+        let topic = statusTopic
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await client.publish(topic: topic, payload: payload, retain: true) }
+            group.addTask { try? await Task.sleep(for: .seconds(1)) }
+            await group.next()
             group.cancelAll()
         }
     }
 
     /// Delivers until shutdown; on shutdown waits at most `flushTimeout` for the in-flight PUBACKs.
-    private func deliver(_ client: MQTTClient, stopping: Atomic<Bool>) async {
+    private func deliver(_ client: MQTTClient, stopping: StopFlag) async {
         let loop = DeliveryLoop(outbox: outbox, signal: signal, window: configuration.inflight,
                                 drainRate: configuration.drainRate, metrics: metrics, idlePoll: Self.idlePoll)
         let flushTimeout = options.flushTimeout
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 var highestSent: Int64 = 0
-                while !stopping.load(ordering: .relaxed), !Task.isCancelled {
+                while !stopping.isSet, !Task.isCancelled {
                     guard self.status.connected else {
                         await self.signal.wait(upTo: Self.idlePoll)
                         continue
@@ -119,7 +136,7 @@ public final class MQTTSink: Service, Sendable {
                                 try await client.publish(topic: message.topic, payload: message.payload, retain: false)
                             },
                             highestSent: &highestSent,
-                            shouldStop: { stopping.load(ordering: .relaxed) },
+                            shouldStop: { stopping.isSet },
                             progress: { sent, acknowledged in
                                 self.state.withLock { $0.sent += sent; $0.acknowledged += acknowledged }
                             })
@@ -140,4 +157,13 @@ public final class MQTTSink: Service, Sendable {
             group.cancelAll()
         }
     }
+}
+
+/// Set once when the sink must stop taking messages; read from any task.
+final class StopFlag: Sendable {
+    private let value = Atomic(false)
+
+    var isSet: Bool { value.load(ordering: .relaxed) }
+
+    func set() { value.store(true, ordering: .relaxed) }
 }
