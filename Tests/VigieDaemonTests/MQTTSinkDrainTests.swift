@@ -22,7 +22,7 @@ import VigieMQTT
         let start = clock.now
         let finished = Mutex<ContinuousClock.Instant?>(nil)
         let drained = try await run([sink], seconds: 60) {
-            let waiting = try await outbox.waiting().count
+            let waiting = try await outbox.waitingCount()
             if waiting == 0 { finished.withLock { $0 = $0 ?? clock.now } }
             return waiting == 0
         }

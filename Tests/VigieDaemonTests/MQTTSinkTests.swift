@@ -38,8 +38,8 @@ import VigieMQTT
     @Test func aHubStoppedThenRestartedReceivesEveryMessageInOrder() async throws {
         let hub = try Mosquitto(extra: ["persistence true", "persistence_location \(directory.url.path)/"],
                                 directory: directory)
-        let subscriber = try Subscriber(port: hub.port, topic: "hub/test", directory: directory, name: "hub-sub")
-        defer { subscriber.stop() }
+        let before = try Subscriber(port: hub.port, topic: "hub/test", directory: directory, name: "hub-sub")
+        defer { before.stop() }
         try await Task.sleep(for: .milliseconds(300))
         let outbox = try await TestOutbox.open(sink: "mqtt:hub", directory: directory)
         let sink = try makeSink(port: hub.port, outbox: outbox, inflight: 20)
@@ -47,17 +47,23 @@ import VigieMQTT
         try await whileRunning([sink]) {
             try await outbox.append(0..<300)
             #expect(try await eventually { try await outbox.waiting().isEmpty })
+            #expect(await eventually { Set(Self.numbers(before)).count == 300 })
             hub.stop()
+            before.stop()
             #expect(await eventually { !sink.status.connected })
             try await outbox.append(300..<600)
             try await Task.sleep(for: .milliseconds(500))
             #expect(try await outbox.waiting().count == 300)
             try hub.start()
             #expect(try await eventually(20) { try await outbox.waiting().isEmpty })
-            #expect(await eventually { Set(Self.numbers(subscriber)).count == 600 })
         }
+        // The hub's subscriber comes back to its persistent session and gets what was queued.
+        let after = try Subscriber(port: hub.port, topic: "hub/test", directory: directory, name: "hub-sub-2",
+                                   clientID: "hub-sub")
+        defer { after.stop() }
+        #expect(await eventually { Set(Self.numbers(before) + Self.numbers(after)).count == 600 })
 
-        let received = Self.numbers(subscriber)
+        let received = Self.numbers(before) + Self.numbers(after)
         #expect(Set(received) == Set(0..<600))
         var firstSeen: [Int] = []
         var seen = Set<Int>()

@@ -4,10 +4,12 @@ import VigieCore
 /// Publishes one sink's outbox oldest first with at most `window` messages awaiting their
 /// acknowledgement, and removes each message from the outbox only once acknowledged.
 ///
-/// Order: messages are handed to the connection in sequence order, one connection, so the hub
-/// gets them in order. After a failure `run` throws; the caller reconnects and calls `run`
-/// again, which starts over from the oldest message still in the outbox: what was in flight and
-/// not acknowledged is sent again. Duplicates are thus limited to the in-flight window, and
+/// Order: messages are handed to the connection one at a time in sequence order (each `send`
+/// returns before the next starts; only the acknowledgements are awaited concurrently), on one
+/// connection, so the hub gets them in order. During an outage libmosquitto keeps the queued
+/// messages and sends them again on reconnection: the loop just waits for their PUBACKs. If a
+/// send fails, `run` throws and the caller calls it again, which starts over from the oldest
+/// message still in the outbox: what was in flight and not acknowledged is sent again. Duplicates are thus limited to the in-flight window, and
 /// the hub tells them apart by their sequence number.
 ///
 /// Acknowledged sequence numbers are removed in groups (every `ackBatch` acknowledgements, or
@@ -26,10 +28,11 @@ struct DeliveryLoop: Sendable {
     /// Runs until `shouldStop()` (then waits for the in-flight acknowledgements), the task is
     /// cancelled, or a publish throws (rethrown after removing what was acknowledged).
     /// - Parameters:
-    ///   - publish: returns once the hub acknowledged the message; throws when the connection failed.
+    ///   - send: queues the message on the connection (called in sequence order, from one task) and
+    ///     returns a function that waits for the hub's acknowledgement; either throws on failure.
     ///   - highestSent: the highest sequence number ever handed to `publish`, to count retries.
     ///   - progress: told how many messages were just sent, and how many just acknowledged and removed.
-    func run(publish: @escaping @Sendable (PendingMessage) async throws -> Void,
+    func run(send: @Sendable (PendingMessage) async throws -> @Sendable () async throws -> Void,
              highestSent: inout Int64,
              shouldStop: @escaping @Sendable () -> Bool,
              progress: @Sendable (_ sent: Int, _ acknowledged: Int) -> Void) async throws {
@@ -85,9 +88,10 @@ struct DeliveryLoop: Sendable {
                     progress(1, 0)
                     if message.seq <= highestSent { metrics.retried.increment() }
                     highestSent = max(highestSent, message.seq)
+                    let acknowledgement = try await send(message)
                     inflight += 1
                     group.addTask {
-                        try await publish(message)
+                        try await acknowledgement()
                         return message.seq
                     }
                 }

@@ -132,8 +132,9 @@ public final class MQTTSink: Service, Sendable {
                     }
                     do {
                         try await loop.run(
-                            publish: { message in
-                                try await client.publish(topic: message.topic, payload: message.payload, retain: false)
+                            send: { message in
+                                let receipt = try await client.send(topic: message.topic, payload: message.payload)
+                                return { try await receipt.acknowledged() }
                             },
                             highestSent: &highestSent,
                             shouldStop: { stopping.isSet },

@@ -40,9 +40,13 @@ final class Mosquitto: @unchecked Sendable {
 final class Subscriber: @unchecked Sendable {
     private let process: TestProcess
 
-    init(port: Int, topic: String, directory: TemporaryDirectory, name: String, extra: [String] = []) throws {
+    /// A persistent session (`-c`) named `clientID` (default `name`): a later subscriber with the
+    /// same id gets what the broker queued meanwhile.
+    init(port: Int, topic: String, directory: TemporaryDirectory, name: String, clientID: String? = nil,
+         extra: [String] = []) throws {
         process = try TestProcess("/usr/bin/mosquitto_sub",
-                                  ["-h", "127.0.0.1", "-p", "\(port)", "-q", "1", "-v", "-t", topic, "-i", name, "-c"] + extra,
+                                  ["-h", "127.0.0.1", "-p", "\(port)", "-q", "1", "-v", "-t", topic,
+                                   "-i", clientID ?? name, "-c"] + extra,
                                   outputIn: directory.url, name: name)
     }
 

@@ -28,6 +28,14 @@ struct TestCertificates {
             try Self.openssl(["x509", "-req", "-in", request, "-CA", caCert, "-CAkey", caKey, "-CAcreateserial",
                               "-days", "2", "-out", cert] + (ext.map { ["-extfile", $0] } ?? []))
         }
+        try makeReadable()
+    }
+
+    /// mosquitto (dropped to its own user) must read the keys: test keys only.
+    private func makeReadable() throws {
+        for file in [caCert, serverCert, serverKey, clientCert, clientKey] {
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file)
+        }
     }
 
     /// mosquitto listener lines requiring a client certificate signed by the CA.

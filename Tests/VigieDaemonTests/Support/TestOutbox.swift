@@ -32,6 +32,11 @@ struct TestOutbox {
     func waiting() async throws -> [Int64] {
         try await store.outbox.pending(sink: sink, limit: 1_000_000).map(\.seq)
     }
+
+    /// How many messages still wait (cheap: a count, not the rows).
+    func waitingCount() async throws -> Int {
+        try await store.outbox.backlog().first { $0.sink == sink }?.depth ?? 0
+    }
 }
 
 extension Logger {

@@ -1,39 +1,64 @@
 import Foundation
 
 /// A child process a test starts and must stop: stopped on `stop()` or when released.
+///
+/// Spawned with posix_spawn and an empty signal mask: the test runner blocks SIGTERM and
+/// friends in its threads, and a child inheriting that mask would ignore `stop()`.
 final class TestProcess: @unchecked Sendable {
-    let process = Process()
+    let pid: pid_t
     let output: URL
+    private var exited = false
 
     init(_ executable: String, _ arguments: [String], outputIn directory: URL, name: String) throws {
         output = directory.appendingPathComponent("\(name).log")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: output)
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGUSR1, SIGUSR2] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+        guard rc == 0 else { throw TestFailure("cannot start \(executable): \(String(cString: strerror(rc)))") }
+        pid = child
     }
 
-    var isRunning: Bool { process.isRunning }
+    var isRunning: Bool {
+        guard !exited else { return false }
+        var status: Int32 = 0
+        if waitpid(pid, &status, WNOHANG) == pid { exited = true }
+        return !exited
+    }
 
     var log: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
 
-    /// SIGTERM, then SIGKILL if still alive after a second; waits for the exit.
+    /// SIGTERM, then SIGKILL if still alive after 5 s; waits for the exit.
     func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        for _ in 0..<100 where process.isRunning { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        guard isRunning else { return }
+        kill(pid, SIGTERM)
+        for _ in 0..<500 where isRunning { usleep(10_000) }
+        if isRunning { kill9() }
     }
 
     /// SIGKILL: a peer that dies without a goodbye.
     func kill9() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        guard isRunning else { return }
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        exited = true
     }
 
     deinit { stop() }
@@ -45,7 +70,9 @@ final class TemporaryDirectory: @unchecked Sendable {
 
     init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        // World-writable: mosquitto started as root drops to its own user, and must still write its files here.
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o777])
     }
 
     func path(_ name: String) -> String { url.appendingPathComponent(name).path }
@@ -101,5 +128,5 @@ func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) as
 
 extension TestProcess {
     /// Sends `signal` (SIGSTOP freezes a peer with its connections open).
-    func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
+    func send(_ signal: Int32) { kill(pid, signal) }
 }
