@@ -32,7 +32,8 @@ import VigieMQTT
         let outbox = try await TestOutbox.open(sink: "mqtt:tls", directory: directory)
         try await outbox.append(0..<5)
         let tls = TLSConfiguration(ca: other.caCert, cert: pki.clientCert, key: pki.clientKey)
-        let sink = try MQTTSinkTests(directory: directory).makeSink(port: hub.port, outbox: outbox, tls: tls)
+        let sink = try MQTTSinkTests(directory: directory).makeSink(port: hub.port, outbox: outbox, tls: tls,
+                                                                        flushTimeout: .milliseconds(200))
 
         let failed = try await run([sink]) { sink.status.lastError != nil }
 

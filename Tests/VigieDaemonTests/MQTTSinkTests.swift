@@ -17,11 +17,11 @@ import VigieMQTT
     }
 
     func makeSink(port: Int, outbox: TestOutbox, tls: TLSConfiguration? = nil, inflight: Int = 100,
-                  drainRate: Int = 0) throws -> MQTTSink {
+                  drainRate: Int = 0, flushTimeout: Duration = .seconds(5)) throws -> MQTTSink {
         let configuration = MQTTSinkConfiguration(broker: Endpoint(host: "127.0.0.1", port: port), tls: tls,
                                                   topic: "hub/{gateway}/{device}", inflight: inflight, drainRate: drainRate,
                                                   keepalive: .seconds(5))
-        let options = MQTTSink.Options(gateway: "gw", clientID: "gw-\(port)", healthInterval: .milliseconds(300),
+        let options = MQTTSink.Options(gateway: "gw", clientID: "gw-\(port)", healthInterval: .milliseconds(300), flushTimeout: flushTimeout,
                                        backoff: ReconnectBackoff(initial: .milliseconds(100), maximum: .milliseconds(400)))
         return try MQTTSink(name: outbox.sink, configuration: configuration, options: options, outbox: outbox.view,
                             signal: OutboxSignal(), health: Self.health, logger: .test)
@@ -113,5 +113,36 @@ import VigieMQTT
         let late = try Subscriber(port: hub.port, topic: "hub/gw/_status", directory: directory, name: "late-sub")
         defer { late.stop() }
         #expect(await eventually { late.lines.last?.contains("\"offline\"") == true })
+    }
+
+    @Test func aGracefulShutdownFlushesWhatWasQueuedJustBefore() async throws {
+        let hub = try Mosquitto(directory: directory)
+        let outbox = try await TestOutbox.open(sink: "mqtt:hub", directory: directory)
+        let sink = try makeSink(port: hub.port, outbox: outbox)
+
+        try await whileRunning([sink]) {
+            #expect(await eventually { sink.status.connected })
+            try await outbox.append(0..<200)
+        }
+
+        #expect(try await outbox.waiting().isEmpty)
+        #expect(sink.status.acknowledged == 200)
+    }
+
+    @Test func aShutdownWithAFrozenHubEndsAfterTheFlushBoundAndKeepsTheMessages() async throws {
+        let hub = try Mosquitto(directory: directory)
+        defer { hub.kill9() }
+        let outbox = try await TestOutbox.open(sink: "mqtt:hub", directory: directory)
+        let sink = try makeSink(port: hub.port, outbox: outbox, flushTimeout: .milliseconds(300))
+
+        try await whileRunning([sink]) {
+            #expect(await eventually { sink.status.connected })
+            hub.freeze()
+            try await outbox.append(0..<20)
+            #expect(await eventually { sink.status.sent >= 20 })
+        }
+
+        #expect(try await outbox.waiting().count == 20)
+        #expect(sink.status.acknowledged == 0)
     }
 }

@@ -25,8 +25,9 @@ struct DeliveryLoop: Sendable {
     var readBatch = 512
     var ackBatch = 256
 
-    /// Runs until `shouldStop()` (then waits for the in-flight acknowledgements), the task is
-    /// cancelled, or a publish throws (rethrown after removing what was acknowledged).
+    /// Runs until the task is cancelled, a send or acknowledgement throws (rethrown after removing
+    /// what was acknowledged), or, once `finishing()` is true, the outbox is empty and every
+    /// message in flight acknowledged (the flush on shutdown; the caller bounds its duration).
     /// - Parameters:
     ///   - send: queues the message on the connection (called in sequence order, from one task) and
     ///     returns a function that waits for the hub's acknowledgement; either throws on failure.
@@ -34,7 +35,7 @@ struct DeliveryLoop: Sendable {
     ///   - progress: told how many messages were just sent, and how many just acknowledged and removed.
     func run(send: @Sendable (PendingMessage) async throws -> @Sendable () async throws -> Void,
              highestSent: inout Int64,
-             shouldStop: @escaping @Sendable () -> Bool,
+             finishing: @escaping @Sendable () -> Bool,
              progress: @Sendable (_ sent: Int, _ acknowledged: Int) -> Void) async throws {
         var cursor: Int64 = 0
         var buffer: [PendingMessage] = []
@@ -56,7 +57,7 @@ struct DeliveryLoop: Sendable {
 
         try await withThrowingTaskGroup(of: Int64.self) { group in
             do {
-                while !shouldStop(), !Task.isCancelled {
+                while !Task.isCancelled {
                     if inflight >= max(1, window) {
                         if let seq = try await group.next() { acknowledged.append(seq) }
                         inflight -= 1
@@ -72,6 +73,7 @@ struct DeliveryLoop: Sendable {
                                 inflight -= 1
                             } else {
                                 try await removeAcknowledged()
+                                if finishing() { return }
                                 await signal.wait(upTo: idlePoll)
                             }
                             continue
@@ -95,8 +97,7 @@ struct DeliveryLoop: Sendable {
                         return message.seq
                     }
                 }
-                while let seq = try await group.next() { acknowledged.append(seq) }
-                try await removeAcknowledged()
+                try Task.checkCancellation()
             } catch {
                 // Keep what the hub did acknowledge; the rest is sent again after reconnecting.
                 try? await removeAcknowledged()

@@ -16,8 +16,9 @@ import VigieCore
 ///   topic rendered with kind `status` (`vigie/{gateway}/{device}` → `vigie/g/_status`); the
 ///   Last Will publishes `offline` there, retained, when the connection dies without a goodbye.
 ///   Every `healthInterval` a health message goes to the topic with kind `health`.
-/// - Graceful shutdown: stops taking messages, waits for the PUBACKs in flight up to
-///   `flushTimeout` (5 s), publishes `offline` and disconnects cleanly.
+/// - Graceful shutdown: keeps delivering until the outbox is empty and the PUBACKs in flight
+///   are in, for at most `flushTimeout` (5 s); then publishes `offline` (retained, waiting at
+///   most 1 s) and disconnects cleanly. What is left stays in the outbox for the next start.
 public final class MQTTSink: Service, Sendable {
     /// Longest sleep while idle without a notification.
     public static let idlePoll: Duration = .seconds(1)
@@ -117,7 +118,8 @@ public final class MQTTSink: Service, Sendable {
         }
     }
 
-    /// Delivers until shutdown; on shutdown waits at most `flushTimeout` for the in-flight PUBACKs.
+    /// Delivers until shutdown, then flushes: keeps sending until the outbox is empty and every
+    /// PUBACK is in, for at most `flushTimeout` after shutdown began.
     private func deliver(_ client: MQTTClient, stopping: StopFlag) async {
         let loop = DeliveryLoop(outbox: outbox, signal: signal, window: configuration.inflight,
                                 drainRate: configuration.drainRate, metrics: metrics, idlePoll: Self.idlePoll)
@@ -125,9 +127,10 @@ public final class MQTTSink: Service, Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 var highestSent: Int64 = 0
-                while !stopping.isSet, !Task.isCancelled {
+                while !Task.isCancelled {
                     guard self.status.connected else {
-                        await self.signal.wait(upTo: Self.idlePoll)
+                        if stopping.isSet, (try? await self.outbox.pending(after: 0, limit: 1).isEmpty) ?? true { return }
+                        await self.signal.wait(upTo: stopping.isSet ? .milliseconds(100) : Self.idlePoll)
                         continue
                     }
                     do {
@@ -137,11 +140,13 @@ public final class MQTTSink: Service, Sendable {
                                 return { try await receipt.acknowledged() }
                             },
                             highestSent: &highestSent,
-                            shouldStop: { stopping.isSet },
+                            finishing: { stopping.isSet },
                             progress: { sent, acknowledged in
                                 self.state.withLock { $0.sent += sent; $0.acknowledged += acknowledged }
                             })
+                        return
                     } catch {
+                        guard !Task.isCancelled else { return }
                         self.state.withLock { $0.lastError = "\(error)" }
                         self.logger.warning("Publishing to the hub failed; unacknowledged messages will be sent again.",
                                             metadata: ["error": "\(error)"])
