@@ -68,8 +68,12 @@ let package = Package(
             ]
         ),
 
+        // The store's crash-test child process and its benchmark (see docs/performance.md).
+        .executableTarget(name: "vigie-store-probe", dependencies: ["VigieStore", "VigieCore"]),
+        .executableTarget(name: "vigie-store-bench", dependencies: ["VigieStore", "VigieCore"]),
+
         .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "VigieStoreTests", dependencies: ["VigieStore"]),
+        .testTarget(name: "VigieStoreTests", dependencies: ["VigieStore", "vigie-store-probe"]),
         .testTarget(name: "VigieModbusTests", dependencies: ["VigieModbus"]),
         .testTarget(name: "VigieMQTTTests", dependencies: ["VigieMQTT"]),
         .testTarget(name: "VigieDaemonTests", dependencies: ["VigieDaemon"]),

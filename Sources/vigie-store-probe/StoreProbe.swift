@@ -1,0 +1,47 @@
+import Logging
+import VigieCore
+import VigieStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The store crash test's child: writes sequence-numbered readings of `probe/seq` to DATA_DIR
+/// forever, printing `committed N` (every value below N is committed) after each commit, until killed.
+///
+/// Usage: vigie-store-probe DATA_DIR [BATCH_SIZE]
+@main
+struct StoreProbe {
+    static func main() async throws {
+        let arguments = CommandLine.arguments
+        guard arguments.count >= 2 else {
+            print("usage: vigie-store-probe DATA_DIR [BATCH_SIZE]")
+            exit(2)
+        }
+        let batchSize = arguments.count > 2 ? Int(arguments[2]) ?? 100 : 100
+        let configuration = StoreConfiguration(dataDirectory: arguments[1], batchSize: batchSize,
+                                               batchInterval: .milliseconds(20), queueCapacity: batchSize * 4)
+        let store = try await ReadingStore.open(configuration, logger: Logger(label: "vigie.store.probe"))
+        store.writer.addObserver(Reporter())
+        let sensor = SensorID(device: "probe", point: "seq")
+        await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await store.writer.run() }
+            let start = ReadingStore.wallClockMilliseconds()
+            var next: Int64 = 0
+            while true {
+                let readings = (next..<(next + 10)).map { Reading(sensor: sensor, time: start + $0, value: Double($0)) }
+                await store.writer.submit(readings)
+                next += 10
+            }
+        }
+    }
+}
+
+/// Prints the count committed so far; values are submitted in order, so it is the highest + 1.
+private final class Reporter: CommitObserver {
+    func didCommit(_ readings: [Reading]) {
+        guard let last = readings.last else { return }
+        // Unbuffered: the parent must see the line even if this process is killed right after.
+        let line = Array("committed \(Int64(last.value) + 1)\n".utf8)
+        _ = line.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import VigieStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `vigie export`: stored readings in time order, as CSV or JSON Lines on stdout.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Print stored readings in time order (CSV or JSON Lines).",
+        discussion: """
+            Reads DATA_DIR/vigie.db read-only: safe while the daemon runs, or on a copy of the data directory.
+            Times are RFC 3339 UTC with milliseconds; --from and --to (inclusive) also take epoch milliseconds.
+
+            Examples:
+              vigie export --data-dir /var/lib/vigie > readings.csv
+              vigie export --data-dir /var/lib/vigie --sensor 'chaufferie/*' --from 2026-11-28T00:00:00Z --format jsonl
+              vigie export --data-dir ./data --sensor '*/co2' --from 1764288000000 --to 1764374400000
+            """
+    )
+
+    @Option(name: .customLong("data-dir"), help: "The gateway's data directory (holding vigie.db).")
+    var dataDirectory: String
+
+    @Option(help: "Only sensors matching this glob (`*`, `?`), e.g. 'meter/*'.")
+    var sensor: String?
+
+    @Option(help: "Earliest time: RFC 3339 (2026-11-28T23:49:44Z) or epoch milliseconds.")
+    var from: String?
+
+    @Option(help: "Latest time: RFC 3339 or epoch milliseconds.")
+    var to: String?
+
+    @Option(help: "csv or jsonl.")
+    var format: ExportFormat = .csv
+
+    func validate() throws {
+        let range = try timeRange()
+        if let from = range.from, let to = range.to, from > to {
+            throw ValidationError("--from (\(self.from ?? "")) is after --to (\(self.to ?? "")).")
+        }
+    }
+
+    func run() throws {
+        let range = try timeRange()
+        let query = try ReadingQuery(dataDirectory: dataDirectory)
+        let output = LineOutput()
+        if let header = format.header { output.write(header) }
+        let showProgress = isatty(STDERR_FILENO) == 1
+        var count = 0
+        try query.readings(matching: sensor, from: range.from, to: range.to) { reading in
+            output.write(format.line(reading))
+            count += 1
+            if showProgress, count % 100_000 == 0 {
+                writeError("\rexported \(count) readings")
+            }
+        }
+        output.flush()
+        if showProgress { writeError("\rexported \(count) readings\n") }
+    }
+
+    private func timeRange() throws -> (from: Int64?, to: Int64?) {
+        (try from.map { try Self.parseTime($0, option: "--from") }, try to.map { try Self.parseTime($0, option: "--to") })
+    }
+
+    static func parseTime(_ text: String, option: String) throws -> Int64 {
+        if let millis = Int64(text) { return millis }
+        if let millis = RFC3339.parse(text) { return millis }
+        throw ValidationError("\(option) '\(text)': not a time; use RFC 3339 (2026-11-28T23:49:44Z) or epoch milliseconds.")
+    }
+}
+
+extension ExportFormat: ExpressibleByArgument {}
+
+/// Writes progress to stderr, unbuffered.
+private func writeError(_ text: String) {
+    _ = Array(text.utf8).withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+}
+
+/// Buffered lines to stdout: one `write` per 64 KB rather than per reading.
+private final class LineOutput {
+    private var buffer: [UInt8] = []
+
+    init() { buffer.reserveCapacity(1 << 16) }
+
+    func write(_ line: String) {
+        buffer.append(contentsOf: line.utf8)
+        buffer.append(UInt8(ascii: "\n"))
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func flush() {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer[offset...].withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if written <= 0 { break }
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,72 @@
+import Testing
+import VigieCore
+@testable import VigieStore
+
+@Suite struct OutboxTests {
+    static func message(_ sink: String, _ topic: String, size: Int = 4) -> OutboxMessage {
+        OutboxMessage(sink: sink, kind: "aggregate", topic: topic, payload: Array(topic.utf8) + Array(repeating: 0, count: size),
+                      createdMilliseconds: 1_764_000_000_000)
+    }
+
+    @Test func aggregatesAndTheirWatermarkAreAppendedOnceTogether() async throws {
+        let directory = TemporaryDirectory()
+        let store = try await ReadingStore.open(StoreConfiguration(dataDirectory: directory.path), logger: testLogger)
+        #expect(try await store.outbox.watermark("aggregate/15m") == nil)
+        #expect(try await store.outbox.appendAggregates([Self.message("hub", "a"), Self.message("hub", "b")],
+                                                        advancing: "aggregate/15m", to: 900_000))
+        // A replay of the same windows (e.g. after a crash) appends nothing.
+        #expect(try await !store.outbox.appendAggregates([Self.message("hub", "a")], advancing: "aggregate/15m", to: 900_000))
+        #expect(try await store.outbox.watermark("aggregate/15m") == 900_000)
+        #expect(try await store.outbox.pending(sink: "hub", limit: 10).map(\.message.topic) == ["a", "b"])
+    }
+
+    @Test func aFailedAppendLeavesTheWatermarkWhereItWas() async throws {
+        let directory = TemporaryDirectory()
+        let store = try await ReadingStore.open(StoreConfiguration(dataDirectory: directory.path, maxSize: ByteSize(bytes: 256 << 10)),
+                                                logger: testLogger)
+        try await store.outbox.appendAggregates([Self.message("hub", "first")], advancing: "w", to: 1)
+        // Larger than the whole budget: SQLITE_FULL in the middle of the transaction.
+        await #expect(throws: StoreError.self) {
+            try await store.outbox.appendAggregates([Self.message("hub", "small"), Self.message("hub", "huge", size: 1 << 20)],
+                                                    advancing: "w", to: 2)
+        }
+        #expect(try await store.outbox.watermark("w") == 1)
+        #expect(try await store.outbox.pending(sink: "hub", limit: 10).map(\.message.topic) == ["first"])
+    }
+
+    @Test func pendingIsInSequenceOrderPerSinkAndAcknowledgeDeletes() async throws {
+        let directory = TemporaryDirectory()
+        let store = try await ReadingStore.open(StoreConfiguration(dataDirectory: directory.path), logger: testLogger)
+        let seqs = try await store.outbox.append((0..<10).map { Self.message($0 % 2 == 0 ? "mqtt" : "http", "m\($0)") })
+        #expect(seqs == seqs.sorted() && Set(seqs).count == 10)
+        let first = try await store.outbox.pending(sink: "mqtt", limit: 3)
+        #expect(first.map(\.message.topic) == ["m0", "m2", "m4"])
+        #expect(first.first?.message.payload.prefix(2) == Array("m0".utf8)[...])
+        let next = try await store.outbox.pending(sink: "mqtt", after: first.last!.seq, limit: 10)
+        #expect(next.map(\.message.topic) == ["m6", "m8"])
+        #expect(try await store.outbox.acknowledge(sink: "mqtt", seqs: first.map(\.seq)) == 3)
+        // Another sink's messages are not acknowledged by mistake.
+        #expect(try await store.outbox.acknowledge(sink: "http", seqs: first.map(\.seq)) == 0)
+        #expect(try await store.outbox.pending(sink: "mqtt", limit: 10).map(\.message.topic) == ["m6", "m8"])
+        let backlog = try await store.outbox.backlog()
+        #expect(backlog == [OutboxBacklog(sink: "http", depth: 5, oldestCreatedMilliseconds: 1_764_000_000_000),
+                            OutboxBacklog(sink: "mqtt", depth: 2, oldestCreatedMilliseconds: 1_764_000_000_000)])
+        // Sequence numbers are never reused, even after deletion.
+        let later = try await store.outbox.append([Self.message("mqtt", "late")])
+        #expect(later[0] > seqs.max()!)
+    }
+
+    @Test func theAggregatorReadsCommittedReadingsOfAWindow() async throws {
+        let directory = TemporaryDirectory()
+        let readings = series("meter/power", count: 100) + series("meter/other", count: 100)
+        try await withRunningStore(StoreConfiguration(dataDirectory: directory.path)) { store in
+            await store.writer.submit(readings)
+            try await store.outbox.describe([SensorInfo(sensor: SensorID("meter/power")!, unit: "W", source: "modbus:bus")])
+        }
+        let store = try await ReadingStore.open(StoreConfiguration(dataDirectory: directory.path), logger: testLogger)
+        let window = try await store.outbox.readings(of: [SensorID("meter/power")!], from: readings[10].time, before: readings[20].time)
+        #expect(window == Array(readings[10..<20]))
+        let sensors = try ReadingQuery(dataDirectory: directory.path).sensors()
+        #expect(sensors.first { $0.sensor.description == "meter/power" } == SensorInfo(sensor: SensorID("meter/power")!, unit: "W", source: "modbus:bus"))
+    }
+}
