@@ -45,7 +45,7 @@ import Testing
     var sent = 0
     while bucket.tryTake(now: now) { sent += 1 }
     #expect(sent == 100)
-    #expect(bucket.delay(until: 1, now: now) == .milliseconds(1))
+    #expect(bucket.waitTime(for: 1, now: now) == .milliseconds(1))
     now = now.advanced(by: .milliseconds(250))
     sent = 0
     while bucket.tryTake(now: now) { sent += 1 }
@@ -54,7 +54,7 @@ import Testing
     sent = 0
     while bucket.tryTake(now: now) { sent += 1 }
     #expect(sent == 10)
-    #expect(bucket.delay(until: 5, now: now) == .milliseconds(5))
+    #expect(bucket.waitTime(for: 5, now: now) == .milliseconds(5))
 }
 
 @Test func tokenBucketOverOneSecondSendsRateMessages() {
@@ -62,7 +62,7 @@ import Testing
     var bucket = TokenBucket(rate: 5_000, burst: 1, now: now)
     var sent = 0
     for _ in 0..<100_000 {
-        if bucket.tryTake(now: now) { sent += 1 } else { now = now.advanced(by: bucket.delay(now: now)) }
+        if bucket.tryTake(now: now) { sent += 1 } else { now = now.advanced(by: bucket.waitTime(now: now)) }
         if now.offset >= .seconds(1) { break }
     }
     #expect((4_999...5_001).contains(sent))
@@ -72,5 +72,5 @@ import Testing
     let now = ManualInstant(offset: .zero)
     var bucket = TokenBucket(rate: 0, burst: 1, now: now)
     #expect((0..<10_000).allSatisfy { _ in bucket.tryTake(now: now) })
-    #expect(bucket.delay(until: 50, now: now) == .zero)
+    #expect(bucket.waitTime(for: 50, now: now) == .zero)
 }

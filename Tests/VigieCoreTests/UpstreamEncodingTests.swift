@@ -175,3 +175,11 @@ func isJSONNumber(_ text: String) -> Bool {
     }
     return chars.isEmpty
 }
+
+@Test func payloadPicksTheConfiguredFormat() {
+    let pack = samplePack()
+    #expect(pack.payload(format: .senml, statistics: [.mean], gateway: "g", sequence: 1)
+        == SenMLPackEncoder(statistics: [.mean]).encode(pack, gateway: "g", sequence: 1))
+    #expect(pack.payload(format: .json, statistics: [.mean], gateway: "g", sequence: 1)
+        == PlainJSONPackEncoder(statistics: [.mean]).encode(pack, gateway: "g", sequence: 1))
+}

@@ -35,6 +35,13 @@ public struct AggregatePack: Hashable, Sendable {
         return byDevice.keys.sorted().map { AggregatePack(device: $0, window: window, points: byDevice[$0] ?? []) }
     }
 
+    /// One pack per device with statistics from `readings` (the committed readings of `window`).
+    public static func packs(window: WindowRange, readings: some Sequence<Reading>, statistics: [Statistic],
+                             unit: (SensorID) -> String?) -> [AggregatePack] {
+        packs(window: window, statistics: WindowAggregator.compute(window: window, readings: readings, statistics: statistics),
+              unit: unit)
+    }
+
     /// One pack per point, for topic templates that name `{point}`.
     public func splitByPoint() -> [AggregatePack] {
         points.map { AggregatePack(device: device, window: window, points: [$0]) }

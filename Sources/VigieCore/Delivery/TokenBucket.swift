@@ -19,7 +19,8 @@ public struct TokenBucket<Instant: InstantProtocol>: Sendable where Instant.Dura
         self.updated = now
     }
 
-    /// Takes `count` tokens if available at `now`; false (nothing taken) otherwise.
+    /// Takes `count` tokens if available at `now`; false (nothing taken) otherwise. A `count`
+    /// above `burst` never succeeds: take messages one by one.
     public mutating func tryTake(_ count: Int = 1, now: Instant) -> Bool {
         guard rate > 0 else { return true }
         refill(now: now)
@@ -30,12 +31,13 @@ public struct TokenBucket<Instant: InstantProtocol>: Sendable where Instant.Dura
 
     /// How long from `now` until `count` tokens are available (zero when they already are).
     /// A count above `burst` is never fully available at once: the wait for `burst` is returned.
-    public mutating func delay(until count: Int = 1, now: Instant) -> Duration {
+    public mutating func waitTime(for count: Int = 1, now: Instant) -> Duration {
         guard rate > 0 else { return .zero }
         refill(now: now)
         let missing = Swift.min(Double(count), burst) - tokens
         guard missing > 0 else { return .zero }
-        return .nanoseconds(Int64((missing / rate * 1e9).rounded(.up)))
+        // Capped far below Int64.max nanoseconds (~146 years), so an odd rate cannot trap.
+        return .nanoseconds(Int64(Swift.min((missing / rate * 1e9).rounded(.up), 4.6e18)))
     }
 
     private mutating func refill(now: Instant) {
