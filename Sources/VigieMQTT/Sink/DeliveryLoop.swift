@@ -84,7 +84,7 @@ struct DeliveryLoop: Sendable {
                     cursor = message.seq
                     while !bucket.tryTake(now: clock.now) {
                         // A sleep costs more than a publish: wait for at least 5 ms worth of tokens.
-                        try await Task.sleep(for: max(bucket.delay(now: clock.now), .milliseconds(5)))
+                        try await Task.sleep(for: max(bucket.waitTime(now: clock.now), .milliseconds(5)))
                     }
                     metrics.sent.increment()
                     progress(1, 0)
