@@ -11,11 +11,12 @@ import VigieMQTT
 
     init() throws { directory = try TemporaryDirectory() }
 
-    private func makeSink(_ hub: HTTPHub, outbox: TestOutbox, batch: Int, signal: OutboxSignal = OutboxSignal()) throws -> HTTPSink {
+    private func makeSink(_ hub: HTTPHub, outbox: TestOutbox, batch: Int, format: UpstreamFormat = .json,
+                          signal: OutboxSignal = OutboxSignal()) throws -> HTTPSink {
         let tokenFile = directory.path("token")
         try "secret-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
         return HTTPSink(name: outbox.sink,
-                        configuration: HTTPSinkConfiguration(url: hub.url, tokenFile: tokenFile, batch: batch,
+                        configuration: HTTPSinkConfiguration(url: hub.url, tokenFile: tokenFile, format: format, batch: batch,
                                                              timeout: .seconds(5)),
                         outbox: outbox.view, signal: signal,
                         backoff: Backoff.Configuration(initial: .milliseconds(50), maximum: .milliseconds(200)), logger: .test)
@@ -25,7 +26,7 @@ import VigieMQTT
         let hub = try HTTPHub(statuses: [500, 200], directory: directory)
         defer { hub.stop() }
         let outbox = try await TestOutbox.open(sink: "http:hub", directory: directory)
-        let seqs = try await outbox.append(0..<3)
+        try await outbox.append(0..<3)
         let sink = try makeSink(hub, outbox: outbox, batch: 10)
 
         let drained = try await run([sink]) { try await outbox.waiting().isEmpty }
@@ -35,9 +36,8 @@ import VigieMQTT
         #expect(requests.map(\.status) == [500, 200])
         #expect(requests.allSatisfy { $0.auth == "Bearer secret-token" })
         #expect(requests[0].body == requests[1].body)
-        let body = try #require(JSONSerialization.jsonObject(with: Data(requests[1].body.utf8)) as? [[String: Any]])
-        #expect(body.map { $0["seq"] as? Int64 } == seqs.map { Optional($0) })
-        #expect(body.map { ($0["payload"] as? [String: Any])?["n"] as? Int } == [0, 1, 2])
+        #expect(requests[1].body == #"[{"n":0},{"n":1},{"n":2}]"#)
+        #expect(requests[1].type == "application/json")
         #expect(sink.status.acknowledged == 3)
     }
 
@@ -45,7 +45,7 @@ import VigieMQTT
         let hub = try HTTPHub(statuses: [400, 200], directory: directory)
         defer { hub.stop() }
         let outbox = try await TestOutbox.open(sink: "http:hub", directory: directory)
-        let seqs = try await outbox.append(0..<4)
+        try await outbox.append(0..<4)
         let sink = try makeSink(hub, outbox: outbox, batch: 2)
 
         let drained = try await run([sink]) { try await outbox.waiting().isEmpty }
@@ -53,11 +53,27 @@ import VigieMQTT
         #expect(drained)
         let requests = hub.requests
         #expect(requests.map(\.status) == [400, 200])
-        let delivered = try #require(JSONSerialization.jsonObject(with: Data(requests[1].body.utf8)) as? [[String: Any]])
-        #expect(delivered.map { $0["seq"] as? Int64 } == seqs[2...].map { Optional($0) })
+        #expect(requests[0].body == #"[{"n":0},{"n":1}]"#)
+        #expect(requests[1].body == #"[{"n":2},{"n":3}]"#)
         #expect(sink.status.parked == 2)
         #expect(sink.status.acknowledged == 2)
         #expect(sink.status.lastRefusal?.contains("schema mismatch") == true)
+    }
+
+    @Test func senMLAggregatePacksArePostedAsOneSenMLArray() async throws {
+        let hub = try HTTPHub(statuses: [200], directory: directory)
+        defer { hub.stop() }
+        let outbox = try await TestOutbox.open(sink: "http:hub", directory: directory)
+        try await outbox.append(payloads: [#"[{"bn":"urn:dev:gw:meter:","bt":1700000000,"seq":1},{"n":"v","v":230.1}]"#,
+                                           #" [ {"bn":"urn:dev:gw:pump:","bt":1700000000,"seq":2} ] "#])
+        let sink = try makeSink(hub, outbox: outbox, batch: 10, format: .senml)
+
+        let drained = try await run([sink]) { try await outbox.waiting().isEmpty }
+
+        #expect(drained)
+        #expect(hub.requests.first?.type == "application/senml+json")
+        #expect(hub.requests.first?.body
+            == #"[{"bn":"urn:dev:gw:meter:","bt":1700000000,"seq":1},{"n":"v","v":230.1},{"bn":"urn:dev:gw:pump:","bt":1700000000,"seq":2}]"#)
     }
 
     @Test func anUnreachableHubKeepsTheBatchUntilItAnswers() async throws {

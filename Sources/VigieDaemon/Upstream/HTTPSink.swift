@@ -91,7 +91,7 @@ public final class HTTPSink: Service, Sendable {
 
     private func deliver(_ batch: [PendingMessage], token: String?) async -> Outcome {
         let seqs = batch.map(\.seq)
-        let result = await post(HTTPSinkEnvelope.body(for: batch), token: token)
+        let result = await post(HTTPSinkEnvelope(batch, format: configuration.format), token: token)
         let metadata: Logger.Metadata = ["outbox.first_seq": "\(seqs.first ?? 0)", "outbox.count": "\(seqs.count)"]
         switch result {
         case .failure(let error):
@@ -149,15 +149,15 @@ public final class HTTPSink: Service, Sendable {
         }
     }
 
-    private func post(_ body: [UInt8], token: String?) async -> Result<HTTPPoster.Response, UpstreamError> {
+    private func post(_ envelope: HTTPSinkEnvelope, token: String?) async -> Result<HTTPPoster.Response, UpstreamError> {
         let poster = self.poster
         let configuration = self.configuration
         return await withCheckedContinuation { continuation in
             queue.async {
                 let result: Result<HTTPPoster.Response, UpstreamError>
                 do throws(UpstreamError) {
-                    result = .success(try poster.post(url: configuration.url, body: body,
-                                                      contentType: HTTPSinkEnvelope.contentType, bearerToken: token,
+                    result = .success(try poster.post(url: configuration.url, body: envelope.body,
+                                                      contentType: envelope.contentType, bearerToken: token,
                                                       tls: configuration.tls, timeout: configuration.timeout))
                 } catch {
                     result = .failure(error)

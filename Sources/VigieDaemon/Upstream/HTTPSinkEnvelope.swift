@@ -1,46 +1,54 @@
 import VigieCore
 
-/// The body of one POST: a JSON array with one object per outbox message.
+/// The body of one POST (see docs/upstream.md, "HTTP").
 ///
-/// ```json
-/// [{"seq":41,"kind":"aggregate","topic":"vigie/mairie-01/meter","payload":[{"bn":"urn:dev:...","bt":1700000000}]},
-///  {"seq":42,"kind":"status","topic":"vigie/mairie-01/status","payload":{"state":"online"}}]
-/// ```
-/// `payload` is the message's encoded JSON (SenML pack or plain JSON) inserted as is; `seq` is
-/// the outbox sequence number, increasing, so the hub can drop a batch it receives twice.
-enum HTTPSinkEnvelope {
-    static let contentType = "application/json"
+/// - `format: senml` and only aggregate packs in the batch: one SenML array holding every
+///   pack's records one after the other (`application/senml+json`); each pack starts with its
+///   own `bn`, `bt` and `seq`, so records still resolve to their device and window.
+/// - Otherwise: a JSON array of the payloads, each inserted as is (`application/json`).
+///
+/// Payloads are the outbox's encoded JSON; the sequence number travels inside them.
+struct HTTPSinkEnvelope {
+    let contentType: String
+    let body: [UInt8]
 
-    static func body(for messages: [PendingMessage]) -> [UInt8] {
-        var body: [UInt8] = []
-        body.reserveCapacity(messages.reduce(2) { $0 + $1.payload.count + $1.topic.utf8.count + 64 })
-        body.append(UInt8(ascii: "["))
-        for (index, message) in messages.enumerated() {
+    init(_ messages: [PendingMessage], format: UpstreamFormat) {
+        let packs = messages.map { Self.arrayContent($0.payload) }
+        if format == .senml, messages.allSatisfy({ $0.kind == OutboxKind.aggregate.rawValue }),
+           packs.allSatisfy({ $0 != nil }) {
+            contentType = "application/senml+json"
+            body = Self.array(packs.compactMap { $0 }.filter { !$0.isEmpty })
+        } else {
+            contentType = "application/json"
+            body = Self.array(messages.map { $0.payload.isEmpty ? Array("null".utf8) : $0.payload })
+        }
+    }
+
+    /// `[a,b,c]` from the elements' bytes.
+    private static func array(_ elements: [ArraySlice<UInt8>]) -> [UInt8] {
+        var body: [UInt8] = [UInt8(ascii: "[")]
+        body.reserveCapacity(elements.reduce(2) { $0 + $1.count + 1 })
+        for (index, element) in elements.enumerated() {
             if index > 0 { body.append(UInt8(ascii: ",")) }
-            body.append(contentsOf: "{\"seq\":\(message.seq),\"kind\":\"\(message.kind)\",\"topic\":".utf8)
-            appendJSONString(message.topic, to: &body)
-            body.append(contentsOf: ",\"payload\":".utf8)
-            body.append(contentsOf: message.payload.isEmpty ? Array("null".utf8) : message.payload)
-            body.append(UInt8(ascii: "}"))
+            body.append(contentsOf: element)
         }
         body.append(UInt8(ascii: "]"))
         return body
     }
 
-    private static func appendJSONString(_ text: String, to body: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
-        body.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): body.append(contentsOf: "\\\"".utf8)
-            case UInt8(ascii: "\\"): body.append(contentsOf: "\\\\".utf8)
-            case 0..<0x20:
-                body.append(contentsOf: "\\u00".utf8)
-                body.append(hex[Int(byte >> 4)])
-                body.append(hex[Int(byte & 0xF)])
-            default: body.append(byte)
-            }
+    private static func array(_ elements: [[UInt8]]) -> [UInt8] {
+        array(elements.map { $0[...] })
+    }
+
+    /// The bytes between the outer brackets of a JSON array payload (trimmed), nil if not an array.
+    private static func arrayContent(_ payload: [UInt8]) -> ArraySlice<UInt8>? {
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        guard let first = payload.firstIndex(where: { !isSpace($0) }), let last = payload.lastIndex(where: { !isSpace($0) }),
+              first < last, payload[first] == UInt8(ascii: "["), payload[last] == UInt8(ascii: "]") else { return nil }
+        let inner = payload[(first + 1)..<last]
+        guard let start = inner.firstIndex(where: { !isSpace($0) }), let end = inner.lastIndex(where: { !isSpace($0) }) else {
+            return inner[inner.startIndex..<inner.startIndex]
         }
-        body.append(UInt8(ascii: "\""))
+        return inner[start...end]
     }
 }

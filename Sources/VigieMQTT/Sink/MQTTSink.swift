@@ -15,7 +15,7 @@ import VigieCore
 /// - Status: on every connect `online` (version, uptime, backlog) is published retained on the
 ///   topic rendered with kind `status` (`vigie/{gateway}/{device}` → `vigie/g/_status`); the
 ///   Last Will publishes `offline` there, retained, when the connection dies without a goodbye.
-///   Every `healthInterval` a health message goes to the topic with kind `health`.
+///   Every `healthInterval` (60 s) a health message goes to the same topic, not retained.
 /// - Graceful shutdown: keeps delivering until the outbox is empty and the PUBACKs in flight
 ///   are in, for at most `flushTimeout` (5 s); then publishes `offline` (retained, waiting at
 ///   most 1 s) and disconnects cleanly. What is left stays in the outbox for the next start.
@@ -77,7 +77,8 @@ public final class MQTTSink: Service, Sendable {
         self.state = Mutex(SinkStatus(name: name))
         let template = try TopicTemplate(parsing: configuration.topic)
         statusTopic = template.render(gateway: options.gateway, kind: OutboxKind.status.rawValue)
-        healthTopic = template.render(gateway: options.gateway, kind: "health")
+        // Health shares the status topic, not retained (docs/upstream.md, "Topics").
+        healthTopic = statusTopic
     }
 
     /// What the status page shows.

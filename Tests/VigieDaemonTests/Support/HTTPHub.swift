@@ -3,7 +3,7 @@ import Foundation
 /// A small HTTP server standing for the hub (python3), answering POSTs from a script of statuses.
 ///
 /// `statuses` are answered in order, one per request; the last one repeats. Each request is
-/// recorded as one JSON line `{"status":…,"auth":…,"body":…}` in `requests.jsonl`.
+/// recorded as one JSON line `{"status":…,"auth":…,"type":…,"body":…}` in `requests.jsonl`.
 final class HTTPHub: @unchecked Sendable {
     let port: Int
     private let process: TestProcess
@@ -22,6 +22,7 @@ final class HTTPHub: @unchecked Sendable {
     struct Request: Decodable {
         var status: Int
         var auth: String
+        var type: String
         var body: String
     }
 
@@ -44,7 +45,7 @@ final class HTTPHub: @unchecked Sendable {
                 status = statuses[min(Hub.count, len(statuses) - 1)]
                 Hub.count += 1
                 with open(record, 'a') as f:
-                    f.write(json.dumps({'status': status, 'auth': self.headers.get('Authorization', ''), 'body': body}) + '\\n')
+                    f.write(json.dumps({'status': status, 'auth': self.headers.get('Authorization', ''), 'type': self.headers.get('Content-Type', ''), 'body': body}) + '\\n')
                 answer = b'{"error":"schema mismatch in record 3"}' if 400 <= status < 500 else b'ok'
                 self.send_response(status)
                 self.send_header('Content-Length', str(len(answer)))

@@ -33,6 +33,15 @@ struct TestOutbox {
         try await store.outbox.pending(sink: sink, limit: 1_000_000).map(\.seq)
     }
 
+    /// Appends messages with the given payloads (kind `aggregate`).
+    @discardableResult
+    func append(payloads: [String], topic: String = "hub/test") async throws -> [Int64] {
+        try await store.outbox.append(payloads.map { payload in
+            OutboxMessage(sink: sink, kind: "aggregate", topic: topic, payload: Array(payload.utf8),
+                          createdMilliseconds: 1_700_000_000_000)
+        })
+    }
+
     /// How many messages still wait (cheap: a count, not the rows).
     func waitingCount() async throws -> Int {
         try await store.outbox.backlog().first { $0.sink == sink }?.depth ?? 0
