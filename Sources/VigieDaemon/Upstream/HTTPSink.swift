@@ -70,7 +70,7 @@ public final class HTTPSink: Service, Sendable {
                 continue
             }
             guard !batch.isEmpty else {
-                await updateBacklog()
+                state.withLock { $0.backlog = 0 }
                 await cancelWhenGracefulShutdown { await self.signal.wait(upTo: Self.idlePoll) }
                 continue
             }
@@ -141,12 +141,6 @@ public final class HTTPSink: Service, Sendable {
 
     private func record(connected: Bool, error: String) {
         state.withLock { $0.connected = connected; $0.lastError = error }
-    }
-
-    private func updateBacklog() async {
-        if let backlog = try? await outbox.backlog() {
-            state.withLock { $0.backlog = backlog.count }
-        }
     }
 
     private func post(_ envelope: HTTPSinkEnvelope, token: String?) async -> Result<HTTPPoster.Response, UpstreamError> {
