@@ -145,4 +145,26 @@ import VigieMQTT
         #expect(try await outbox.waiting().count == 20)
         #expect(sink.status.acknowledged == 0)
     }
+
+    @Test func aMessageThatCanNeverBePublishedIsParkedAndTheOthersGoOn() async throws {
+        let hub = try Mosquitto(directory: directory)
+        let subscriber = try Subscriber(port: hub.port, topic: "hub/test", directory: directory, name: "parked-sub")
+        defer { subscriber.stop() }
+        try await Task.sleep(for: .milliseconds(300))
+        let outbox = try await TestOutbox.open(sink: "mqtt:hub", directory: directory)
+        try await outbox.append(0..<2)
+        try await outbox.append(2..<3, topic: "hub/+/wildcard")
+        try await outbox.append(3..<5)
+        let sink = try makeSink(port: hub.port, outbox: outbox)
+
+        let drained = try await run([sink]) {
+            let waiting = try await outbox.waitingCount()
+            return waiting == 0 && Self.numbers(subscriber).count == 4
+        }
+
+        #expect(drained)
+        #expect(Self.numbers(subscriber) == [0, 1, 3, 4])
+        #expect(sink.status.parked == 1)
+        #expect(sink.status.lastRefusal?.contains("hub/+/wildcard") == true)
+    }
 }

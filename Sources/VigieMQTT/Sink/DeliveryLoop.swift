@@ -30,13 +30,16 @@ struct DeliveryLoop: Sendable {
     /// message in flight acknowledged (the flush on shutdown; the caller bounds its duration).
     /// - Parameters:
     ///   - send: queues the message on the connection (called in sequence order, from one task) and
-    ///     returns a function that waits for the hub's acknowledgement; either throws on failure.
+    ///     returns a function that waits for the hub's acknowledgement, or `.refused` when this
+    ///     message can never be published (bad topic, too large): it is then parked (removed and
+    ///     counted) so one bad message cannot block the sink. Throws on a connection failure.
     ///   - highestSent: the highest sequence number ever handed to `publish`, to count retries.
     ///   - progress: told how many messages were just sent, and how many just acknowledged and removed.
-    func run(send: @Sendable (PendingMessage) async throws -> @Sendable () async throws -> Void,
+    func run(send: @Sendable (PendingMessage) async throws -> SendOutcome,
              highestSent: inout Int64,
              finishing: @escaping @Sendable () -> Bool,
-             progress: @Sendable (_ sent: Int, _ acknowledged: Int) -> Void) async throws {
+             progress: @Sendable (_ sent: Int, _ acknowledged: Int) -> Void,
+             parked: @Sendable (PendingMessage, String) -> Void) async throws {
         var cursor: Int64 = 0
         var buffer: [PendingMessage] = []
         var next = 0
@@ -90,11 +93,17 @@ struct DeliveryLoop: Sendable {
                     progress(1, 0)
                     if message.seq <= highestSent { metrics.retried.increment() }
                     highestSent = max(highestSent, message.seq)
-                    let acknowledgement = try await send(message)
-                    inflight += 1
-                    group.addTask {
-                        try await acknowledgement()
-                        return message.seq
+                    switch try await send(message) {
+                    case .queued(let acknowledgement):
+                        inflight += 1
+                        group.addTask {
+                            try await acknowledgement()
+                            return message.seq
+                        }
+                    case .refused(let reason):
+                        try await outbox.park([message.seq])
+                        metrics.parked.increment()
+                        parked(message, reason)
                     }
                 }
                 try Task.checkCancellation()
@@ -105,4 +114,12 @@ struct DeliveryLoop: Sendable {
             }
         }
     }
+}
+
+/// What became of a message handed to the connection.
+enum SendOutcome: Sendable {
+    /// Queued; the function returns on the hub's acknowledgement.
+    case queued(@Sendable () async throws -> Void)
+    /// Refused for good by the client (the reason in words).
+    case refused(String)
 }

@@ -137,13 +137,23 @@ public final class MQTTSink: Service, Sendable {
                     do {
                         try await loop.run(
                             send: { message in
-                                let receipt = try await client.send(topic: message.topic, payload: message.payload)
-                                return { try await receipt.acknowledged() }
+                                do {
+                                    let receipt = try await client.send(topic: message.topic, payload: message.payload)
+                                    return .queued({ try await receipt.acknowledged() })
+                                } catch let error as MQTTError where error.code == .publishFailed {
+                                    return .refused(error.description)
+                                }
                             },
                             highestSent: &highestSent,
                             finishing: { stopping.isSet },
                             progress: { sent, acknowledged in
                                 self.state.withLock { $0.sent += sent; $0.acknowledged += acknowledged }
+                            },
+                            parked: { message, reason in
+                                self.state.withLock { $0.parked += 1; $0.lastRefusal = reason }
+                                self.logger.error("A message cannot be published; it is parked and will not be sent again.",
+                                                  metadata: ["outbox.seq": "\(message.seq)", "mqtt.topic": "\(message.topic)",
+                                                             "error": "\(reason)"])
                             })
                         return
                     } catch {
