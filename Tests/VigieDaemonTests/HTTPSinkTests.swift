@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MetricsTestKit
 import ServiceLifecycle
 import Testing
 import VigieCore
@@ -12,14 +13,15 @@ import VigieMQTT
     init() throws { directory = try TemporaryDirectory() }
 
     private func makeSink(_ hub: HTTPHub, outbox: TestOutbox, batch: Int, format: UpstreamFormat = .json,
-                          signal: OutboxSignal = OutboxSignal()) throws -> HTTPSink {
+                          signal: OutboxSignal = OutboxSignal(), metrics: TestMetrics = TestMetrics()) throws -> HTTPSink {
         let tokenFile = directory.path("token")
         try "secret-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
         return HTTPSink(name: outbox.sink,
                         configuration: HTTPSinkConfiguration(url: hub.url, tokenFile: tokenFile, format: format, batch: batch,
                                                              timeout: .seconds(5)),
                         outbox: outbox.view, signal: signal,
-                        backoff: Backoff.Configuration(initial: .milliseconds(50), maximum: .milliseconds(200)), logger: .test)
+                        backoff: Backoff.Configuration(initial: .milliseconds(50), maximum: .milliseconds(200)), logger: .test,
+                        metricsFactory: metrics)
     }
 
     @Test func aServerErrorIsRetriedAndTheBatchAcknowledgedOnSuccess() async throws {
@@ -27,7 +29,8 @@ import VigieMQTT
         defer { hub.stop() }
         let outbox = try await TestOutbox.open(sink: "http:hub", directory: directory)
         try await outbox.append(0..<3)
-        let sink = try makeSink(hub, outbox: outbox, batch: 10)
+        let metrics = TestMetrics()
+        let sink = try makeSink(hub, outbox: outbox, batch: 10, metrics: metrics)
 
         let drained = try await run([sink]) { try await outbox.waiting().isEmpty }
 
@@ -39,6 +42,10 @@ import VigieMQTT
         #expect(requests[1].body == #"[{"n":0},{"n":1},{"n":2}]"#)
         #expect(requests[1].type == "application/json")
         #expect(sink.status.acknowledged == 3)
+        let labels = [("sink", "http:hub")]
+        #expect(try metrics.expectCounter("vigie_upstream_messages_sent_total", labels).totalValue == 6)
+        #expect(try metrics.expectCounter("vigie_upstream_messages_retried_total", labels).totalValue == 3)
+        #expect(try metrics.expectCounter("vigie_upstream_messages_acked_total", labels).totalValue == 3)
     }
 
     @Test func aRefusedBatchIsParkedCountedAndTheNextOneDelivered() async throws {
@@ -46,7 +53,8 @@ import VigieMQTT
         defer { hub.stop() }
         let outbox = try await TestOutbox.open(sink: "http:hub", directory: directory)
         try await outbox.append(0..<4)
-        let sink = try makeSink(hub, outbox: outbox, batch: 2)
+        let metrics = TestMetrics()
+        let sink = try makeSink(hub, outbox: outbox, batch: 2, metrics: metrics)
 
         let drained = try await run([sink]) { try await outbox.waiting().isEmpty }
 
@@ -58,6 +66,7 @@ import VigieMQTT
         #expect(sink.status.parked == 2)
         #expect(sink.status.acknowledged == 2)
         #expect(sink.status.lastRefusal?.contains("schema mismatch") == true)
+        #expect(try metrics.expectCounter("vigie_upstream_messages_parked_total", [("sink", "http:hub")]).totalValue == 2)
     }
 
     @Test func senMLAggregatePacksArePostedAsOneSenMLArray() async throws {

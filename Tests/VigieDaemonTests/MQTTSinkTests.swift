@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MetricsTestKit
 import Testing
 import VigieCore
 import VigieDaemon
@@ -17,14 +18,15 @@ import VigieMQTT
     }
 
     func makeSink(port: Int, outbox: TestOutbox, tls: TLSConfiguration? = nil, inflight: Int = 100,
-                  drainRate: Int = 0, flushTimeout: Duration = .seconds(5)) throws -> MQTTSink {
+                  drainRate: Int = 0, flushTimeout: Duration = .seconds(5),
+                  metrics: TestMetrics = TestMetrics()) throws -> MQTTSink {
         let configuration = MQTTSinkConfiguration(broker: Endpoint(host: "127.0.0.1", port: port), tls: tls,
                                                   topic: "hub/{gateway}/{device}", inflight: inflight, drainRate: drainRate,
                                                   keepalive: .seconds(5))
         let options = MQTTSink.Options(gateway: "gw", clientID: "gw-\(port)", healthInterval: .milliseconds(300), flushTimeout: flushTimeout,
                                        backoff: ReconnectBackoff(initial: .milliseconds(100), maximum: .milliseconds(400)))
         return try MQTTSink(name: outbox.sink, configuration: configuration, options: options, outbox: outbox.view,
-                            signal: OutboxSignal(), health: Self.health, logger: .test)
+                            signal: OutboxSignal(), health: Self.health, logger: .test, metricsFactory: metrics)
     }
 
     /// The `n` of each `{"n":…}` payload received on `hub/test`, in arrival order.
@@ -155,7 +157,8 @@ import VigieMQTT
         try await outbox.append(0..<2)
         try await outbox.append(2..<3, topic: "hub/+/wildcard")
         try await outbox.append(3..<5)
-        let sink = try makeSink(port: hub.port, outbox: outbox)
+        let metrics = TestMetrics()
+        let sink = try makeSink(port: hub.port, outbox: outbox, metrics: metrics)
 
         let drained = try await run([sink]) {
             let waiting = try await outbox.waitingCount()
@@ -166,5 +169,8 @@ import VigieMQTT
         #expect(Self.numbers(subscriber) == [0, 1, 3, 4])
         #expect(sink.status.parked == 1)
         #expect(sink.status.lastRefusal?.contains("hub/+/wildcard") == true)
+        let labels = [("sink", "mqtt:hub")]
+        #expect(try metrics.expectCounter("vigie_upstream_messages_parked_total", labels).totalValue == 1)
+        #expect(try metrics.expectCounter("vigie_upstream_messages_acked_total", labels).totalValue == 4)
     }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Logging
+import Metrics
 import ServiceLifecycle
 import Synchronization
 import VigieCore
@@ -40,7 +41,8 @@ public final class HTTPSink: Service, Sendable {
     ///   - outbox: this sink's view of the outbox.
     ///   - signal: notified by the daemon after each commit that queued messages.
     public init(name: String, configuration: HTTPSinkConfiguration, outbox: any SinkOutbox, signal: OutboxSignal,
-                backoff: Backoff.Configuration = .init(), logger: Logger) {
+                backoff: Backoff.Configuration = .init(), logger: Logger,
+                metricsFactory: any MetricsFactory = MetricsSystem.factory) {
         self.name = name
         self.configuration = configuration
         self.outbox = outbox
@@ -49,7 +51,7 @@ public final class HTTPSink: Service, Sendable {
         var logger = logger
         logger[metadataKey: "sink.name"] = "\(name)"
         self.logger = logger
-        self.metrics = SinkMetrics(sink: name)
+        self.metrics = SinkMetrics(sink: name, factory: metricsFactory)
         self.state = Mutex(SinkStatus(name: name))
         self.queue = DispatchQueue(label: "vigie.sink.\(name)")
     }

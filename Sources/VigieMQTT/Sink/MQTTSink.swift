@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import ServiceLifecycle
 import Synchronization
 import VigieCore
@@ -63,7 +64,8 @@ public final class MQTTSink: Service, Sendable {
     ///   - health: the daemon's counters for the health message (the sink fills in its backlog).
     /// - Throws: `UpstreamError` when the topic template is invalid.
     public init(name: String, configuration: MQTTSinkConfiguration, options: Options, outbox: any SinkOutbox,
-                signal: OutboxSignal, health: @escaping @Sendable () async -> GatewayHealth, logger: Logger) throws {
+                signal: OutboxSignal, health: @escaping @Sendable () async -> GatewayHealth, logger: Logger,
+                metricsFactory: any MetricsFactory = MetricsSystem.factory) throws {
         self.name = name
         self.configuration = configuration
         self.options = options
@@ -73,7 +75,7 @@ public final class MQTTSink: Service, Sendable {
         var logger = logger
         logger[metadataKey: "sink.name"] = "\(name)"
         self.logger = logger
-        self.metrics = SinkMetrics(sink: name)
+        self.metrics = SinkMetrics(sink: name, factory: metricsFactory)
         self.state = Mutex(SinkStatus(name: name))
         let template = try TopicTemplate(parsing: configuration.topic)
         statusTopic = template.render(gateway: options.gateway, kind: OutboxKind.status.rawValue)

@@ -12,11 +12,12 @@ public struct SinkMetrics: Sendable {
     public let retried: Counter
     public let parked: Counter
 
-    public init(sink: String) {
+    /// `factory`: the process's backend unless a test passes its own.
+    public init(sink: String, factory: any MetricsFactory = MetricsSystem.factory) {
         let dimensions = [("sink", sink)]
-        sent = Counter(label: "vigie_upstream_messages_sent_total", dimensions: dimensions)
-        acknowledged = Counter(label: "vigie_upstream_messages_acked_total", dimensions: dimensions)
-        retried = Counter(label: "vigie_upstream_messages_retried_total", dimensions: dimensions)
-        parked = Counter(label: "vigie_upstream_messages_parked_total", dimensions: dimensions)
+        sent = Counter(label: "vigie_upstream_messages_sent_total", dimensions: dimensions, factory: factory)
+        acknowledged = Counter(label: "vigie_upstream_messages_acked_total", dimensions: dimensions, factory: factory)
+        retried = Counter(label: "vigie_upstream_messages_retried_total", dimensions: dimensions, factory: factory)
+        parked = Counter(label: "vigie_upstream_messages_parked_total", dimensions: dimensions, factory: factory)
     }
 }
