@@ -12,7 +12,7 @@ final class StoreDatabase {
 
     /// A sensor's readings within one batch are split into chunks spanning at most this, so that
     /// time-range queries can bound their index scan to `first_ms >= from - maxChunkSpan`.
-    static let maxChunkSpanMilliseconds: Int64 = 3_600_000
+    static let maxChunkSpanMilliseconds: Int64 = 300_000
 
     /// Opens (creating) the database; a damaged file is moved aside and a fresh one created.
     init(configuration: StoreConfiguration, logger: Logger) throws {
@@ -85,18 +85,6 @@ final class StoreDatabase {
         return id
     }
 
-    /// Records a sensor's unit and source (e.g. `modbus:rs485-1`), creating it if needed.
-    func describeSensor(_ sensor: SensorID, unit: String?, source: String?) throws {
-        try connection.transaction {
-            let id = try sensorID(sensor)
-            let update = try connection.statement("UPDATE sensors SET unit = ?, source = ? WHERE id = ?")
-            update.bind(unit, at: 1)
-            update.bind(source, at: 2)
-            update.bind(id, at: 3)
-            try update.step()
-        }
-    }
-
     /// Writes `readings` in one transaction: per sensor, sorted by time, packed into chunks.
     func insert(_ readings: [Reading]) throws {
         var bySensor: [SensorID: [ChunkCodec.Point]] = [:]
@@ -127,6 +115,7 @@ final class StoreDatabase {
                         try insert.step()
                         start = end
                     }
+                    if let last = points.last { try updateLatest(sensor: id, last) }
                 }
             }
         } catch {
@@ -136,8 +125,16 @@ final class StoreDatabase {
         }
     }
 
-    /// Test hook: lowers (or raises) the hard page limit, to simulate a full disk.
-    func setPageLimit(_ pages: Int64) throws {
-        try connection.execute("PRAGMA max_page_count = \(pages)")
+    /// Keeps `sensors.last_*` on the newest reading (a late reading does not replace a newer one).
+    private func updateLatest(sensor id: Int64, _ point: ChunkCodec.Point) throws {
+        let update = try connection.statement("""
+            UPDATE sensors SET last_ms = ?, last_value = ?, last_quality = ? WHERE id = ? AND (last_ms IS NULL OR last_ms <= ?)
+            """)
+        update.bind(point.time, at: 1)
+        update.bind(point.value, at: 2)
+        update.bind(Int64(point.quality), at: 3)
+        update.bind(id, at: 4)
+        update.bind(point.time, at: 5)
+        try update.step()
     }
 }

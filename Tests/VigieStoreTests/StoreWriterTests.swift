@@ -21,11 +21,16 @@ final class Flag: Sendable {
         let observer = RecordingObserver()
         let a = series("meter/voltage", count: 500, value: { 230 + Double($0 % 7) / 10 })
         let b = series("meter/current", count: 500, start: 1_764_000_000_500, value: { Double($0) * 0.01 })
-        try await withRunningStore(StoreConfiguration(dataDirectory: directory.path, batchSize: 64)) { store in
+        let path = directory.path
+        try await withRunningStore(StoreConfiguration(dataDirectory: path, batchSize: 64)) { store in
             store.writer.addObserver(observer)
             for index in stride(from: 0, to: 500, by: 50) {
                 await store.writer.submit(Array(a[index..<(index + 50)]) + Array(b[index..<(index + 50)]))
             }
+            // A read-only reader sees committed readings while the writer runs.
+            #expect(try await eventually { store.writer.statistics.readingsCommitted == 1_000 })
+            let whileRunning = try storedReadings(path).count
+            #expect(whileRunning == 1_000)
         }
         let stored = try storedReadings(directory.path)
         #expect(stored.count == 1_000)
@@ -84,5 +89,20 @@ final class Flag: Sendable {
             #expect(admittedAfterTake)
             #expect(queue.depth == 5)
         }
+    }
+}
+
+@Suite struct ChunkSpanTests {
+    @Test func aBackfillSpanningDaysIsSplitAndQueriedByRange() async throws {
+        let directory = TemporaryDirectory()
+        // One reading every 10 minutes for 3 days in one batch: split into chunks of at most 5 minutes.
+        let readings = series("logger/level", count: 432, start: testNow - 3 * 86_400_000, step: 600_000)
+        try await withRunningStore(StoreConfiguration(dataDirectory: directory.path)) { store in
+            await store.writer.submit(readings.shuffled())
+        }
+        #expect(try storedReadings(directory.path) == readings)
+        let middle = try storedReadings(directory.path, from: readings[100].time + 1, to: readings[110].time)
+        #expect(middle == Array(readings[101...110]))
+        #expect(try ReadingQuery(dataDirectory: directory.path).latest() == [readings[431]])
     }
 }

@@ -53,26 +53,18 @@ public final class ReadingQuery {
         return result
     }
 
-    /// The latest reading of each sensor, by sensor name.
+    /// The latest reading of each sensor, by sensor name (sensors without readings left out).
     public func latest() throws -> [Reading] {
-        let select = try connection.statement("SELECT first_ms, data FROM chunks WHERE sensor = ? ORDER BY first_ms DESC")
+        let select = try connection.statement("""
+            SELECT name, last_ms, last_value, last_quality FROM sensors WHERE last_ms IS NOT NULL ORDER BY name
+            """)
+        defer { select.reset() }
         var result: [Reading] = []
-        for (id, sensor) in try sensorNames(matching: nil).sorted(by: { $0.value < $1.value }) {
-            select.reset()
-            select.bind(id, at: 1)
-            var best: ChunkCodec.Point?
-            while try select.step() {
-                let first = select.int64(at: 0)
-                if let best, first &+ StoreDatabase.maxChunkSpanMilliseconds < best.time { break }
-                for point in try ChunkCodec.decode(select.blob(at: 1), firstTime: first) where point.time >= best?.time ?? .min {
-                    best = point
-                }
-            }
-            if let best {
-                result.append(Reading(sensor: sensor, time: best.time, value: best.value, quality: Quality(code: best.quality)))
-            }
+        while try select.step() {
+            guard let name = select.string(at: 0), let sensor = SensorID(name) else { continue }
+            result.append(Reading(sensor: sensor, time: select.int64(at: 1), value: select.double(at: 2),
+                                  quality: Quality(code: UInt8(truncatingIfNeeded: select.int64(at: 3)))))
         }
-        select.reset()
         return result
     }
 

@@ -9,11 +9,15 @@ enum StoreMigrations {
 
     static let all: [Migration] = [
         Migration(name: "1-sensors-chunks-outbox", sql: """
+            -- last_*: the sensor's latest reading, kept by the writer (cheap: a few pages per commit).
             CREATE TABLE sensors (
                 id INTEGER PRIMARY KEY,
                 name TEXT NOT NULL UNIQUE,
                 unit TEXT,
-                source TEXT
+                source TEXT,
+                last_ms INTEGER,
+                last_value REAL,
+                last_quality INTEGER
             );
             -- Readings of one sensor, packed by ChunkCodec: one row per sensor per committed batch.
             CREATE TABLE chunks (
@@ -24,8 +28,8 @@ enum StoreMigrations {
                 count INTEGER NOT NULL,
                 data BLOB NOT NULL
             );
+            -- One index only: an index by sensor would dirty one page per sensor per commit.
             CREATE INDEX chunks_by_time ON chunks(first_ms);
-            CREATE INDEX chunks_by_sensor ON chunks(sensor, first_ms);
             CREATE TABLE outbox (
                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
                 sink TEXT NOT NULL,
