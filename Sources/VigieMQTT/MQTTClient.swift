@@ -101,6 +101,10 @@ public final class MQTTClient: Sendable {
     /// the buffered ones, pending publishes fail with `stopped`.
     public func shutdown() async { await session.shutdown() }
 
+    /// Asks the network thread to disconnect and end, without waiting: `messages` ends after
+    /// the buffered ones, so a consumer drains what libmosquitto already acknowledged.
+    public func requestShutdown() { session.stopRequested.store(true, ordering: .releasing) }
+
     /// libmosquitto's version, e.g. `2.0.11`.
     public static var libraryVersion: String {
         var major: Int32 = 0, minor: Int32 = 0, revision: Int32 = 0

@@ -6,7 +6,6 @@ import VigieCore
 extension MosquittoSession {
     func start() throws(MQTTError) {
         guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        setState(.connecting)
         // The thread holds this retained reference; it is also libmosquitto's user data for callbacks.
         let retained = Unmanaged.passRetained(self)
         mosquitto_user_data_set(handle, retained.toOpaque())

@@ -10,6 +10,8 @@ struct VigieCommand: AsyncParsableCommand {
         version: VigieVersion.current,
         subcommands: [
             ExportCommand.self,
+            CheckConfigCommand.self,
+            MQTTCommand.self,
         ]
     )
 }

@@ -27,9 +27,14 @@ private func values(_ message: DecodedMessage) -> [String: Double] {
     }
 }
 
-@Test func sensorTemplateUsesTopicLevels() throws {
-    let message = try decode(.value, topic: "site/b2/etage3/co2", filter: "site/#", sensor: "{2}-{3}/{4}", Array("612".utf8))
+@Test func sensorTemplateUsesWildcardLevels() throws {
+    let message = try decode(.value, topic: "site/b2/etage3/co2", filter: "site/+/+/co2", sensor: "{1}-{2}/co2", Array("612".utf8))
     #expect(message.readings[0].reading.sensor.description == "b2-etage3/co2")
+    let rest = try decode(.value, topic: "site/b2/etage3/co2", filter: "site/#", sensor: "site/{1}", Array("612".utf8))
+    #expect(rest.readings[0].reading.sensor.description == "site/b2_etage3_co2")
+    #expect(throws: PayloadRejection.self) {
+        try SubscriptionDecoder(SubscriptionConfiguration(topic: "a/+", format: .value, sensor: "{2}/x"))
+    }
 }
 
 @Test func zigbee2mqttStateGivesEveryNumberAndBoolean() throws {
@@ -153,4 +158,11 @@ private func values(_ message: DecodedMessage) -> [String: Double] {
     #expect(Timestamp.milliseconds(rfc3339: "2000-03-01T01:00:00+01:00") == 951_868_800_000)
     #expect(Timestamp.milliseconds(rfc3339: "2018-02-15T17:37:10") == nil)
     #expect(Timestamp.milliseconds(rfc3339: "2018-13-15T17:37:10Z") == nil)
+}
+
+@Test func timesFormatBackToRFC3339() {
+    for text in ["1970-01-01T00:00:00.000Z", "2022-07-18T09:34:15.775Z", "2000-02-29T23:59:59.999Z", "1969-12-31T23:59:59.500Z"] {
+        let millis = Timestamp.milliseconds(rfc3339: text)
+        #expect(millis.map { Timestamp.rfc3339(milliseconds: $0) } == text)
+    }
 }

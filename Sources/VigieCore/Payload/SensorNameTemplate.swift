@@ -1,6 +1,8 @@
 /// Turns a subscription's `sensor:` template into a `SensorID` for each decoded point.
 ///
-/// `{1}`, `{2}`... are levels of the message's topic (1-based), `{device}` the device the payload
+/// `{1}`, `{2}`... are the topic levels the filter's wildcards matched, in order (for
+/// `capteurs/+/temperature`, `{1}` of `capteurs/salle1/temperature` is `salle1`; a `#` match is the
+/// rest of the topic), `{device}` the device the payload
 /// or the topic names, `{field}` the point's flattened field name. Substituted values are
 /// sanitised: anything but letters, digits, `_ - . : %` becomes `_` (so `Test device` gives
 /// `test_device`, a `#` capture `a/b` gives `a_b`); `SensorID` lowercases the result.
@@ -14,6 +16,8 @@ struct SensorNameTemplate: Sendable {
 
     let parts: [Part]
     var mentionsField: Bool { parts.contains(.field) }
+    /// The highest `{N}` used.
+    var highestLevel: Int { parts.compactMap { if case .level(let level) = $0 { level } else { nil } }.max() ?? 0 }
 
     init(_ text: String) throws(PayloadRejection) {
         var parts: [Part] = []
@@ -47,7 +51,7 @@ struct SensorNameTemplate: Sendable {
     init(parts: [Part]) { self.parts = parts }
 
     /// The sensor name, or a rejection when a topic level is missing or the result is not `device/point`.
-    func render(levels: [Substring], device: String, field: String) throws(PayloadRejection) -> SensorID {
+    func render(captures: [String], device: String, field: String) throws(PayloadRejection) -> SensorID {
         var text = ""
         for part in parts {
             switch part {
@@ -55,10 +59,10 @@ struct SensorNameTemplate: Sendable {
             case .device: text += Self.sanitize(device)
             case .field: text += Self.sanitize(field)
             case .level(let level):
-                guard level <= levels.count, !levels[level - 1].isEmpty else {
-                    throw PayloadRejection(.badSensorName, "the topic has no level \(level) for the sensor template")
+                guard level <= captures.count, !captures[level - 1].isEmpty else {
+                    throw PayloadRejection(.badSensorName, "the topic has no wildcard level \(level) for the sensor template")
                 }
-                text += Self.sanitize(String(levels[level - 1]))
+                text += Self.sanitize(captures[level - 1])
             }
         }
         guard let sensor = SensorID(text) else {

@@ -28,6 +28,11 @@ public struct SubscriptionDecoder: Sendable {
             throw PayloadRejection(.badMapping, "\"\(subscription.topic)\" is not a valid MQTT topic filter")
         }
         var template = try SensorNameTemplate(subscription.sensor ?? "{device}/{field}")
+        let wildcards = subscription.topic.split(separator: "/").filter { $0 == "+" || $0 == "#" }.count
+        guard template.highestLevel <= wildcards else {
+            throw PayloadRejection(.badMapping, "sensor template \"\(subscription.sensor ?? "")\" uses {\(template.highestLevel)} "
+                                   + "but \"\(subscription.topic)\" has \(wildcards) wildcard level(s)")
+        }
         let multiPoint = subscription.format != .value && !(subscription.format == .json && subscription.fields.count == 1)
         if multiPoint, !template.mentionsField {
             template = SensorNameTemplate(parts: template.parts + [.literal("_"), .field])
@@ -86,11 +91,13 @@ public struct SubscriptionDecoder: Sendable {
         guard points.count <= maxPoints else {
             throw PayloadRejection(.oversized, "\(points.count) points in one message, over the limit of \(maxPoints)")
         }
-        let topicDevice = defaultDevice(topic: topic, levels: levels)
+        let captures = filter.captures(in: topic) ?? []
+        let topicDevice = captures.first.flatMap { $0.isEmpty ? nil : $0 }
+            ?? String(levels.count >= 2 ? levels[levels.count - 2] : levels.first ?? "")
         var readings: [DecodedReading] = []
         readings.reserveCapacity(points.count)
         for point in points {
-            let sensor = try template.render(levels: levels, device: point.device ?? topicDevice, field: point.field)
+            let sensor = try template.render(captures: captures, device: point.device ?? topicDevice, field: point.field)
             let reading = Reading(sensor: sensor, time: point.time ?? receivedAt, value: point.value)
             readings.append(DecodedReading(reading: reading, unit: point.unit ?? subscription.unit))
         }
@@ -99,11 +106,5 @@ public struct SubscriptionDecoder: Sendable {
 
     func parse(_ payload: [UInt8]) throws(PayloadRejection) -> JSONValue {
         try parser.parse(payload).get()
-    }
-
-    /// The first wildcard match, else the second-to-last topic level, else the only one.
-    func defaultDevice(topic: String, levels: [Substring]) -> String {
-        if let capture = filter.captures(in: topic)?.first, !capture.isEmpty { return capture }
-        return String(levels.count >= 2 ? levels[levels.count - 2] : levels.first ?? "")
     }
 }

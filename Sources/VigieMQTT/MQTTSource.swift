@@ -1,0 +1,118 @@
+import Logging
+import Metrics
+import ServiceLifecycle
+import Synchronization
+import VigieCore
+
+/// The MQTT source: subscribes to the local broker, decodes each message with its
+/// subscription's format, and submits the readings to the store (which may slow it down).
+///
+/// A message goes to the first subscription, in configuration order, whose filter matches its
+/// topic. A rejected payload is dropped, counted per subscription (`statistics`,
+/// `vigie_mqtt_decode_failures_total{subscription}`) and logged with topic and reason at most
+/// once per minute per subscription. On graceful shutdown the client disconnects first and the
+/// messages it already acknowledged are drained into the sink, so none is lost.
+public final class MQTTSource: Service, Sendable {
+    let configuration: MQTTSourceConfiguration
+    let decoders: [SubscriptionDecoder]
+    let sink: any ReadingSink
+    let logger: Logger
+    let now: @Sendable () -> Int64
+    let clientConfiguration: MQTTClient.Configuration
+    private let stats: Mutex<[SubscriptionStatistics]>
+    private let failureCounters: [Counter]
+    private let readingCounters: [Counter]
+
+    /// Checks every subscription (filter, template, paths) and reads the password file.
+    public init(configuration: MQTTSourceConfiguration, sink: some ReadingSink, logger: Logger,
+                now: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds) throws(MQTTError) {
+        var decoders: [SubscriptionDecoder] = []
+        let maxPayload = Int(clamping: configuration.maxPayloadSize.bytes)
+        for (index, subscription) in configuration.subscriptions.enumerated() {
+            do throws(PayloadRejection) {
+                decoders.append(try SubscriptionDecoder(subscription, maxPayloadSize: maxPayload))
+            } catch {
+                throw MQTTError(.invalidConfiguration, "mqtt.subscriptions[\(index)]: \(error.message)")
+            }
+        }
+        self.configuration = configuration
+        self.decoders = decoders
+        self.sink = sink
+        self.logger = logger
+        self.now = now
+        self.clientConfiguration = try Self.clientConfiguration(configuration)
+        stats = Mutex(configuration.subscriptions.map { SubscriptionStatistics(topic: $0.topic) })
+        failureCounters = configuration.subscriptions.map {
+            Counter(label: "vigie_mqtt_decode_failures_total", dimensions: [("subscription", $0.topic)])
+        }
+        readingCounters = configuration.subscriptions.map {
+            Counter(label: "vigie_mqtt_readings_total", dimensions: [("subscription", $0.topic)])
+        }
+    }
+
+    /// The client settings a source configuration implies (password read from its file).
+    public static func clientConfiguration(_ configuration: MQTTSourceConfiguration) throws(MQTTError) -> MQTTClient.Configuration {
+        MQTTClient.Configuration(
+            host: configuration.broker.host, port: configuration.broker.port, clientID: configuration.clientID,
+            username: configuration.username, password: try configuration.passwordFile.map { path throws(MQTTError) in
+                try SecretFile.read(path)
+            },
+            tls: configuration.tls, keepalive: configuration.keepalive, cleanSession: false)
+    }
+
+    /// Per-subscription counts, in configuration order.
+    public var statistics: [SubscriptionStatistics] { stats.withLock { $0 } }
+
+    public func run() async throws {
+        let client = try MQTTClient(configuration: clientConfiguration, logger: logger)
+        for decoder in decoders {
+            try client.subscribe(decoder.subscription.topic, qos: decoder.subscription.qos)
+        }
+        try client.start()
+        await withDiscardingTaskGroup { group in
+            group.addTask { [logger, broker = configuration.broker] in
+                for await state in client.connectionStates {
+                    logger.info("MQTT source connection changed", metadata: ["mqtt.broker": "\(broker)", "mqtt.state": "\(state)"])
+                }
+            }
+            await withGracefulShutdownHandler {
+                var limiters = decoders.map { _ in RejectionLogLimiter<ContinuousClock>(interval: .seconds(60)) }
+                for await message in client.messages {
+                    await handle(message, limiters: &limiters)
+                }
+            } onGracefulShutdown: {
+                client.requestShutdown()
+            }
+            await client.shutdown()
+        }
+    }
+
+    func handle(_ message: MQTTMessage, limiters: inout [RejectionLogLimiter<ContinuousClock>]) async {
+        guard let index = decoders.firstIndex(where: { $0.matches(topic: message.topic) }) else { return }
+        switch decoders[index].decode(topic: message.topic, payload: message.payload, receivedAt: now()) {
+        case .success(let decoded):
+            stats.withLock {
+                $0[index].messages += 1
+                $0[index].readings += decoded.readings.count
+            }
+            readingCounters[index].increment(by: Int64(decoded.readings.count))
+            if !decoded.readings.isEmpty {
+                await sink.submit(decoded.readings.map(\.reading))
+            }
+        case .failure(let rejection):
+            stats.withLock {
+                $0[index].messages += 1
+                $0[index].rejected += 1
+                $0[index].rejectedByReason[rejection.code.rawValue, default: 0] += 1
+                $0[index].lastRejection = "\(message.topic): \(rejection)"
+            }
+            failureCounters[index].increment()
+            if let suppressed = limiters[index].admit(at: .now) {
+                logger.warning("MQTT payload rejected", metadata: [
+                    "mqtt.subscription": "\(decoders[index].subscription.topic)", "mqtt.topic": "\(message.topic)",
+                    "mqtt.reason": "\(rejection)", "mqtt.suppressed": "\(suppressed)",
+                ])
+            }
+        }
+    }
+}

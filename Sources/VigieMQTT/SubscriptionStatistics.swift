@@ -1,0 +1,17 @@
+/// What one subscription has received so far, for the status page and `/metrics`.
+public struct SubscriptionStatistics: Sendable, Equatable {
+    /// The subscription's topic filter.
+    public var topic: String
+    public var messages = 0
+    public var readings = 0
+    /// Messages rejected (bad payload), all reasons.
+    public var rejected = 0
+    /// Rejections by `PayloadRejection.Code` raw value.
+    public var rejectedByReason: [String: Int] = [:]
+    /// The latest rejection, in words.
+    public var lastRejection: String?
+
+    public init(topic: String) {
+        self.topic = topic
+    }
+}

@@ -1,0 +1,129 @@
+import ArgumentParser
+import Dispatch
+import Glibc
+import Logging
+import VigieCore
+import VigieMQTT
+
+/// `vigie mqtt ...`: a technician's MQTT tools.
+struct MQTTCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mqtt",
+        abstract: "Check MQTT subscriptions against the live broker.",
+        subcommands: [MQTTListenCommand.self]
+    )
+}
+
+/// `vigie mqtt listen --config FILE [--subscription N]`: prints what each message decodes to.
+struct MQTTListenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "listen",
+        abstract: "Print the readings each MQTT message decodes to, or why it was rejected.",
+        discussion: """
+        Connects to the broker of the configuration's mqtt section, subscribes to its \
+        subscriptions (or only the one given, counted from 0 as in mqtt.subscriptions[N]) and \
+        prints one line per reading, or one line per rejected message with the reason. Nothing \
+        is stored. It connects as <client_id>-listen-<pid> with a clean session, so the daemon's \
+        persistent session (and the messages the broker keeps for it) is left alone. Ctrl-C stops.
+
+        Examples:
+          vigie mqtt listen --config /etc/vigie/vigie.yaml
+          vigie mqtt listen --config /etc/vigie/vigie.yaml --subscription 2
+
+        Output:
+          zigbee2mqtt/salon  salon/temperature = 21.5  (2024-03-01T11:00:00.250Z)
+          capteurs/s2/temperature  rejected by capteurs/+/temperature: non_numeric: payload is not a number...
+        """
+    )
+
+    @Option(name: .long, help: "The configuration file (YAML).")
+    var config: String
+
+    @Option(name: .long, help: "Only this subscription (its position in mqtt.subscriptions, from 0).")
+    var subscription: Int?
+
+    func run() async throws {
+        let loaded: LoadedConfiguration
+        do {
+            loaded = try ConfigurationLoader.load(path: config)
+        } catch {
+            var standardError = ErrorOutput()
+            for diagnostic in error.diagnostics { print(diagnostic, to: &standardError) }
+            throw ExitCode(1)
+        }
+        guard var mqtt = loaded.configuration.mqtt, !mqtt.subscriptions.isEmpty else {
+            throw ValidationError("\(config) has no mqtt section with subscriptions")
+        }
+        if let subscription {
+            guard mqtt.subscriptions.indices.contains(subscription) else {
+                throw ValidationError("--subscription \(subscription): the configuration has subscriptions 0...\(mqtt.subscriptions.count - 1)")
+            }
+            mqtt.subscriptions = [mqtt.subscriptions[subscription]]
+        }
+        let decoders: [SubscriptionDecoder]
+        var clientConfiguration: MQTTClient.Configuration
+        do {
+            decoders = try mqtt.subscriptions.map { subscription throws(PayloadRejection) in
+                try SubscriptionDecoder(subscription, maxPayloadSize: Int(clamping: mqtt.maxPayloadSize.bytes))
+            }
+            clientConfiguration = try MQTTSource.clientConfiguration(mqtt)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        clientConfiguration.clientID = "\(mqtt.clientID)-listen-\(getpid())"
+        clientConfiguration.cleanSession = true
+        try await listen(clientConfiguration, decoders: decoders, broker: mqtt.broker)
+    }
+
+    private func listen(_ configuration: MQTTClient.Configuration, decoders: [SubscriptionDecoder], broker: Endpoint) async throws {
+        let client = try MQTTClient(configuration: configuration, logger: Logger(label: "vigie.mqtt.listen"))
+        for decoder in decoders { try client.subscribe(decoder.subscription.topic, qos: decoder.subscription.qos) }
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let signals = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0) }
+        for source in signals {
+            source.setEventHandler { client.requestShutdown() }
+            source.resume()
+        }
+        defer { signals.forEach { $0.cancel() } }
+        try client.start()
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                var standardError = ErrorOutput()
+                for await state in client.connectionStates {
+                    print("\(broker): \(state)", to: &standardError)
+                }
+            }
+            for await message in client.messages {
+                print(Self.describe(message, decoders: decoders))
+            }
+            await client.shutdown()
+        }
+    }
+
+    static func describe(_ message: MQTTMessage, decoders: [SubscriptionDecoder]) -> String {
+        guard let decoder = decoders.first(where: { $0.matches(topic: message.topic) }) else {
+            return "\(message.topic)  no subscription matches"
+        }
+        switch decoder.decode(topic: message.topic, payload: message.payload, receivedAt: WallClock.nowMilliseconds()) {
+        case .success(let decoded) where decoded.readings.isEmpty:
+            return "\(message.topic)  no readings (\(decoded.ignoredFields) text or null fields ignored)"
+        case .success(let decoded):
+            return decoded.readings.map { item in
+                let unit = item.unit.map { " \($0)" } ?? ""
+                return "\(message.topic)  \(item.reading.sensor) = \(item.reading.value)\(unit)  "
+                    + "(\(Timestamp.rfc3339(milliseconds: item.reading.time)))"
+            }.joined(separator: "\n")
+        case .failure(let rejection):
+            return "\(message.topic)  rejected by \(decoder.subscription.topic): \(rejection)"
+        }
+    }
+}
+
+/// Standard error as a `TextOutputStream`, for diagnostics and connection states.
+private struct ErrorOutput: TextOutputStream {
+    mutating func write(_ string: String) {
+        var bytes = Array(string.utf8)
+        _ = Glibc.write(2, &bytes, bytes.count)
+    }
+}

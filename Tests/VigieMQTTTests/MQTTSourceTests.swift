@@ -1,0 +1,105 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Testing
+import VigieCore
+@testable import VigieMQTT
+
+private let logger = Logger(label: "test")
+
+private func fixture(_ name: String) throws -> [UInt8] {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../VigieCoreTests/Fixtures/payloads/\(name)")
+    return try [UInt8](Data(contentsOf: url))
+}
+
+private func sourceConfiguration(_ broker: TestBroker, clientID: String) -> MQTTSourceConfiguration {
+    MQTTSourceConfiguration(broker: Endpoint(host: "127.0.0.1", port: broker.port), clientID: clientID,
+                            keepalive: .seconds(10), maxPayloadSize: ByteSize(bytes: 4096), subscriptions: [
+        SubscriptionConfiguration(topic: "capteurs/+/temperature", format: .value, sensor: "{1}/temperature", unit: "Cel"),
+        SubscriptionConfiguration(topic: "zigbee2mqtt/+", format: .zigbee2mqtt),
+        SubscriptionConfiguration(topic: "tele/+/SENSOR", format: .tasmota),
+        SubscriptionConfiguration(topic: "senml/+", format: .senml),
+        SubscriptionConfiguration(topic: "application/+/device/+/event/up", format: .chirpstack),
+        SubscriptionConfiguration(topic: "v3/+/devices/+/up", format: .ttn),
+    ])
+}
+
+/// Runs the source in a service group until `body` returns, then shuts it down gracefully.
+private func withSource(_ source: MQTTSource, _ body: () async throws -> Void) async throws {
+    let group = ServiceGroup(services: [source], gracefulShutdownSignals: [], logger: logger)
+    try await withThrowingTaskGroup { tasks in
+        tasks.addTask { try await group.run() }
+        try await body()
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+    }
+}
+
+@Test func samplesOfEveryFormatBecomeReadingsAndMalformedOnesAreCounted() async throws {
+    let broker = try TestBroker()
+    let sink = CollectingSink()
+    let source = try MQTTSource(configuration: sourceConfiguration(broker, clientID: "vigie-e2e"), sink: sink, logger: logger)
+    try await withSource(source) {
+        // Wait for the subscription: a retained-free probe until it arrives.
+        #expect(await eventually {
+            try? broker.publish(topic: "capteurs/probe/temperature", payload: Array("0".utf8), qos: 1)
+            return sink.count > 0
+        })
+        let probes = { sink.all.filter { $0.sensor.device == "probe" }.count }
+        try broker.publish(topic: "capteurs/salle1/temperature", payload: Array("21.5".utf8))
+        try broker.publish(topic: "zigbee2mqtt/salon", payload: fixture("zigbee2mqtt-state-wsdcgq01lm.json"))
+        try broker.publish(topic: "tele/pow1/SENSOR", payload: fixture("tasmota-sensor-energy-pow.json"))
+        try broker.publish(topic: "senml/a", payload: fixture("senml-rfc8428-5.1.2-multiple-datapoints.json"))
+        try broker.publish(topic: "application/1/device/0101/event/up", payload: fixture("chirpstack-v4-uplink-with-object.json"))
+        try broker.publish(topic: "v3/app1/devices/dev1/up", payload: fixture("tts-v3-uplink-data-formats.json"))
+        // Malformed: bad JSON, not a number, oversized, invalid UTF-8.
+        try broker.publish(topic: "zigbee2mqtt/broken", payload: Array(#"{"temperature":"#.utf8))
+        try broker.publish(topic: "capteurs/salle2/temperature", payload: Array("chaud".utf8))
+        try broker.publish(topic: "senml/big", payload: Array(repeating: UInt8(ascii: " "), count: 5000))
+        try broker.publish(topic: "tele/bad/SENSOR", payload: [0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D])
+        let expected = 1 + 2 + 10 + 2 + 5 + 4
+        #expect(await eventually { sink.count - probes() == expected && source.statistics.map(\.rejected).reduce(0, +) == 4 })
+        let sensors = Set(sink.all.map(\.sensor.description))
+        for name in ["salle1/temperature", "salon/humidity", "pow1/energy_power", "urn:dev:ow:10e2073a01080063/voltage",
+                     "test_device/temperature", "test_device/rssi", "dev1/luminosity"] {
+            #expect(sensors.contains(name), "\(name)")
+        }
+        let stats = source.statistics
+        #expect(stats[0].rejectedByReason == ["non_numeric": 1])
+        #expect(stats[1].rejectedByReason == ["parse_error": 1])
+        #expect(stats[3].rejectedByReason == ["oversized": 1])
+        #expect(stats[2].rejectedByReason == ["parse_error": 1])
+        #expect(stats[2].readings == 10)
+    }
+}
+
+@Test func restartingTheSourceWhileQoS1MessagesArePublishedLosesNone() async throws {
+    let broker = try TestBroker()
+    let sink = CollectingSink()
+    let configuration = sourceConfiguration(broker, clientID: "vigie-restart")
+    let total = 4000
+    func lines(_ range: ClosedRange<Int>) -> Data { Data((range.map { "\($0)" }.joined(separator: "\n") + "\n").utf8) }
+    let topic = ["-q", "1", "-t", "capteurs/serie/temperature", "-l"]
+    // First run: the persistent session starts; the first half is published while it stops.
+    let first = try MQTTSource(configuration: configuration, sink: sink, logger: logger)
+    try await withSource(first) {
+        #expect(await eventually {
+            try? broker.publish(topic: "capteurs/probe/temperature", payload: Array("-1".utf8), qos: 1)
+            return sink.count > 0
+        })
+        let publisher = Task.detached { try broker.publish(topic, stdin: lines(1...total / 2)) }
+        _ = await eventually { sink.all.filter { $0.value > 0 }.count > 100 }
+        _ = try await publisher.value
+    }
+    // While no source runs: the second half, queued by the broker for the session.
+    _ = try broker.publish(topic, stdin: lines(total / 2 + 1...total))
+    let afterFirst = Set(sink.all.map(\.value)).filter { $0 > 0 }.count
+    let second = try MQTTSource(configuration: configuration, sink: sink, logger: logger)
+    try await withSource(second) {
+        _ = await eventually(60) { Set(sink.all.map(\.value)).filter { $0 > 0 }.count >= total }
+    }
+    let values = Set(sink.all.map { Int($0.value) }).subtracting([-1])
+    #expect(afterFirst <= total / 2)
+    #expect(values == Set(1...total))
+}
