@@ -83,7 +83,9 @@ let package = Package(
         .testTarget(name: "VigieStoreTests", dependencies: ["VigieStore", "vigie-store-probe"]),
         .testTarget(name: "VigieModbusTests", dependencies: ["VigieModbus"]),
         .testTarget(name: "VigieMQTTTests", dependencies: ["VigieMQTT"]),
-        .testTarget(name: "VigieDaemonTests", dependencies: ["VigieDaemon"]),
+        .testTarget(name: "VigieDaemonTests", dependencies: [
+            "VigieDaemon", .product(name: "MetricsTestKit", package: "swift-metrics"),
+        ]),
         .testTarget(name: "VigieEndToEndTests", dependencies: ["VigieCore"]),
     ],
     swiftLanguageModes: [.v6]

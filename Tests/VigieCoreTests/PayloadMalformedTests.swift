@@ -102,16 +102,3 @@ private func rejection(_ format: PayloadFormat, _ payload: [UInt8], maxPayloadSi
     let manyFields = "{" + (0..<5000).map { "\"f\($0)\":\($0)" }.joined(separator: ",") + "}"
     #expect(rejection(.zigbee2mqtt, Array(manyFields.utf8), maxPayloadSize: 1 << 20)?.code == .oversized)
 }
-
-/// A small deterministic generator, so a failing mutation is reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,0 +1,30 @@
+/// What the status page shows about one upstream sink.
+public struct SinkStatus: Sendable, Equatable {
+    /// The sink's name (`UpstreamConfiguration.name`).
+    public var name: String
+    /// True while the hub is reachable (MQTT: connected; HTTP: the last request got an answer).
+    public var connected: Bool
+    /// The last delivery failure, kept until the next success.
+    public var lastError: String?
+    /// Messages waiting in the outbox for this sink, as last seen.
+    public var backlog: Int
+    /// Messages sent (including retries) and acknowledged since start.
+    public var sent: Int
+    public var acknowledged: Int
+    /// Messages the hub refused for good (HTTP 4xx), removed from the outbox.
+    public var parked: Int
+    /// Why the hub refused the last parked batch (status and start of its answer).
+    public var lastRefusal: String?
+
+    public init(name: String, connected: Bool = false, lastError: String? = nil, backlog: Int = 0,
+                sent: Int = 0, acknowledged: Int = 0, parked: Int = 0, lastRefusal: String? = nil) {
+        self.name = name
+        self.connected = connected
+        self.lastError = lastError
+        self.backlog = backlog
+        self.sent = sent
+        self.acknowledged = acknowledged
+        self.parked = parked
+        self.lastRefusal = lastRefusal
+    }
+}

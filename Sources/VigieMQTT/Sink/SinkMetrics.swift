@@ -1,0 +1,23 @@
+import Metrics
+
+/// The counters every upstream sink keeps, labelled with its name; created once per sink.
+///
+/// `vigie_upstream_messages_sent_total`: publishes and POSTed messages, retries included.
+/// `vigie_upstream_messages_acked_total`: acknowledged by the hub and removed from the outbox.
+/// `vigie_upstream_messages_retried_total`: sent again after a failure or a reconnect.
+/// `vigie_upstream_messages_parked_total`: refused for good by the hub (HTTP 4xx) and removed.
+public struct SinkMetrics: Sendable {
+    public let sent: Counter
+    public let acknowledged: Counter
+    public let retried: Counter
+    public let parked: Counter
+
+    /// `factory`: the process's backend unless a test passes its own.
+    public init(sink: String, factory: any MetricsFactory = MetricsSystem.factory) {
+        let dimensions = [("sink", sink)]
+        sent = Counter(label: "vigie_upstream_messages_sent_total", dimensions: dimensions, factory: factory)
+        acknowledged = Counter(label: "vigie_upstream_messages_acked_total", dimensions: dimensions, factory: factory)
+        retried = Counter(label: "vigie_upstream_messages_retried_total", dimensions: dimensions, factory: factory)
+        parked = Counter(label: "vigie_upstream_messages_parked_total", dimensions: dimensions, factory: factory)
+    }
+}

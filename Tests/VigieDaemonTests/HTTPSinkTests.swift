@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import MetricsTestKit
+import ServiceLifecycle
+import Testing
+import VigieCore
+import VigieDaemon
+import VigieMQTT
+
+@Suite struct HTTPSinkTests {
+    let directory: TemporaryDirectory
+
+    init() throws { directory = try TemporaryDirectory() }
+
+    private func makeSink(_ hub: HTTPHub, outbox: TestOutbox, batch: Int, format: UpstreamFormat = .json,
+                          signal: OutboxSignal = OutboxSignal(), metrics: TestMetrics = TestMetrics()) throws -> HTTPSink {
+        let tokenFile = directory.path("token")
+        try "secret-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        return HTTPSink(name: outbox.sink,
+                        configuration: HTTPSinkConfiguration(url: hub.url, tokenFile: tokenFile, format: format, batch: batch,
+                                                             timeout: .seconds(5)),
+                        outbox: outbox.view, signal: signal,
+                        backoff: Backoff.Configuration(initial: .milliseconds(50), maximum: .milliseconds(200)), logger: .test,
+                        metricsFactory: metrics)
+    }
+
+    @Test func aServerErrorIsRetriedAndTheBatchAcknowledgedOnSuccess() async throws {
+        let hub = try HTTPHub(statuses: [500, 200], directory: directory)
+        defer { hub.stop() }
+        let outbox = try await TestOutbox.open(sink: "http:hub", directory: directory)
+        try await outbox.append(0..<3)
+        let metrics = TestMetrics()
+        let sink = try makeSink(hub, outbox: outbox, batch: 10, metrics: metrics)
+
+        let drained = try await run([sink]) { try await outbox.waiting().isEmpty }
+
+        #expect(drained)
+        let requests = hub.requests
+        #expect(requests.map(\.status) == [500, 200])
+        #expect(requests.allSatisfy { $0.auth == "Bearer secret-token" })
+        #expect(requests[0].body == requests[1].body)
+        #expect(requests[1].body == #"[{"n":0},{"n":1},{"n":2}]"#)
+        #expect(requests[1].type == "application/json")
+        #expect(sink.status.acknowledged == 3)
+        let labels = [("sink", "http:hub")]
+        #expect(try metrics.expectCounter("vigie_upstream_messages_sent_total", labels).totalValue == 6)
+        #expect(try metrics.expectCounter("vigie_upstream_messages_retried_total", labels).totalValue == 3)
+        #expect(try metrics.expectCounter("vigie_upstream_messages_acked_total", labels).totalValue == 3)
+    }
+
+    @Test func aRefusedBatchIsParkedCountedAndTheNextOneDelivered() async throws {
+        let hub = try HTTPHub(statuses: [400, 200], directory: directory)
+        defer { hub.stop() }
+        let outbox = try await TestOutbox.open(sink: "http:hub", directory: directory)
+        try await outbox.append(0..<4)
+        let metrics = TestMetrics()
+        let sink = try makeSink(hub, outbox: outbox, batch: 2, metrics: metrics)
+
+        let drained = try await run([sink]) { try await outbox.waiting().isEmpty }
+
+        #expect(drained)
+        let requests = hub.requests
+        #expect(requests.map(\.status) == [400, 200])
+        #expect(requests[0].body == #"[{"n":0},{"n":1}]"#)
+        #expect(requests[1].body == #"[{"n":2},{"n":3}]"#)
+        #expect(sink.status.parked == 2)
+        #expect(sink.status.acknowledged == 2)
+        #expect(sink.status.lastRefusal?.contains("schema mismatch") == true)
+        #expect(try metrics.expectCounter("vigie_upstream_messages_parked_total", [("sink", "http:hub")]).totalValue == 2)
+    }
+
+    @Test func senMLAggregatePacksArePostedAsOneSenMLArray() async throws {
+        let hub = try HTTPHub(statuses: [200], directory: directory)
+        defer { hub.stop() }
+        let outbox = try await TestOutbox.open(sink: "http:hub", directory: directory)
+        try await outbox.append(payloads: [#"[{"bn":"urn:dev:gw:meter:","bt":1700000000,"seq":1},{"n":"v","v":230.1}]"#,
+                                           #" [ {"bn":"urn:dev:gw:pump:","bt":1700000000,"seq":2} ] "#])
+        let sink = try makeSink(hub, outbox: outbox, batch: 10, format: .senml)
+
+        let drained = try await run([sink]) { try await outbox.waiting().isEmpty }
+
+        #expect(drained)
+        #expect(hub.requests.first?.type == "application/senml+json")
+        #expect(hub.requests.first?.body
+            == #"[{"bn":"urn:dev:gw:meter:","bt":1700000000,"seq":1},{"n":"v","v":230.1},{"bn":"urn:dev:gw:pump:","bt":1700000000,"seq":2}]"#)
+    }
+
+    @Test func anUnreachableHubKeepsTheBatchUntilItAnswers() async throws {
+        let outbox = try await TestOutbox.open(sink: "http:hub", directory: directory)
+        try await outbox.append(0..<2)
+        let port = freeLoopbackPort()
+        let sink = HTTPSink(name: outbox.sink,
+                            configuration: HTTPSinkConfiguration(url: "http://127.0.0.1:\(port)/ingest", batch: 10),
+                            outbox: outbox.view, signal: OutboxSignal(),
+                            backoff: Backoff.Configuration(initial: .milliseconds(50), maximum: .milliseconds(100)), logger: .test)
+
+        let failed = try await run([sink]) { sink.status.lastError != nil }
+
+        #expect(failed)
+        #expect(sink.status.connected == false)
+        #expect(try await outbox.waiting().count == 2)
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Logging
+import VigieCore
+import VigieDaemon
+import VigieStore
+
+/// A real store in a temporary directory, and helpers to queue numbered messages for one sink.
+struct TestOutbox {
+    let directory: TemporaryDirectory
+    let store: ReadingStore
+    let sink: String
+
+    static func open(sink: String, directory: TemporaryDirectory) async throws -> TestOutbox {
+        let store = try await ReadingStore.open(StoreConfiguration(dataDirectory: directory.path("data"), synchronous: .normal),
+                                                logger: Logger(label: "test.store"))
+        return TestOutbox(directory: directory, store: store, sink: sink)
+    }
+
+    var view: StoreSinkOutbox { StoreSinkOutbox(sink: sink, outbox: store.outbox) }
+
+    /// Appends messages whose payload is `{"n":<number>}`, on `topic`; returns their sequence numbers.
+    @discardableResult
+    func append(_ numbers: Range<Int>, topic: String = "hub/test") async throws -> [Int64] {
+        let messages = numbers.map { number in
+            OutboxMessage(sink: sink, kind: "aggregate", topic: topic, payload: Array("{\"n\":\(number)}".utf8),
+                          createdMilliseconds: 1_700_000_000_000 + Int64(number))
+        }
+        return try await store.outbox.append(messages)
+    }
+
+    /// Messages still waiting.
+    func waiting() async throws -> [Int64] {
+        try await store.outbox.pending(sink: sink, limit: 1_000_000).map(\.seq)
+    }
+
+    /// Appends messages with the given payloads (kind `aggregate`).
+    @discardableResult
+    func append(payloads: [String], topic: String = "hub/test") async throws -> [Int64] {
+        try await store.outbox.append(payloads.map { payload in
+            OutboxMessage(sink: sink, kind: "aggregate", topic: topic, payload: Array(payload.utf8),
+                          createdMilliseconds: 1_700_000_000_000)
+        })
+    }
+
+    /// How many messages still wait (cheap: a count, not the rows).
+    func waitingCount() async throws -> Int {
+        try await store.outbox.backlog().first { $0.sink == sink }?.depth ?? 0
+    }
+}
+
+extension Logger {
+    static let test: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return logger
+    }()
+}
