@@ -23,7 +23,7 @@ final class FakeStatusProvider: GatewayStatusProvider {
         }
     }
 
-    func events(limit: Int) async -> [AnomalyEvent] {
+    func events(limit: Int) async -> [AnomalyStatus] {
         Array(state.withLock { $0.openAnomalies }.prefix(limit))
     }
 
@@ -39,7 +39,7 @@ final class FakeStatusProvider: GatewayStatusProvider {
             ],
             subscriptions: [SubscriptionStatus(topic: "zigbee2mqtt/+", format: "zigbee2mqtt", state: .ok, lastMessage: now - 30_000)],
             store: StoreStatus(state: .ok, databaseBytes: 48 << 20, maxBytes: 512 << 20, lastCommit: now - 400),
-            sinks: [SinkStatus(name: "hub", target: "mqtt hub.territoire.example:8883", state: .ok, connected: true,
+            sinks: [UpstreamStatus(name: "hub", target: "mqtt hub.territoire.example:8883", state: .ok, connected: true,
                                backlog: 3, oldestPending: now - 20_000, lastAck: now - 5000)],
             sensors: [
                 SensorStatus(id: "meter/voltage", unit: "V", value: 231.42, quality: "good", time: now - 4000, anomalyScore: 0.05),
@@ -47,7 +47,7 @@ final class FakeStatusProvider: GatewayStatusProvider {
                 SensorStatus(id: "chaufferie/depart", unit: "Cel", value: 63.5, quality: "good", time: now - 12_000, anomalyScore: 0.82),
                 SensorStatus(id: "salle-conseil/co2", unit: "ppm", value: nil, quality: "bad:timeout", time: nil),
             ],
-            openAnomalies: [AnomalyEvent(sensor: "chaufferie/depart", start: now - 900_000, score: 0.82, kind: "level_shift",
+            openAnomalies: [AnomalyStatus(sensor: "chaufferie/depart", start: now - 900_000, score: 0.82, kind: "level_shift",
                                          message: "Flow temperature 12 Cel above its usual level for this hour")],
             clock: ClockStatus(synchronized: true, plausible: true))
     }

@@ -85,7 +85,7 @@ import VigieCore
             #expect(try await client.get("/api/sensors/meter%2Fvoltage/readings").status == 200)
             #expect(try await client.get("/api/sensors/nodevice/readings").status == 400)
             #expect(try await client.get("/api/sensors/meter/voltage/readings", query: ["from": "yesterday"]).status == 400)
-            let events = try JSONDecoder().decode([AnomalyEvent].self, from: try await client.get("/api/events").body)
+            let events = try JSONDecoder().decode([AnomalyStatus].self, from: try await client.get("/api/events").body)
             #expect(events.map(\.kind) == ["level_shift"])
             #expect(try await client.get("/nope").status == 404)
         }

@@ -7,15 +7,15 @@ public struct GatewaySnapshot: Codable, Sendable, Equatable {
     public var buses: [BusStatus]
     public var subscriptions: [SubscriptionStatus]
     public var store: StoreStatus
-    public var sinks: [SinkStatus]
+    public var sinks: [UpstreamStatus]
     public var sensors: [SensorStatus]
     /// Anomalies still open (no end yet), newest first.
-    public var openAnomalies: [AnomalyEvent]
+    public var openAnomalies: [AnomalyStatus]
     public var clock: ClockStatus
 
     public init(gateway: GatewayIdentity, buses: [BusStatus] = [], subscriptions: [SubscriptionStatus] = [],
-                store: StoreStatus, sinks: [SinkStatus] = [], sensors: [SensorStatus] = [],
-                openAnomalies: [AnomalyEvent] = [], clock: ClockStatus) {
+                store: StoreStatus, sinks: [UpstreamStatus] = [], sensors: [SensorStatus] = [],
+                openAnomalies: [AnomalyStatus] = [], clock: ClockStatus) {
         self.gateway = gateway
         self.buses = buses
         self.subscriptions = subscriptions
@@ -128,7 +128,7 @@ public struct StoreStatus: Codable, Sendable, Equatable {
 }
 
 /// One upstream sink and its share of the outbox.
-public struct SinkStatus: Codable, Sendable, Equatable {
+public struct UpstreamStatus: Codable, Sendable, Equatable {
     public var name: String
     /// `mqtt hub.example:8883`, `http https://hub.example/ingest`.
     public var target: String
@@ -177,7 +177,7 @@ public struct SensorStatus: Codable, Sendable, Equatable {
 }
 
 /// One anomaly raised by the detector.
-public struct AnomalyEvent: Codable, Sendable, Equatable {
+public struct AnomalyStatus: Codable, Sendable, Equatable {
     public var sensor: String
     public var start: Int64
     /// Nil while it is still open.

@@ -11,5 +11,5 @@ public protocol GatewayStatusProvider: Sendable {
     /// Throws when the store cannot be read; an unknown sensor gives an empty array.
     func readings(sensor: SensorID, from: Int64, to: Int64, limit: Int) async throws -> [Reading]
     /// Recent anomaly events (open and closed), newest first, at most `limit`.
-    func events(limit: Int) async -> [AnomalyEvent]
+    func events(limit: Int) async -> [AnomalyStatus]
 }
