@@ -10,6 +10,7 @@ struct VigieCommand: AsyncParsableCommand {
         version: VigieVersion.current,
         subcommands: [
             CheckConfigCommand.self,
+            ModbusCommand.self,
         ]
     )
 }
