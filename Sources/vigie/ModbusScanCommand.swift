@@ -47,6 +47,14 @@ struct ModbusScanCommand: AsyncParsableCommand {
         return ReadRequest(table: table, address: address, count: 1)
     }
 
+    /// Gateways answer 10 or 11 for an absent unit; many TCP servers answer 4 (server failure).
+    static func meansNoDevice(_ error: ModbusError, transport: ModbusTransport) -> Bool {
+        let code = error.exceptionCode ?? 0
+        if code == 10 || code == 11 { return true }
+        if case .tcp = transport { return code == 4 }
+        return false
+    }
+
     func run() async throws {
         let range = try unitRange()
         let request = try request()
@@ -64,7 +72,7 @@ struct ModbusScanCommand: AsyncParsableCommand {
                 found.append((unit, "answers: \(request) = \(formatWords(words))"))
             case .failure(let error):
                 switch error.kind {
-                case .exception where error.exceptionCode != 10 && error.exceptionCode != 11:
+                case .exception where !Self.meansNoDevice(error, transport: try target.transport()):
                     found.append((unit, "answers with an exception: \(error.cause)"))
                 case .connectionRefused, .permissionDenied, .noSuchPort, .connectionFailed:
                     fatal = error

@@ -72,7 +72,8 @@ struct ModbusTargetOptions: ParsableArguments {
     /// A connection for the command, its errors turned into a technician's message.
     func connection() throws -> ModbusBusConnection {
         do {
-            return try ModbusBusConnection(transport: transport(), timeout: timeoutDuration(), busName: "cli")
+            let transport = try transport()
+            return try ModbusBusConnection(transport: transport, timeout: timeoutDuration(), busName: transport.label)
         } catch let error as ModbusError {
             throw ModbusCommandFailure(message: error.description)
         }
