@@ -14,6 +14,7 @@ struct VigieCommand: AsyncParsableCommand {
             StatusCommand.self,
             MQTTCommand.self,
             DetectCommand.self,
+            ModbusCommand.self,
         ]
     )
 }

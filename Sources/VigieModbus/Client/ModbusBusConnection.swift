@@ -22,4 +22,13 @@ public final class ModbusBusConnection: @unchecked Sendable {
         }
         return try result.get()
     }
+
+    /// Reads one request from `unit` on the bus's queue.
+    public func read(_ request: ReadRequest, unit: Int) async -> Result<[UInt16], ModbusError> {
+        await withCheckedContinuation { continuation in
+            queue.async { [self] in
+                continuation.resume(returning: Result { () throws(ModbusError) -> [UInt16] in try self.client.read(request, unit: unit) })
+            }
+        }
+    }
 }

@@ -24,10 +24,10 @@ public enum DeviceReader {
                 try? await Task.sleep(for: interRequestDelay)
             }
             let request = read.request
-            do {
-                let words = try await connection.perform { client throws(ModbusError) in try client.read(request, unit: unit) }
+            switch await connection.read(request, unit: unit) {
+            case .success(let words):
                 results += decode(read, words: words)
-            } catch let error {
+            case .failure(let error):
                 if error.kind == .exception, error.exceptionCode == 2, read.points.count > 1 {
                     plan.replaceSubrange(index...index, with: RequestPlanner.split(read))
                     continue

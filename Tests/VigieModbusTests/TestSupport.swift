@@ -1,0 +1,83 @@
+import Foundation
+import Synchronization
+import Testing
+import VigieCore
+@testable import VigieModbus
+
+/// A sink that keeps every reading, for tests to wait on.
+final class CollectingSink: ReadingSink {
+    private let readings = Mutex<[Reading]>([])
+
+    func submit(_ batch: [Reading]) async {
+        readings.withLock { $0 += batch }
+    }
+
+    var all: [Reading] { readings.withLock { $0 } }
+
+    /// Waits (up to a generous safety deadline, not a timing assertion) until `condition` holds.
+    func wait(until condition: ([Reading]) -> Bool) async -> Bool {
+        for _ in 0..<1000 {
+            if condition(all) { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return condition(all)
+    }
+}
+
+/// A socat pseudo-terminal pair: one end for the simulator, one for the client.
+final class PtyPair {
+    let process = Process()
+    let directory: URL
+    var serverEnd: String { directory.appendingPathComponent("server").path }
+    var clientEnd: String { directory.appendingPathComponent("client").path }
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-pty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/socat")
+        process.arguments = ["pty,raw,echo=0,link=\(serverEnd)", "pty,raw,echo=0,link=\(clientEnd)"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<250 where !(FileManager.default.fileExists(atPath: serverEnd) && FileManager.default.fileExists(atPath: clientEnd)) {
+            usleep(20_000)
+        }
+    }
+
+    deinit {
+        // Foundation's waitUntilExit can hang off the main thread on Linux: signal and reap directly.
+        let pid = process.processIdentifier
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+/// One point per type and order, at distinct addresses, with known values.
+enum Samples {
+    static let values: [(ValueType, Double)] = [
+        (.int16, -1234), (.uint16, 54321), (.int32, -123_456_789), (.uint32, 3_000_000_000), (.int64, -9_000_000_000_000),
+        (.uint64, 9_876_543_210_123), (.float32, -12.25), (.float64, 12345.678),
+    ]
+
+    static func points(table: RegisterTable = .holding) -> [SimulatedPoint] {
+        var address = 0
+        var points: [SimulatedPoint] = []
+        for (type, value) in values {
+            for order in ByteOrder.allCases {
+                let point = PointDefinition(name: "\(type)_\(order.rawValue)", table: table, address: address, type: type, order: order)
+                points.append(SimulatedPoint(point, constant: value))
+                address += type.registerCount
+            }
+        }
+        return points
+    }
+
+    static func expected(_ name: String) -> Double? {
+        values.first { name.hasPrefix("\($0.0)_") }?.1
+    }
+}
+
+func tcpBus(_ name: String, port: Int, timeout: Duration = .milliseconds(500), devices: [ModbusDeviceConfiguration]) -> ModbusBusConfiguration {
+    ModbusBusConfiguration(name: name, transport: .tcp(Endpoint(host: "127.0.0.1", port: port)), timeout: timeout, devices: devices)
+}
