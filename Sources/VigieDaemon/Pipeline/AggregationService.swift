@@ -15,9 +15,10 @@ import VigieStore
 public final class AggregationService: Service {
     private let configuration: AggregateConfiguration
     /// Names of the sinks that want aggregates; one outbox message per sink per pack.
-    private let sinks: [String]
+    private let sinks: @Sendable () -> [String]
     private let outbox: Outbox
     private let unit: @Sendable (SensorID) -> String?
+    private let outboxChanged: @Sendable () -> Void
     private let now: @Sendable () -> Int64
     private let logger: Logger
     private let windowsClosed = Counter(label: "vigie_aggregate_windows_total")
@@ -26,20 +27,22 @@ public final class AggregationService: Service {
     /// Upper bound on a sleep between checks, so a wall-clock jump is noticed within it.
     static let maximumSleep: Duration = .seconds(1)
 
-    public init(configuration: AggregateConfiguration, sinks: [String], outbox: Outbox,
+    public init(configuration: AggregateConfiguration, sinks: @escaping @Sendable () -> [String], outbox: Outbox,
                 unit: @escaping @Sendable (SensorID) -> String?,
+                outboxChanged: @escaping @Sendable () -> Void = {},
                 now: @escaping @Sendable () -> Int64 = ReadingStore.wallClockMilliseconds,
                 logger: Logger) {
         self.configuration = configuration
         self.sinks = sinks
         self.outbox = outbox
         self.unit = unit
+        self.outboxChanged = outboxChanged
         self.now = now
         self.logger = logger
     }
 
     public func run() async throws {
-        guard !sinks.isEmpty, !configuration.windows.isEmpty else { return }
+        guard !configuration.windows.isEmpty else { return }
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             var nextDeadline = Int64.max
             for window in configuration.windows {
@@ -62,6 +65,7 @@ public final class AggregationService: Service {
     func closeWindows(of window: Duration) async throws -> Int64? {
         let watermarkName = "aggregate:\(window.configText)"
         var watermark = try await outbox.watermark(watermarkName)
+        let sinks = sinks()
         while true {
             let windows = AggregationPlanner.windowsToClose(
                 watermark: watermark, now: now(), window: window, grace: configuration.grace, limit: 100)
@@ -83,6 +87,7 @@ public final class AggregationService: Service {
             if try await outbox.appendAggregates(messages, advancing: watermarkName, to: last.end) {
                 windowsClosed.increment(by: windows.count)
                 packsWritten.increment(by: messages.count)
+                if !messages.isEmpty { outboxChanged() }
             }
             watermark = last.end
         }

@@ -13,7 +13,7 @@ public final class LatestReadings: CommitObserver {
         var score: Double?
     }
 
-    private let state = Mutex<(entries: [SensorID: Entry], committed: Int64)>(([:], 0))
+    private let state = Mutex<(entries: [SensorID: Entry], committed: Int64, lastCommit: Int64?)>(([:], 0, nil))
     private let heartbeat: ProgressHeartbeat?
 
     /// `heartbeat` is told after every commit: progress for the systemd watchdog.
@@ -24,6 +24,7 @@ public final class LatestReadings: CommitObserver {
     public func didCommit(_ readings: [Reading]) {
         state.withLock { state in
             state.committed += Int64(readings.count)
+            state.lastCommit = ReadingStore.wallClockMilliseconds()
             for reading in readings where reading.time >= state.entries[reading.sensor]?.reading.time ?? .min {
                 state.entries[reading.sensor, default: Entry(reading: reading)].reading = reading
             }
@@ -35,6 +36,9 @@ public final class LatestReadings: CommitObserver {
     public func setScore(_ score: Double, of sensor: SensorID) {
         state.withLock { $0.entries[sensor]?.score = score }
     }
+
+    /// When the last batch was committed (ms since the epoch).
+    public var lastCommit: Int64? { state.withLock { $0.lastCommit } }
 
     /// Readings committed since start.
     public var committed: Int64 { state.withLock { $0.committed } }

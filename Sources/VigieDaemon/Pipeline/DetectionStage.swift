@@ -1,0 +1,164 @@
+import Logging
+import Metrics
+import ServiceLifecycle
+import Synchronization
+import VigieCore
+import VigieStore
+
+/// Scores every committed reading and turns alarms into anomaly events for the outbox.
+///
+/// The writer hands each committed batch to `didCommit` (on its own thread: an append under a
+/// lock); `run` scores them in order, one `SeasonalBaselineDetector` and one
+/// `AnomalyEventTracker` per sensor. A sensor seen for the first time is warmed up from its
+/// stored history (last `warmupWindow`), with events suppressed, so a restart does not re-learn
+/// from nothing nor raise alarms on its first readings.
+public final class DetectionStage: CommitObserver, Service {
+    private let configuration: AnomalyConfiguration
+    private let catalog: SensorCatalog
+    private let outbox: Outbox
+    private let history: StoreReader
+    private let sinks: @Sendable () -> [String]
+    private let latest: LatestReadings
+    private let outboxChanged: @Sendable () -> Void
+    private let logger: Logger
+    private let pending = Mutex<[Reading]>([])
+    private let wake: AsyncStream<Void>.Continuation
+    private let wakeups: AsyncStream<Void>
+    private let recent = Mutex<[AnomalyEventMessage]>([])
+    private let eventsCounter = Counter(label: "vigie_anomaly_events_total")
+    private let scoredCounter = Counter(label: "vigie_anomaly_readings_scored_total")
+
+    /// How far back a new sensor's history is read to warm its detector up.
+    static let warmupWindow: Int64 = 7 * 86_400_000
+    /// Events kept for /api/events.
+    static let recentLimit = 200
+
+    public init(configuration: AnomalyConfiguration, catalog: SensorCatalog, outbox: Outbox, dataDirectory: String,
+                sinks: @escaping @Sendable () -> [String], latest: LatestReadings, outboxChanged: @escaping @Sendable () -> Void,
+                logger: Logger) {
+        self.configuration = configuration
+        self.catalog = catalog
+        self.outbox = outbox
+        self.history = StoreReader(dataDirectory: dataDirectory)
+        self.sinks = sinks
+        self.latest = latest
+        self.outboxChanged = outboxChanged
+        self.logger = logger
+        (wakeups, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    public func didCommit(_ readings: [Reading]) {
+        guard configuration.enabled else { return }
+        pending.withLock { $0.append(contentsOf: readings) }
+        wake.yield()
+    }
+
+    /// Recent events, newest first.
+    public func events(limit: Int) -> [AnomalyEventMessage] {
+        recent.withLock { Array($0.suffix(max(0, limit)).reversed()) }
+    }
+
+    /// Events still open, newest first.
+    public func openEvents() -> [AnomalyEventMessage] {
+        recent.withLock { events in
+            var latestBySensor: [SensorID: AnomalyEventMessage] = [:]
+            for event in events { latestBySensor[event.sensor] = event }
+            return latestBySensor.values.filter { $0.phase != .close }.sorted { $0.time > $1.time }
+        }
+    }
+
+    public func run() async throws {
+        guard configuration.enabled else { return }
+        var state = DetectionState()
+        for await _ in wakeups.cancelOnGracefulShutdown() {
+            try await drain(into: &state)
+        }
+        try await drain(into: &state)
+    }
+
+    private struct DetectionState {
+        var detectors: [SensorID: SeasonalBaselineDetector] = [:]
+        var trackers: [SensorID: AnomalyEventTracker] = [:]
+        var disabled: Set<SensorID> = []
+    }
+
+    private func drain(into state: inout DetectionState) async throws {
+        let readings = pending.withLock { pending in
+            defer { pending.removeAll(keepingCapacity: true) }
+            return pending
+        }
+        guard !readings.isEmpty else { return }
+        var messages: [AnomalyEventMessage] = []
+        for reading in readings where !state.disabled.contains(reading.sensor) {
+            if state.detectors[reading.sensor] == nil {
+                guard await startDetecting(reading, in: &state) else { continue }
+            }
+            guard let score = state.detectors[reading.sensor]?.process(reading) else { continue }
+            latest.setScore(score.severity, of: reading.sensor)
+            if let action = state.trackers[reading.sensor]?.observe(reading, score) {
+                messages.append(message(for: action))
+            }
+        }
+        scoredCounter.increment(by: readings.count)
+        guard !messages.isEmpty else { return }
+        recent.withLock { recent in
+            recent.append(contentsOf: messages)
+            if recent.count > Self.recentLimit { recent.removeFirst(recent.count - Self.recentLimit) }
+        }
+        eventsCounter.increment(by: messages.filter { $0.phase == .open }.count)
+        for message in messages {
+            logger.warning("anomaly", metadata: [
+                "sensor.id": "\(message.sensor)", "anomaly.phase": "\(message.phase.rawValue)",
+                "anomaly.score": "\(message.peakScore)", "anomaly.reasons": "\(message.reasons.joined(separator: ","))",
+            ])
+        }
+        let sinks = sinks()
+        guard !sinks.isEmpty else { return }
+        let created = messages.last?.time ?? 0
+        let outboxMessages = messages.flatMap { message in
+            let payload = Array(UpstreamMessage.anomaly(message).storageText.utf8)
+            return sinks.map { sink in
+                OutboxMessage(sink: sink, kind: OutboxKind.anomaly.rawValue, topic: message.sensor.device,
+                              payload: payload, createdMilliseconds: created)
+            }
+        }
+        do {
+            try await outbox.append(outboxMessages)
+            outboxChanged()
+        } catch {
+            logger.error("anomaly events not stored", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Creates the sensor's detector, warmed up from its history; false when detection is off for it.
+    private func startDetecting(_ reading: Reading, in state: inout DetectionState) async -> Bool {
+        let entry = catalog[reading.sensor]
+        guard let settings = configuration.settings(for: reading.sensor, minimum: entry?.minimum,
+                                                    maximum: entry?.maximum,
+                                                    expectedInterval: entry?.expectedInterval) else {
+            state.disabled.insert(reading.sensor)
+            return false
+        }
+        let past = (try? await history.readings(of: reading.sensor, from: reading.time &- Self.warmupWindow,
+                                                to: reading.time, limit: 20_000)) ?? []
+        state.detectors[reading.sensor] = SeasonalBaselineDetector(settings: settings, history: past)
+        state.trackers[reading.sensor] = AnomalyEventTracker(sensitivity: settings.sensitivity)
+        return true
+    }
+
+    private func message(for action: AnomalyEventAction) -> AnomalyEventMessage {
+        let (phase, event): (AnomalyEventMessage.Phase, AnomalyEvent) = switch action {
+        case .open(let event): (.open, event)
+        case .update(let event): (.update, event)
+        case .close(let event): (.close, event)
+        }
+        return AnomalyEventMessage(
+            sensor: event.sensor, phase: phase, start: event.start,
+            time: phase == .close ? event.lastAlarm : event.peakTime,
+            end: phase == .close ? event.lastAlarm : nil,
+            score: event.peakScore, peakScore: event.peakScore, reasons: event.reasons.names,
+            value: event.value.isFinite ? event.value : nil, unit: catalog.unit(of: event.sensor),
+            expectedLow: event.expectedLow.isFinite ? event.expectedLow : nil,
+            expectedHigh: event.expectedHigh.isFinite ? event.expectedHigh : nil)
+    }
+}

@@ -1,0 +1,50 @@
+import Logging
+import ServiceLifecycle
+import VigieCore
+import VigieModbus
+import VigieMQTT
+import VigieStore
+
+/// The parts of the pipeline a reload may replace: one Modbus source per bus, the MQTT source,
+/// the upstream sinks; each with the fingerprint of its configuration.
+struct PipelineParts: Sendable {
+    var modbus: [(bus: String, source: ModbusSource<ContinuousClock>)] = []
+    var mqtt: MQTTSource?
+    var upstream: UpstreamSinks?
+    var sourceChildren: [ServiceSet.Child] = []
+    var sinkChildren: [ServiceSet.Child] = []
+
+    /// No parts: the state before the first build.
+    init() {}
+
+    /// Builds every part from `loaded`; throws (a located message) when one cannot be built.
+    init(_ loaded: LoadedConfiguration, writer: StoreWriter, outbox: Outbox,
+         health: @escaping @Sendable () async -> GatewayHealth, logger: Logger) throws {
+        let configuration = loaded.configuration
+        let resolver = ModbusDeviceResolver(profiles: loaded.profiles)
+        for bus in configuration.modbus.buses {
+            let devices = try resolver.devices(of: bus)
+            let source = try ModbusSource(configuration: ModbusConfiguration(buses: [bus]), profiles: loaded.profiles,
+                                          sink: writer, logger: logger)
+            modbus.append((bus.name, source))
+            sourceChildren.append(.init(key: "modbus:\(bus.name)", fingerprint: "\(bus)|\(devices)", service: source))
+        }
+        if let mqttConfiguration = configuration.mqtt {
+            let source = try MQTTSource(configuration: mqttConfiguration, sink: writer, logger: logger)
+            mqtt = source
+            sourceChildren.append(.init(key: "mqtt", fingerprint: "\(mqttConfiguration)", service: source))
+        }
+        if !configuration.upstream.isEmpty {
+            let sinks = try UpstreamSinks(configuration.upstream, gateway: configuration.gateway.id, outbox: outbox,
+                                          health: health, logger: logger)
+            upstream = sinks
+            sinkChildren.append(.init(key: "upstream", fingerprint: "\(configuration.gateway.id)|\(configuration.upstream)",
+                                      service: ServiceBundle(services: sinks.services)))
+        }
+    }
+
+    /// Sink names that take messages of `kind`.
+    static func sinks(taking kind: OutboxKind, in configuration: Configuration) -> [String] {
+        configuration.upstream.filter { $0.kinds.contains(kind) }.map(\.name)
+    }
+}
