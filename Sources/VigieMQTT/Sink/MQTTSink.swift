@@ -53,8 +53,8 @@ public final class MQTTSink: Service, Sendable {
     let logger: Logger
     let metrics: SinkMetrics
     let state: Mutex<SinkStatus>
+    /// `online`/`offline` (retained) and health (not retained) share it (docs/upstream.md, "Topics").
     let statusTopic: String
-    let healthTopic: String
     let started = ContinuousClock.now
 
     /// - Parameters:
@@ -79,8 +79,6 @@ public final class MQTTSink: Service, Sendable {
         self.state = Mutex(SinkStatus(name: name))
         let template = try TopicTemplate(parsing: configuration.topic)
         statusTopic = template.render(gateway: options.gateway, kind: OutboxKind.status.rawValue)
-        // Health shares the status topic, not retained (docs/upstream.md, "Topics").
-        healthTopic = statusTopic
     }
 
     /// What the status page shows.
