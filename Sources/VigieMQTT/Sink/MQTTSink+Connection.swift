@@ -28,32 +28,40 @@ extension MQTTSink {
     }
 
     /// Follows the connection: publishes `online` (retained) on every connect, records the state.
+    ///
+    /// The `online` publish runs beside the watch (a child task): waiting for its PUBACK must not
+    /// delay noticing the next disconnection.
     func watchConnection(_ client: MQTTClient) async {
-        for await event in client.connectionStates {
-            switch event {
-            case .connected:
-                let backlog = (try? await outbox.backlog())?.count ?? status.backlog
-                let uptime = (ContinuousClock.now - started).components.seconds
-                let online = GatewayStatusMessage.online(version: VigieVersion.current, time: Self.nowMillis(),
-                                                         uptimeSeconds: uptime, backlog: Int64(backlog))
-                state.withLock { $0.connected = true; $0.backlog = backlog; $0.lastError = nil }
-                logger.info("Connected to the hub.", metadata: ["mqtt.broker": "\(configuration.broker)"])
-                signal.notify()
-                do {
-                    try await client.publish(topic: statusTopic, payload: Array(online.json(gateway: options.gateway).utf8),
-                                             retain: true)
-                } catch {
-                    logger.warning("The online status could not be published.", metadata: ["error": "\(error)"])
+        let topic = statusTopic
+        await withTaskGroup(of: Void.self) { group in
+            for await event in client.connectionStates {
+                switch event {
+                case .connected:
+                    let backlog = (try? await outbox.backlog())?.count ?? status.backlog
+                    let uptime = (ContinuousClock.now - started).components.seconds
+                    let online = GatewayStatusMessage.online(version: VigieVersion.current, time: Self.nowMillis(),
+                                                             uptimeSeconds: uptime, backlog: Int64(backlog))
+                    let payload = Array(online.json(gateway: options.gateway).utf8)
+                    state.withLock { $0.connected = true; $0.backlog = backlog; $0.lastError = nil }
+                    logger.info("Connected to the hub.", metadata: ["mqtt.broker": "\(configuration.broker)"])
+                    signal.notify()
+                    group.addTask {
+                        do {
+                            try await client.publish(topic: topic, payload: payload, retain: true)
+                        } catch {
+                            self.logger.warning("The online status could not be published.", metadata: ["error": "\(error)"])
+                        }
+                    }
+                case .disconnected(let reason):
+                    state.withLock { $0.connected = false; $0.lastError = reason }
+                    logger.warning("Disconnected from the hub.", metadata: ["mqtt.broker": "\(configuration.broker)",
+                                                                          "error": "\(reason)"])
+                case .stopped:
+                    state.withLock { $0.connected = false }
+                    return
+                case .connecting, .waitingToReconnect:
+                    continue
                 }
-            case .disconnected(let reason):
-                state.withLock { $0.connected = false; $0.lastError = reason }
-                logger.warning("Disconnected from the hub.", metadata: ["mqtt.broker": "\(configuration.broker)",
-                                                                      "error": "\(reason)"])
-            case .stopped:
-                state.withLock { $0.connected = false }
-                return
-            case .connecting, .waitingToReconnect:
-                continue
             }
         }
     }
@@ -70,7 +78,7 @@ extension MQTTSink {
                 state.withLock { $0.backlog = backlog.count }
             }
             let payload = Array(GatewayStatusMessage.health(health).json(gateway: options.gateway).utf8)
-            try? await client.publish(topic: healthTopic, payload: payload, retain: false)
+            try? await client.publish(topic: statusTopic, payload: payload, retain: false)
         }
     }
 

@@ -53,8 +53,8 @@ public final class MQTTSink: Service, Sendable {
     let logger: Logger
     let metrics: SinkMetrics
     let state: Mutex<SinkStatus>
+    /// `online`/`offline` (retained) and health (not retained) share it (docs/upstream.md, "Topics").
     let statusTopic: String
-    let healthTopic: String
     let started = ContinuousClock.now
 
     /// - Parameters:
@@ -79,8 +79,6 @@ public final class MQTTSink: Service, Sendable {
         self.state = Mutex(SinkStatus(name: name))
         let template = try TopicTemplate(parsing: configuration.topic)
         statusTopic = template.render(gateway: options.gateway, kind: OutboxKind.status.rawValue)
-        // Health shares the status topic, not retained (docs/upstream.md, "Topics").
-        healthTopic = statusTopic
     }
 
     /// What the status page shows.
@@ -127,6 +125,8 @@ public final class MQTTSink: Service, Sendable {
         let loop = DeliveryLoop(outbox: outbox, signal: signal, window: configuration.inflight,
                                 drainRate: configuration.drainRate, metrics: metrics, idlePoll: Self.idlePoll)
         let flushTimeout = options.flushTimeout
+        // QoS 1 unless the configuration asks for 0 (then "acknowledged" means written to the socket).
+        let qos = configuration.qos == 0 ? 0 : 1
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 var highestSent: Int64 = 0
@@ -140,7 +140,7 @@ public final class MQTTSink: Service, Sendable {
                         try await loop.run(
                             send: { message in
                                 do {
-                                    let receipt = try await client.send(topic: message.topic, payload: message.payload)
+                                    let receipt = try await client.send(topic: message.topic, payload: message.payload, qos: qos)
                                     return .queued({ try await receipt.acknowledged() })
                                 } catch let error as MQTTError where error.code == .publishFailed {
                                     return .refused(error.description)
