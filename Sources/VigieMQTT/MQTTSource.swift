@@ -12,7 +12,7 @@ import VigieCore
 /// once per minute per subscription. On graceful shutdown the client disconnects first and the
 /// messages it already acknowledged are drained into the sink, so none is lost.
 public final class MQTTSource: Service, Sendable {
-    let configuration: MQTTSourceConfiguration
+    public let configuration: MQTTSourceConfiguration
     let decoders: [SubscriptionDecoder]
     let sink: any ReadingSink
     let logger: Logger

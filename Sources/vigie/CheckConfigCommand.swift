@@ -1,7 +1,4 @@
 import ArgumentParser
-#if canImport(Glibc)
-import Glibc
-#endif
 import VigieCore
 
 /// `vigie check-config FILE`: validates a configuration and the device profiles it names.
@@ -29,9 +26,8 @@ struct CheckConfigCommand: ParsableCommand {
         do {
             loaded = try ConfigurationLoader.load(path: file)
         } catch {
-            var standardError = StandardErrorStream()
             for diagnostic in error.diagnostics {
-                print(diagnostic, to: &standardError)
+                StandardError.print(diagnostic.description)
             }
             throw ExitCode(1)
         }
@@ -59,13 +55,5 @@ struct CheckConfigCommand: ParsableCommand {
 
     private static func counted(_ count: Int, _ singular: String, _ plural: String) -> String {
         "\(count) \(count == 1 ? singular : plural)"
-    }
-}
-
-/// Lines to file descriptor 2, without touching C's `stderr` global (not concurrency-safe in Swift 6).
-private struct StandardErrorStream: TextOutputStream {
-    mutating func write(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in _ = Glibc.write(2, bytes.baseAddress, bytes.count) }
     }
 }

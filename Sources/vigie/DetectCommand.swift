@@ -40,12 +40,12 @@ struct DetectCommand: ParsableCommand {
 
     func run() throws {
         guard let source = input == "-" ? fdopen(0, "r") : fopen(input, "r") else {
-            printError("\(input): cannot open: \(String(cString: strerror(errno)))")
+            StandardError.print("\(input): cannot open: \(String(cString: strerror(errno)))")
             throw ExitCode.failure
         }
         defer { fclose(source) }
         guard let sink = output.map({ fopen($0, "w") }) ?? fdopen(1, "w") else {
-            printError("\(output ?? "-"): cannot create: \(String(cString: strerror(errno)))")
+            StandardError.print("\(output ?? "-"): cannot create: \(String(cString: strerror(errno)))")
             throw ExitCode.failure
         }
         defer { fclose(sink) }
@@ -64,20 +64,14 @@ struct DetectCommand: ParsableCommand {
                     fputs("\n", sink)
                 }
             } catch {
-                printError("\(error)")
+                StandardError.print("\(error)")
                 throw ExitCode.failure
             }
         }
         if number == 0 {
-            printError("\(input):1: empty input: expected a header line 'timestamp,value'")
+            StandardError.print("\(input):1: empty input: expected a header line 'timestamp,value'")
             throw ExitCode.failure
         }
-    }
-
-    /// One line on standard error (the C `stderr` global is not concurrency-safe in Swift 6).
-    private func printError(_ message: String) {
-        let line = message + "\n"
-        _ = line.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
     }
 }
 

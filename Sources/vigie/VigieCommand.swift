@@ -9,6 +9,7 @@ struct VigieCommand: AsyncParsableCommand {
         abstract: "Sensor gateway: Modbus and MQTT in, SQLite buffer, anomaly detection, forwarding to a data hub.",
         version: VigieVersion.current,
         subcommands: [
+            RunCommand.self,
             CheckConfigCommand.self,
             ExportCommand.self,
             StatusCommand.self,

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigieCore
+import VigieDaemon
+
+/// `vigie run --config FILE`: the daemon.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the gateway: poll, store, detect, aggregate and forward until stopped.",
+        discussion: """
+        Runs every source, the store, anomaly detection, aggregation and the upstream sinks \
+        described by the configuration. SIGTERM or SIGINT stop polling, commit what is queued, \
+        let the sinks deliver what they can (30 s at most) and exit 0. SIGHUP reloads the \
+        configuration: an invalid file is refused and the running one stays. Under systemd \
+        (Type=notify) it reports READY=1, STATUS= and watchdog pings. Logs go to stderr, with \
+        journald priorities when stderr is the journal.
+
+        Examples:
+          vigie run --config /etc/vigie/vigie.yaml
+          vigie run --config config/example.yaml --log-level debug
+        """
+    )
+
+    @Option(name: .shortAndLong, help: "The configuration file (YAML).")
+    var config: String
+
+    @Option(help: "Lowest level logged: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let level: Logger.Level
+        do {
+            level = try VigieLogging.parseLevel(logLevel)
+        } catch {
+            throw ValidationError("--log-level: \(error)")
+        }
+        _ = VigieLogging.bootstrap(level: level, environment: environment)
+        let registry = VigieMetrics.bootstrap()
+        let loaded: LoadedConfiguration
+        do {
+            loaded = try ConfigurationLoader.load(path: config)
+        } catch {
+            for diagnostic in error.diagnostics {
+                StandardError.print(diagnostic.description)
+            }
+            throw ExitCode(1)
+        }
+        let logger = Logger(label: "vigie")
+        do {
+            let gateway = try await Gateway(loaded: loaded, environment: environment, logger: logger)
+            try await gateway.run(metrics: registry)
+        } catch {
+            logger.critical("gateway failed", metadata: ["error": "\(error)"])
+            throw ExitCode(2)
+        }
+    }
+}
