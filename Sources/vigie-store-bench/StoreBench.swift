@@ -9,7 +9,9 @@ import Glibc
 /// Measures the store: readings committed per second through the writer (synchronous=FULL),
 /// bytes written to disk per reading (/proc/self/io `write_bytes`), database bytes per reading.
 ///
-/// Usage: vigie-store-bench [READINGS] [SENSORS] [DIR]   (defaults 2000000, 100, /tmp/vigie-store-bench)
+/// Usage: vigie-store-bench [READINGS] [SENSORS] [DIR] [PER_COMMIT]
+/// (defaults 2000000, 100, /tmp/vigie-store-bench). With PER_COMMIT, it waits for each commit of
+/// that many readings before submitting more: the low-rate case, where the cost is per commit.
 @main
 struct StoreBench {
     static func main() async throws {
@@ -17,6 +19,7 @@ struct StoreBench {
         let total = arguments.count > 1 ? Int(arguments[1]) ?? 2_000_000 : 2_000_000
         let sensorCount = arguments.count > 2 ? Int(arguments[2]) ?? 100 : 100
         let directory = arguments.count > 3 ? arguments[3] : "/tmp/vigie-store-bench"
+        let perCommit = arguments.count > 4 ? Int(arguments[4]) : nil
         _ = system("rm -rf '\(directory)'")
         let configuration = StoreConfiguration(dataDirectory: directory, maxSize: ByteSize(bytes: 4 << 30))
         let store = try await ReadingStore.open(configuration, logger: Logger(label: "vigie.store.bench"))
@@ -47,6 +50,9 @@ struct StoreBench {
                 produced += readings.count
                 tick += 1
                 await store.writer.submit(readings)
+                if let perCommit, produced % perCommit == 0 || produced == total {
+                    while counter.count.load(ordering: .relaxed) < produced { try await Task.sleep(for: .milliseconds(1)) }
+                }
             }
             group.cancelAll()
             try await group.waitForAll()
@@ -56,11 +62,13 @@ struct StoreBench {
         let written = writeBytes() - writtenBefore
         let committed = counter.count.load(ordering: .relaxed)
         let dbBytes = fileSize(configuration.databasePath) + fileSize(configuration.databasePath + "-wal")
-        print("readings committed: \(committed) of \(total), \(sensorCount) sensors, batch \(configuration.batchSize), synchronous=FULL")
+        let commits = store.writer.statistics.commits
+        print("readings committed: \(committed) of \(total) in \(commits) commits, \(sensorCount) sensors, synchronous=FULL")
         print("wall: \(format(elapsed)) s, CPU: \(format(cpu)) s")
         print("readings/s (wall): \(Int(Double(committed) / elapsed))")
         print("readings/s per CPU second: \(Int(Double(committed) / cpu))")
         print("bytes written to disk per reading: \(format(Double(written) / Double(max(1, committed))))")
+        print("bytes written to disk per commit: \(format(Double(written) / Double(max(1, commits))))")
         print("database bytes per stored reading: \(format(Double(dbBytes) / Double(max(1, committed))))")
     }
 
