@@ -12,6 +12,8 @@ final class PublishWindow: Sendable {
         var slotWaiters: [(id: UInt64, continuation: CheckedContinuation<Result<Void, MQTTError>, Never>)] = []
         var ackWaiters: [Int32: CheckedContinuation<Result<Void, MQTTError>, Never>] = [:]
         var early: Set<Int32> = []
+        /// Waiters cancelled before their PUBACK: that PUBACK must not be kept as `early` (mids are reused).
+        var abandoned: Set<Int32> = []
         var nextWaiterID: UInt64 = 0
         var closed: MQTTError?
     }
@@ -53,6 +55,9 @@ final class PublishWindow: Sendable {
         try result.get()
     }
 
+    /// Publishes holding a slot, and callers waiting for one.
+    var occupancy: (inFlight: Int, waiting: Int) { state.withLock { ($0.inFlight, $0.slotWaiters.count) } }
+
     /// Gives a slot back when `mosquitto_publish` refused the message.
     func release() {
         let waiter = state.withLock { state in
@@ -78,7 +83,11 @@ final class PublishWindow: Sendable {
                 if let immediate { continuation.resume(returning: immediate) }
             }
         } onCancel: {
-            let waiter = state.withLock { $0.ackWaiters.removeValue(forKey: mid) }
+            let waiter = state.withLock { state in
+                let waiter = state.ackWaiters.removeValue(forKey: mid)
+                if waiter != nil { state.abandoned.insert(mid) }
+                return waiter
+            }
             waiter?.resume(returning: .failure(MQTTError(.cancelled, "cancelled while waiting for PUBACK")))
         }
         try result.get()
@@ -88,7 +97,7 @@ final class PublishWindow: Sendable {
     func acknowledge(_ mid: Int32) {
         let (ackWaiter, slotWaiter) = state.withLock { state in
             let ackWaiter = state.ackWaiters.removeValue(forKey: mid)
-            if ackWaiter == nil { state.early.insert(mid) }
+            if ackWaiter == nil, state.abandoned.remove(mid) == nil { state.early.insert(mid) }
             if state.slotWaiters.isEmpty {
                 state.inFlight = max(0, state.inFlight - 1)
                 return (ackWaiter, nil as CheckedContinuation<Result<Void, MQTTError>, Never>?)
