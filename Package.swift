@@ -73,7 +73,8 @@ let package = Package(
         .executableTarget(name: "vigie-store-bench", dependencies: ["VigieStore", "VigieCore"]),
 
         .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "VigieStoreTests", dependencies: ["VigieStore", "vigie-store-probe"]),
+        .testTarget(name: "VigieStoreTests", dependencies: ["VigieStore", "vigie-store-probe",
+                                                   .product(name: "MetricsTestKit", package: "swift-metrics")]),
         .testTarget(name: "VigieModbusTests", dependencies: ["VigieModbus"]),
         .testTarget(name: "VigieMQTTTests", dependencies: ["VigieMQTT"]),
         .testTarget(name: "VigieDaemonTests", dependencies: [

@@ -1,4 +1,5 @@
 import Dispatch
+import Metrics
 import Logging
 
 /// The opened store: its writer (a `Service` and the sources' `ReadingSink`) and its outbox.
@@ -26,8 +27,10 @@ public final class ReadingStore: Sendable {
     /// A damaged database is moved aside to `vigie.db.corrupt-<time>` and a fresh one created.
     /// Throws `StoreError` with code `.newerSchema` for a database written by a newer vigie.
     /// `now` gives the wall-clock time in epoch milliseconds (retention); `maintenanceInterval`
-    /// is how often retention and budget run between batches.
+    /// is how often retention and budget run between batches; `metrics` is where the writer counts
+    /// (`vigie_store_...`), the global factory by default.
     public static func open(_ configuration: StoreConfiguration, logger: Logger,
+                            metrics: any MetricsFactory = MetricsSystem.factory,
                             now: @escaping @Sendable () -> Int64 = ReadingStore.wallClockMilliseconds,
                             maintenanceInterval: Duration = .seconds(1)) async throws -> ReadingStore {
         let opened: (StoreDatabaseBox, OutboxConnectionBox) = try await withCheckedThrowingContinuation { continuation in
@@ -39,7 +42,7 @@ public final class ReadingStore: Sendable {
                 })
             }
         }
-        let writer = StoreWriter(database: opened.0, logger: logger, now: now, maintenanceInterval: maintenanceInterval)
+        let writer = StoreWriter(database: opened.0, logger: logger, metrics: metrics, now: now, maintenanceInterval: maintenanceInterval)
         return ReadingStore(configuration: configuration, writer: writer, outbox: Outbox(connection: opened.1.connection))
     }
 }

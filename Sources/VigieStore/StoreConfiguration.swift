@@ -8,6 +8,7 @@ public struct StoreConfiguration: Sendable, Equatable {
     public var maxSize: ByteSize
     /// Readings older than this (by their own time) are deleted.
     public var keepReadings: Duration
+    /// `full`: a committed batch survives a power cut; `normal`: it survives a crash of vigie.
     public var synchronous: SynchronousMode
     /// A batch commits at this many readings...
     public var batchSize: Int
@@ -16,6 +17,7 @@ public struct StoreConfiguration: Sendable, Equatable {
     /// Readings waiting for the writer; `submit` suspends when full.
     public var queueCapacity: Int
 
+    /// Settings given one by one (tests, tools); defaults as in `BufferConfiguration`.
     public init(dataDirectory: String, maxSize: ByteSize = ByteSize(bytes: 512 << 20),
                 keepReadings: Duration = .seconds(7 * 86_400), synchronous: SynchronousMode = .full,
                 batchSize: Int = 10_000, batchInterval: Duration = .milliseconds(500), queueCapacity: Int = 100_000) {

@@ -22,7 +22,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public var description: String { name }
     }
 
+    /// What kind of failure.
     public var code: Code
+    /// What happened and what to do about it.
     public var message: String
     /// The statement that failed, when SQLite failed.
     public var sql: String?
@@ -31,6 +33,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// The path of the file concerned, when there is one.
     public var path: String?
 
+    /// An error with its code, message and, when known, SQL, SQLite code and file.
     public init(_ code: Code, _ message: String, sql: String? = nil, resultCode: Int32? = nil, path: String? = nil) {
         self.code = code
         self.message = message

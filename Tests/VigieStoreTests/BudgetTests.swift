@@ -1,3 +1,4 @@
+import MetricsTestKit
 import Synchronization
 import Testing
 import VigieCore
@@ -21,7 +22,8 @@ final class SizeWatcher: CommitObserver {
         let configuration = StoreConfiguration(dataDirectory: directory.path, maxSize: budget, batchSize: 2_000)
         let watcher = SizeWatcher(path: configuration.databasePath)
         var generator = SystemRandomNumberGenerator()
-        let statistics = try await withRunningStore(configuration, maintenanceInterval: .zero) { store in
+        let metrics = TestMetrics()
+        let statistics = try await withRunningStore(configuration, maintenanceInterval: .zero, metrics: metrics) { store in
             store.writer.addObserver(watcher)
             // Noisy values compress badly: about 10 bytes a reading, 2 MB in all.
             for round in 0..<100 {
@@ -39,6 +41,12 @@ final class SizeWatcher: CommitObserver {
         #expect(FileSystem.size(configuration.databasePath) + FileSystem.size(configuration.databasePath + "-wal") <= budget.bytes)
         #expect(statistics.readingsEvicted > 0)
         #expect(statistics.readingsCommitted == 200_000)
+        // The same counts reach the metrics the daemon exports.
+        #expect(try metrics.expectCounter("vigie_store_readings_committed_total").totalValue == 200_000)
+        #expect(try metrics.expectCounter("vigie_store_readings_evicted_total", [("reason", "budget")]).totalValue
+                    == Int64(statistics.readingsEvicted))
+        #expect(try metrics.expectCounter("vigie_store_commits_total").totalValue == Int64(statistics.commits))
+        #expect(try metrics.expectTimer("vigie_store_commit_duration_seconds").values.count == statistics.commits)
         // What remains is the newest readings.
         let stored = try storedReadings(directory.path)
         #expect(stored.count + statistics.readingsEvicted == 200_000)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import Testing
 import VigieCore
 @testable import VigieStore
@@ -25,9 +26,10 @@ let testNow: Int64 = 1_764_086_400_000
 
 /// Opens a store, runs its writer while `body` runs, then shuts the writer down (it drains and closes).
 func withRunningStore<T>(_ configuration: StoreConfiguration, now: @escaping @Sendable () -> Int64 = { testNow },
-                         maintenanceInterval: Duration = .seconds(1),
+                         maintenanceInterval: Duration = .seconds(1), metrics: any MetricsFactory = NOOPMetricsHandler.instance,
                          _ body: (ReadingStore) async throws -> T) async throws -> T {
-    let store = try await ReadingStore.open(configuration, logger: testLogger, now: now, maintenanceInterval: maintenanceInterval)
+    let store = try await ReadingStore.open(configuration, logger: testLogger, metrics: metrics, now: now,
+                                            maintenanceInterval: maintenanceInterval)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await store.writer.run() }
         do {

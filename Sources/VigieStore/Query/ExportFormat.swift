@@ -4,7 +4,10 @@ import VigieCore
 ///
 /// Times are RFC 3339 UTC with milliseconds. A non-finite value is `nan`/`inf` in CSV, `null` in JSON.
 public enum ExportFormat: String, Sendable, CaseIterable {
-    case csv, jsonl
+    /// Comma-separated values with a header line.
+    case csv
+    /// One JSON object per line.
+    case jsonl
 
     /// The first line, if the format has one.
     public var header: String? {

@@ -1,17 +1,35 @@
 import Metrics
 
-/// The writer's metric objects, created once.
+/// The writer's metric objects, created once from one factory (the global one in the daemon).
 struct StoreMetrics: Sendable {
-    let commits = Counter(label: "vigie_store_commits_total")
-    let readingsCommitted = Counter(label: "vigie_store_readings_committed_total")
-    let commitDuration = Timer(label: "vigie_store_commit_duration_seconds")
-    let queueDepth = Gauge(label: "vigie_store_queue_depth_readings")
-    let droppedFull = Counter(label: "vigie_store_readings_dropped_total", dimensions: [("reason", "full")])
-    let droppedError = Counter(label: "vigie_store_readings_dropped_total", dimensions: [("reason", "error")])
-    let droppedClosed = Counter(label: "vigie_store_readings_dropped_total", dimensions: [("reason", "closed")])
-    let expired = Counter(label: "vigie_store_readings_expired_total")
-    let evicted = Counter(label: "vigie_store_readings_evicted_total", dimensions: [("reason", "budget")])
-    let messagesDropped = Counter(label: "vigie_store_outbox_dropped_total", dimensions: [("reason", "budget")])
-    let commitErrors = Counter(label: "vigie_store_errors_total", dimensions: [("error", "commit")])
-    let maintenanceErrors = Counter(label: "vigie_store_errors_total", dimensions: [("error", "maintenance")])
+    let commits: Counter
+    let readingsCommitted: Counter
+    let commitDuration: Timer
+    let queueDepth: Gauge
+    let droppedFull: Counter
+    let droppedError: Counter
+    let droppedClosed: Counter
+    let expired: Counter
+    let evicted: Counter
+    let messagesDropped: Counter
+    let commitErrors: Counter
+    let maintenanceErrors: Counter
+
+    init(factory: any MetricsFactory) {
+        func counter(_ label: String, _ dimensions: [(String, String)] = []) -> Counter {
+            Counter(label: label, dimensions: dimensions, factory: factory)
+        }
+        commits = counter("vigie_store_commits_total")
+        readingsCommitted = counter("vigie_store_readings_committed_total")
+        commitDuration = Timer(label: "vigie_store_commit_duration_seconds", dimensions: [], factory: factory)
+        queueDepth = Gauge(label: "vigie_store_queue_depth_readings", dimensions: [], factory: factory)
+        droppedFull = counter("vigie_store_readings_dropped_total", [("reason", "full")])
+        droppedError = counter("vigie_store_readings_dropped_total", [("reason", "error")])
+        droppedClosed = counter("vigie_store_readings_dropped_total", [("reason", "closed")])
+        expired = counter("vigie_store_readings_expired_total")
+        evicted = counter("vigie_store_readings_evicted_total", [("reason", "budget")])
+        messagesDropped = counter("vigie_store_outbox_dropped_total", [("reason", "budget")])
+        commitErrors = counter("vigie_store_errors_total", [("error", "commit")])
+        maintenanceErrors = counter("vigie_store_errors_total", [("error", "maintenance")])
+    }
 }

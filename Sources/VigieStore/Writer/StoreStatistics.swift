@@ -2,6 +2,7 @@
 public struct StoreStatistics: Sendable, Equatable {
     /// Batches committed.
     public var commits = 0
+    /// Readings in those batches.
     public var readingsCommitted = 0
     /// Readings that could not be written (disk full, SQLite error, submitted after shutdown).
     public var readingsDropped = 0
@@ -14,5 +15,6 @@ public struct StoreStatistics: Sendable, Equatable {
     /// Failed commits and maintenance steps.
     public var errors = 0
 
+    /// All zero.
     public init() {}
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import Metrics
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -19,13 +20,14 @@ public final class StoreWriter: Service, ReadingSink {
     private let handOff: Mutex<StoreDatabaseBox?>
     private let observers = Mutex<[any CommitObserver]>([])
     private let counts = Mutex(StoreStatistics())
-    private let metrics = StoreMetrics()
+    private let metrics: StoreMetrics
     private let now: @Sendable () -> Int64
     private let maintenanceInterval: Duration
     private let thread = DispatchQueue(label: "vigie.store.writer")
 
-    init(database: StoreDatabaseBox, logger: Logger, now: @escaping @Sendable () -> Int64,
+    init(database: StoreDatabaseBox, logger: Logger, metrics: any MetricsFactory, now: @escaping @Sendable () -> Int64,
          maintenanceInterval: Duration = .seconds(1)) {
+        self.metrics = StoreMetrics(factory: metrics)
         self.configuration = database.database.configuration
         self.logger = logger
         self.queue = WriterQueue(capacity: configuration.queueCapacity)
