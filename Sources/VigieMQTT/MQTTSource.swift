@@ -1,7 +1,6 @@
 import Logging
 import Metrics
 import ServiceLifecycle
-import Synchronization
 import VigieCore
 
 /// The MQTT source: subscribes to the local broker, decodes each message with its
@@ -19,7 +18,8 @@ public final class MQTTSource: Service, Sendable {
     let logger: Logger
     let now: @Sendable () -> Int64
     let clientConfiguration: MQTTClient.Configuration
-    private let stats: Mutex<[SubscriptionStatistics]>
+    private let stats: Locked<[SubscriptionStatistics]>
+    private let state = Locked(MQTTConnectionState.stopped)
     private let failureCounters: [Counter]
     private let readingCounters: [Counter]
 
@@ -41,7 +41,7 @@ public final class MQTTSource: Service, Sendable {
         self.logger = logger
         self.now = now
         self.clientConfiguration = try Self.clientConfiguration(configuration)
-        stats = Mutex(configuration.subscriptions.map { SubscriptionStatistics(topic: $0.topic) })
+        stats = Locked(configuration.subscriptions.map { SubscriptionStatistics(topic: $0.topic) })
         failureCounters = configuration.subscriptions.map {
             Counter(label: "vigie_mqtt_decode_failures_total", dimensions: [("subscription", $0.topic)])
         }
@@ -60,6 +60,9 @@ public final class MQTTSource: Service, Sendable {
             tls: configuration.tls, keepalive: configuration.keepalive, cleanSession: false)
     }
 
+    /// The broker connection's state now (`stopped` before `run` and after it returns).
+    public var connectionState: MQTTConnectionState { state.withLock { $0 } }
+
     /// Per-subscription counts, in configuration order.
     public var statistics: [SubscriptionStatistics] { stats.withLock { $0 } }
 
@@ -70,9 +73,10 @@ public final class MQTTSource: Service, Sendable {
         }
         try client.start()
         await withDiscardingTaskGroup { group in
-            group.addTask { [logger, broker = configuration.broker] in
-                for await state in client.connectionStates {
-                    logger.info("MQTT source connection changed", metadata: ["mqtt.broker": "\(broker)", "mqtt.state": "\(state)"])
+            group.addTask { [self] in
+                for await change in client.connectionStates {
+                    self.state.withLock { $0 = change }
+                    logger.info("MQTT source connection changed", metadata: ["mqtt.broker": "\(configuration.broker)", "mqtt.state": "\(change)"])
                 }
             }
             await withGracefulShutdownHandler {

@@ -10,7 +10,7 @@ import VigieCore
 /// discipline: the network thread alone connects, loops, reconnects and disconnects; other
 /// threads only call `mosquitto_publish` / `mosquitto_subscribe`, which libmosquitto makes
 /// thread-safe once `mosquitto_threaded_set(true)`; callbacks run on the network thread and
-/// only touch `Mutex`/`Atomic` state and continuations (never actors). `backoff` is touched
+/// only touch `Locked`/`Atomic` state and continuations (never actors). `backoff` is touched
 /// by the network thread only. The handle is destroyed in `deinit`, when neither the client
 /// nor the thread (which holds a retained reference, passed as libmosquitto's user data and
 /// released after its last `mosquitto_loop`) can use it.
@@ -24,12 +24,12 @@ final class MosquittoSession: @unchecked Sendable {
     let window: PublishWindow
     let states: AsyncStream<MQTTConnectionState>
     let stateContinuation: AsyncStream<MQTTConnectionState>.Continuation
-    let currentState = Mutex(MQTTConnectionState.stopped)
-    let subscriptions = Mutex<[(filter: String, qos: Int32)]>([])
+    let currentState = Locked(MQTTConnectionState.stopped)
+    let subscriptions = Locked<[(filter: String, qos: Int32)]>([])
     let stopRequested = Atomic<Bool>(false)
     let started = Atomic<Bool>(false)
     let connected = Atomic<Bool>(false)
-    let exitState = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    let exitState = Locked<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
     /// Network thread only (reset in `didConnect`, advanced between attempts).
     var backoff: ReconnectBackoff
 

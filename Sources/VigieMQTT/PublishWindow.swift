@@ -1,4 +1,3 @@
-import Synchronization
 
 /// Bounds the publishes libmosquitto holds un-acknowledged, and matches PUBACKs to waiters.
 ///
@@ -18,7 +17,7 @@ final class PublishWindow: Sendable {
     }
 
     let capacity: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(capacity: Int) {
         self.capacity = max(1, capacity)
