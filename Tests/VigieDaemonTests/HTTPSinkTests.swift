@@ -85,6 +85,21 @@ import VigieMQTT
             == #"[{"bn":"urn:dev:gw:meter:","bt":1700000000,"seq":1},{"n":"v","v":230.1},{"bn":"urn:dev:gw:pump:","bt":1700000000,"seq":2}]"#)
     }
 
+    @Test func aGracefulShutdownPostsWhatWasQueuedJustBefore() async throws {
+        let hub = try HTTPHub(statuses: [200], directory: directory)
+        defer { hub.stop() }
+        let outbox = try await TestOutbox.open(sink: "http:hub", directory: directory)
+        let sink = try makeSink(hub, outbox: outbox, batch: 2)
+
+        try await whileRunning([sink]) {
+            try await Task.sleep(for: .milliseconds(100))
+            try await outbox.append(0..<5)
+        }
+
+        #expect(try await outbox.waiting().isEmpty)
+        #expect(hub.requests.count == 3)
+    }
+
     @Test func anUnreachableHubKeepsTheBatchUntilItAnswers() async throws {
         let outbox = try await TestOutbox.open(sink: "http:hub", directory: directory)
         try await outbox.append(0..<2)

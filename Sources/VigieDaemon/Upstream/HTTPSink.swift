@@ -18,11 +18,14 @@ import VigieMQTT
 /// When idle it waits for `OutboxSignal.notify()` or at most `idlePoll` (1 s): a message
 /// committed without a notification leaves within a second. curl calls block, so they run
 /// on the sink's own serial queue, never on the cooperative pool.
-/// On graceful shutdown the POST in flight completes (bounded by the request timeout) and the
-/// sink returns.
+/// On graceful shutdown it flushes: keeps posting until the outbox is empty, for at most
+/// `flushTimeout` (5 s; each request's timeout is cut to what remains), without retrying a
+/// failed batch; what is left stays in the outbox for the next start.
 public final class HTTPSink: Service, Sendable {
     /// Longest sleep while idle without a notification.
     public static let idlePoll: Duration = .seconds(1)
+    /// How long the flush on shutdown may last.
+    public static let flushTimeout: Duration = .seconds(5)
 
     private let name: String
     private let configuration: HTTPSinkConfiguration
@@ -62,27 +65,36 @@ public final class HTTPSink: Service, Sendable {
     public func run() async throws {
         let token = try readToken()
         var backoff = Backoff(configuration: self.backoff)
-        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+        let clock = ContinuousClock()
+        var flushDeadline: ContinuousClock.Instant?
+        while !Task.isCancelled {
+            if flushDeadline == nil, Task.isShuttingDownGracefully { flushDeadline = clock.now + Self.flushTimeout }
+            let remaining = flushDeadline.map { clock.now.duration(to: $0) }
+            if let remaining, remaining <= .zero { break }
             let batch: [PendingMessage]
             do {
                 batch = try await outbox.pending(after: 0, limit: max(1, configuration.batch))
             } catch {
                 logger.error("The outbox could not be read.", metadata: ["error": "\(error)"])
+                if flushDeadline != nil { break }
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
                 continue
             }
             guard !batch.isEmpty else {
                 state.withLock { $0.backlog = 0 }
+                if flushDeadline != nil { break }
                 await cancelWhenGracefulShutdown { await self.signal.wait(upTo: Self.idlePoll) }
                 continue
             }
             if backoff.attempt > 0 { metrics.retried.increment(by: batch.count) }
             metrics.sent.increment(by: batch.count)
             state.withLock { $0.sent += batch.count }
-            switch await deliver(batch, token: token) {
+            let timeout = remaining.map { min($0, configuration.timeout) } ?? configuration.timeout
+            switch await deliver(batch, token: token, timeout: timeout) {
             case .delivered:
                 backoff.reset()
             case .retry:
+                if flushDeadline != nil { return }
                 let delay = backoff.next()
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
             }
@@ -91,9 +103,9 @@ public final class HTTPSink: Service, Sendable {
 
     private enum Outcome { case delivered, retry }
 
-    private func deliver(_ batch: [PendingMessage], token: String?) async -> Outcome {
+    private func deliver(_ batch: [PendingMessage], token: String?, timeout: Duration) async -> Outcome {
         let seqs = batch.map(\.seq)
-        let result = await post(HTTPSinkEnvelope(batch, format: configuration.format), token: token)
+        let result = await post(HTTPSinkEnvelope(batch, format: configuration.format), token: token, timeout: timeout)
         let metadata: Logger.Metadata = ["outbox.first_seq": "\(seqs.first ?? 0)", "outbox.count": "\(seqs.count)"]
         switch result {
         case .failure(let error):
@@ -145,7 +157,8 @@ public final class HTTPSink: Service, Sendable {
         state.withLock { $0.connected = connected; $0.lastError = error }
     }
 
-    private func post(_ envelope: HTTPSinkEnvelope, token: String?) async -> Result<HTTPPoster.Response, UpstreamError> {
+    private func post(_ envelope: HTTPSinkEnvelope, token: String?,
+                      timeout: Duration) async -> Result<HTTPPoster.Response, UpstreamError> {
         let poster = self.poster
         let configuration = self.configuration
         return await withCheckedContinuation { continuation in
@@ -154,7 +167,7 @@ public final class HTTPSink: Service, Sendable {
                 do throws(UpstreamError) {
                     result = .success(try poster.post(url: configuration.url, body: envelope.body,
                                                       contentType: envelope.contentType, bearerToken: token,
-                                                      tls: configuration.tls, timeout: configuration.timeout))
+                                                      tls: configuration.tls, timeout: timeout))
                 } catch {
                     result = .failure(error)
                 }

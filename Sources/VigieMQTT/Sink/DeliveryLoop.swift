@@ -33,7 +33,8 @@ struct DeliveryLoop: Sendable {
     ///   - send: queues the message on the connection (called in sequence order, from one task) and
     ///     returns a function that waits for the hub's acknowledgement, or `.refused` when this
     ///     message can never be published (bad topic, too large): it is then parked (removed and
-    ///     counted) so one bad message cannot block the sink. Throws on a connection failure.
+    ///     counted) so one bad message cannot block the sink. Throws on any other failure, which
+    ///     is taken as transient: nothing is removed.
     ///   - highestSent: the highest sequence number ever handed to `publish`, to count retries.
     ///   - progress: told how many messages were just sent, and how many just acknowledged and removed.
     func run(send: @Sendable (PendingMessage) async throws -> SendOutcome,

@@ -88,4 +88,16 @@ extension MQTTSink {
         clock_gettime(CLOCK_REALTIME, &spec)
         return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
     }
+
+    /// Why `message` can never be published (MQTT 3.1.1 limits), or nil.
+    static func unpublishable(_ message: PendingMessage) -> String? {
+        let topic = message.topic
+        if topic.isEmpty { return "outbox message \(message.seq) has an empty topic" }
+        if topic.contains("+") || topic.contains("#") || topic.contains("\0") {
+            return "the topic \(topic) of outbox message \(message.seq) contains a wildcard or NUL"
+        }
+        if topic.utf8.count > 65_535 { return "the topic of outbox message \(message.seq) is longer than 65,535 bytes" }
+        if message.payload.count > 256 << 20 { return "outbox message \(message.seq) is larger than 256 MB" }
+        return nil
+    }
 }

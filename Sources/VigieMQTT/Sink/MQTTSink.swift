@@ -139,12 +139,11 @@ public final class MQTTSink: Service, Sendable {
                     do {
                         try await loop.run(
                             send: { message in
-                                do {
-                                    let receipt = try await client.send(topic: message.topic, payload: message.payload, qos: qos)
-                                    return .queued({ try await receipt.acknowledged() })
-                                } catch let error as MQTTError where error.code == .publishFailed {
-                                    return .refused(error.description)
-                                }
+                                // Only what can never be published is refused; a failing send is
+                                // transient (connection state) and retried, never parked.
+                                if let problem = Self.unpublishable(message) { return .refused(problem) }
+                                let receipt = try await client.send(topic: message.topic, payload: message.payload, qos: qos)
+                                return .queued({ try await receipt.acknowledged() })
                             },
                             highestSent: &highestSent,
                             finishing: { stopping.isSet },
