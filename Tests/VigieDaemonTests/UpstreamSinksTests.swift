@@ -17,14 +17,14 @@ import VigieStore
         ]
         let mqtt = try await TestOutbox.open(sink: configurations[0].name, directory: directory)
         let http = TestOutbox(directory: directory, store: mqtt.store, sink: configurations[1].name)
-        let sinks = try UpstreamSinks(configurations, gateway: "gw", outbox: mqtt.store.outbox, health: MQTTSinkTests.health,
+        let sinks = try UpstreamSinks(configurations, gateway: "gw", statistics: [.mean], outbox: mqtt.store.outbox, health: MQTTSinkTests.health,
                                       logger: .test)
 
         let appended = Mutex(false)
         let delivered = try await run(sinks.services) {
             if !appended.withLock({ $0 }) {
-                try await mqtt.append(0..<3)
-                try await http.append(0..<2)
+                try await mqtt.appendStoredAggregates(0..<3)
+                try await http.appendStoredAggregates(0..<2)
                 appended.withLock { $0 = true }
                 sinks.outboxChanged()
             }

@@ -35,7 +35,8 @@ struct PipelineParts: Sendable {
             sourceChildren.append(.init(key: "mqtt", fingerprint: "\(mqttConfiguration)", service: source))
         }
         if !configuration.upstream.isEmpty {
-            let sinks = try UpstreamSinks(configuration.upstream, gateway: configuration.gateway.id, outbox: outbox,
+            let sinks = try UpstreamSinks(configuration.upstream, gateway: configuration.gateway.id,
+                                          statistics: configuration.aggregate.stats, outbox: outbox,
                                           health: health, logger: logger)
             upstream = sinks
             sinkChildren.append(.init(key: "upstream", fingerprint: "\(configuration.gateway.id)|\(configuration.upstream)",

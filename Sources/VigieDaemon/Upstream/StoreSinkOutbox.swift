@@ -8,16 +8,24 @@ import VigieStore
 public struct StoreSinkOutbox: SinkOutbox {
     public let sink: String
     private let outbox: Outbox
+    private let renderer: PublicationRenderer?
 
-    public init(sink: String, outbox: Outbox) {
+    /// Without a renderer, stored rows are sent as they are (their topic and payload are final).
+    public init(sink: String, outbox: Outbox, renderer: PublicationRenderer? = nil) {
         self.sink = sink
         self.outbox = outbox
+        self.renderer = renderer
     }
 
+    /// Stored messages rendered for this sink (one per publication; see `PublicationRenderer`).
     public func pending(after seq: Int64, limit: Int) async throws -> [PendingMessage] {
-        try await outbox.pending(sink: sink, after: seq, limit: limit).map { entry in
-            PendingMessage(seq: entry.seq, kind: entry.message.kind, topic: entry.message.topic,
-                           payload: entry.message.payload, createdMillis: entry.message.createdMilliseconds)
+        try await outbox.pending(sink: sink, after: seq, limit: limit).flatMap { entry in
+            guard let renderer else {
+                return [PendingMessage(seq: entry.seq, kind: entry.message.kind, topic: entry.message.topic,
+                                       payload: entry.message.payload, createdMillis: entry.message.createdMilliseconds)]
+            }
+            return renderer.render(seq: entry.seq, kind: entry.message.kind, stored: entry.message.payload,
+                                   createdMillis: entry.message.createdMilliseconds)
         }
     }
 

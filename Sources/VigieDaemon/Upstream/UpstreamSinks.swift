@@ -23,7 +23,7 @@ public struct UpstreamSinks: Sendable {
 
     /// Builds the sinks (no I/O yet: credential files are read when each sink starts).
     /// Throws `UpstreamError` (VigieCore) when a topic template is invalid.
-    public init(_ configurations: [UpstreamConfiguration], gateway: String, outbox: Outbox,
+    public init(_ configurations: [UpstreamConfiguration], gateway: String, statistics: [Statistic], outbox: Outbox,
                 health: @escaping @Sendable () async -> GatewayHealth, logger: Logger,
                 healthInterval: Duration = .seconds(60)) throws {
         var services: [any Service] = []
@@ -31,7 +31,8 @@ public struct UpstreamSinks: Sendable {
         var statusReaders: [@Sendable () -> SinkStatus] = []
         for (index, upstream) in configurations.enumerated() {
             let signal = OutboxSignal()
-            let view = StoreSinkOutbox(sink: upstream.name, outbox: outbox)
+            let renderer = try PublicationRenderer(upstream, gateway: gateway, statistics: statistics)
+            let view = StoreSinkOutbox(sink: upstream.name, outbox: outbox, renderer: renderer)
             switch upstream {
             case .mqtt(let mqtt):
                 let options = MQTTSink.Options(gateway: gateway, clientID: "vigie-\(gateway)-\(index)",
@@ -59,4 +60,18 @@ public struct UpstreamSinks: Sendable {
 
     /// The state of each sink, for the status page.
     public var statuses: [SinkStatus] { statusReaders.map { $0() } }
+}
+
+extension PublicationRenderer {
+    /// The renderer of one configured sink: its topic template (HTTP: the default one) and format.
+    init(_ upstream: UpstreamConfiguration, gateway: String, statistics: [Statistic]) throws {
+        switch upstream {
+        case .mqtt(let sink):
+            try self.init(template: TopicTemplate(parsing: sink.topic), format: sink.format, statistics: statistics,
+                          gateway: gateway)
+        case .http(let sink):
+            try self.init(template: TopicTemplate(parsing: Self.defaultTemplate), format: sink.format,
+                          statistics: statistics, gateway: gateway)
+        }
+    }
 }

@@ -28,6 +28,22 @@ struct TestOutbox {
         return try await store.outbox.append(messages)
     }
 
+    /// Appends stored aggregates (what the aggregation stage writes), one per number: device
+    /// `meter`, point `power`, a 1 s window starting at `number` seconds.
+    @discardableResult
+    func appendStoredAggregates(_ numbers: Range<Int>) async throws -> [Int64] {
+        let messages = numbers.map { number in
+            let window = WindowRange(start: Int64(number) * 1_000, end: Int64(number + 1) * 1_000)
+            let readings = [Reading(sensor: SensorID(device: "meter", point: "power"), time: window.start,
+                                    value: Double(number))]
+            let pack = AggregatePack.packs(window: window, readings: readings, statistics: [.mean], unit: { _ in "W" })[0]
+            return OutboxMessage(sink: sink, kind: "aggregate", topic: "meter",
+                                 payload: Array(UpstreamMessage.aggregate(pack).storageText.utf8),
+                                 createdMilliseconds: 1_700_000_000_000 + Int64(number))
+        }
+        return try await store.outbox.append(messages)
+    }
+
     /// Messages still waiting.
     func waiting() async throws -> [Int64] {
         try await store.outbox.pending(sink: sink, limit: 1_000_000).map(\.seq)
