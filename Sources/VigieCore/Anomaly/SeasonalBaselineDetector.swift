@@ -36,6 +36,9 @@ public struct SeasonalBaselineDetector: Sendable {
     var spikeLikelihood = AnomalyLikelihood(shortWindow: 1, horizon: 2_000)
     /// The severity (nats) last reported as news, decaying: a repeated alarm adds no news.
     var recentPeak = 0.0
+    var distribution = DistributionChangeDetector()
+    /// Readings since the last statistical alarm (one alarm per incident).
+    var sinceAlarm = Int.max
 
     public init(settings: AnomalyDetectorSettings = .init()) {
         self.settings = settings
@@ -52,6 +55,7 @@ public struct SeasonalBaselineDetector: Sendable {
         let gap = checkGap(time: time)
         verdict.raise(gap.nats, .gap)
         if gap.isGap { verdict.reasons.insert(.gap) }
+        var changed = false
         var isBad = !value.isFinite
         if case .bad = quality { isBad = true }
         if isBad {
@@ -63,19 +67,41 @@ public struct SeasonalBaselineDetector: Sendable {
             if let minimum = settings.minimum, value < minimum { verdict.raise(Self.certain, .outOfRange) }
             if let maximum = settings.maximum, value > maximum { verdict.raise(Self.certain, .outOfRange) }
             verdict.raise(checkStuck(value), .stuck)
+            changed = distribution.update(value)
             scoreStatistics(time: time, value: value, into: &verdict)
             learn(time: time, value: value)
         }
         recentPeak *= Self.peakDecay
         let isNews = verdict.nats > Self.newsFactor * recentPeak
         if isNews { recentPeak = verdict.nats }
-        guard count > settings.warmup, verdict.nats > 0 else {
+        if sinceAlarm < Int.max { sinceAlarm += 1 }
+        guard count > settings.warmup, verdict.nats > 0 || changed else {
             return AnomalyScore(score: 0, expectedLow: verdict.low, expectedHigh: verdict.high)
         }
         let severity = Surprise.score(nats: verdict.nats)
-        return AnomalyScore(score: isNews ? severity : 0, severity: severity, reasons: verdict.reasons,
+        var reasons = verdict.reasons
+        if changed { reasons.insert(.unusualBehaviour) }
+        // A data-quality finding that is news is reported as it is.
+        if isNews, verdict.qualityNats >= verdict.nats {
+            return AnomalyScore(score: severity, severity: severity, reasons: reasons,
+                                expectedLow: verdict.low, expectedHigh: verdict.high)
+        }
+        // Statistics: the distribution test and the baseline's news weigh half each, and
+        // after an alarm the statistics stay quiet for `refractoryReadings`.
+        var score = 0.5 * (changed ? 1 : 0) + 0.5 * (isNews ? severity : 0)
+        if sinceAlarm <= Self.refractoryReadings {
+            score = 0
+        } else if score >= Self.alarmScore {
+            sinceAlarm = 0
+        }
+        return AnomalyScore(score: score, severity: severity, reasons: reasons,
                             expectedLow: verdict.low, expectedHigh: verdict.high)
     }
+
+    /// A statistical score from which an alarm is an incident, and the readings after it
+    /// during which further statistical alarms are the same incident.
+    static let alarmScore = 0.5
+    static let refractoryReadings = 100
 
     /// The surprise of an observation that cannot be normal (out of the physical range).
     static let certain = 1e6
