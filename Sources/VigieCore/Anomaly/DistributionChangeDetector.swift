@@ -19,8 +19,8 @@ struct DistributionChangeDetector: Sendable {
     static let capacity = 64
     /// χ² with 4 degrees of freedom, upper 1 % point.
     static let acceptance = 13.276_704_135_987_622
-    /// A hypothesis confirmed this many times or fewer still counts as unusual.
-    static let rareAgreements: UInt32 = 1
+    /// A hypothesis confirmed this many times or fewer is not yet normal (Wang et al.: c_th).
+    static let rareAgreements: UInt32 = 3
     /// Relative widening of the range that makes the remembered histograms obsolete.
     static let rangeReset = 0.3
 

@@ -39,6 +39,8 @@ public struct SeasonalBaselineDetector: Sendable {
     var distribution = DistributionChangeDetector()
     /// Readings since the last statistical alarm (one alarm per incident).
     var sinceAlarm = Int.max
+    /// The current stuck run has already been reported (one alarm per run).
+    var stuckReported = false
 
     public init(settings: AnomalyDetectorSettings = .init()) {
         self.settings = settings
@@ -56,6 +58,7 @@ public struct SeasonalBaselineDetector: Sendable {
         verdict.raise(gap.nats, .gap)
         if gap.isGap { verdict.reasons.insert(.gap) }
         var changed = false
+        var repeatsStuck = false
         var isBad = !value.isFinite
         if case .bad = quality { isBad = true }
         if isBad {
@@ -66,13 +69,17 @@ public struct SeasonalBaselineDetector: Sendable {
             badRun = 0
             if let minimum = settings.minimum, value < minimum { verdict.raise(Self.certain, .outOfRange) }
             if let maximum = settings.maximum, value > maximum { verdict.raise(Self.certain, .outOfRange) }
-            verdict.raise(checkStuck(value), .stuck)
+            let stuck = checkStuck(value)
+            verdict.raise(stuck, .stuck)
+            repeatsStuck = stuckReported && stuck > 0 && stuck >= verdict.nats
+            stuckReported = stuck > 0
             changed = distribution.update(value)
             scoreStatistics(time: time, value: value, into: &verdict)
             learn(time: time, value: value)
         }
         recentPeak *= Self.peakDecay
-        let isNews = verdict.nats > Self.newsFactor * recentPeak
+        // A stuck run already reported is no news, however long it lasts.
+        let isNews = verdict.nats > Self.newsFactor * recentPeak && !repeatsStuck
         if isNews { recentPeak = verdict.nats }
         if sinceAlarm < Int.max { sinceAlarm += 1 }
         guard count > settings.warmup, verdict.nats > 0 || changed else {
