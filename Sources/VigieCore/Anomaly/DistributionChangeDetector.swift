@@ -40,10 +40,9 @@ struct DistributionChangeDetector: Sendable {
         minimum = Swift.min(minimum, value)
         maximum = Swift.max(maximum, value)
         let oldRange = oldMaximum - oldMinimum
-        if seen >= Self.window, oldRange > 0,
-           (oldMinimum - minimum) + (maximum - oldMaximum) > Self.rangeReset * oldRange {
-            hypothesisCount = 0
-        }
+        let widened = seen >= Self.window && oldRange > 0
+            && (oldMinimum - minimum) + (maximum - oldMaximum) > Self.rangeReset * oldRange
+        if widened { hypothesisCount = 0 }
         values[next] = value
         next = next + 1 == Self.window ? 0 : next + 1
         seen += 1
@@ -52,7 +51,8 @@ struct DistributionChangeDetector: Sendable {
         let counts = histogram(step: step)
         guard hypothesisCount > 0 else {
             remember(counts)
-            return false
+            // A value far beyond the known range is itself a change.
+            return widened
         }
         var best = -1
         var bestStatistic = Double.infinity

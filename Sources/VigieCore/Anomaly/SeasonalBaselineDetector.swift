@@ -59,6 +59,7 @@ public struct SeasonalBaselineDetector: Sendable {
         if gap.isGap { verdict.reasons.insert(.gap) }
         var changed = false
         var repeatsStuck = false
+        var stuckNats = 0.0
         var isBad = !value.isFinite
         if case .bad = quality { isBad = true }
         if isBad {
@@ -71,8 +72,8 @@ public struct SeasonalBaselineDetector: Sendable {
             if let maximum = settings.maximum, value > maximum { verdict.raise(Self.certain, .outOfRange) }
             let stuck = checkStuck(value)
             verdict.raise(stuck, .stuck)
+            stuckNats = stuck
             repeatsStuck = stuckReported && stuck > 0 && stuck >= verdict.nats
-            stuckReported = stuck > 0
             changed = distribution.update(value)
             scoreStatistics(time: time, value: value, into: &verdict)
             learn(time: time, value: value)
@@ -81,6 +82,7 @@ public struct SeasonalBaselineDetector: Sendable {
         // A stuck run already reported is no news, however long it lasts.
         let isNews = verdict.nats > Self.newsFactor * recentPeak && !repeatsStuck
         if isNews { recentPeak = verdict.nats }
+        stuckReported = stuckNats > 0 && (stuckReported || isNews && stuckNats >= verdict.nats)
         if sinceAlarm < Int.max { sinceAlarm += 1 }
         guard count > settings.warmup, verdict.nats > 0 || changed else {
             return AnomalyScore(score: 0, expectedLow: verdict.low, expectedHigh: verdict.high)
