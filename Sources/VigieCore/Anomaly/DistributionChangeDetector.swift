@@ -12,13 +12,15 @@ import Glibc
 /// replaced. When the running range widens by more than 30 % at once the histograms no longer
 /// mean the same bins and the set is forgotten.
 ///
-/// A value type of fixed size: hypotheses are stored as bin counts (one byte each).
+/// A value type of fixed size (about 2.5 KB): the window's bins are kept up to date
+/// incrementally (re-binned only when the range moves), and hypotheses are stored as the
+/// logarithms of their bin counts so that a comparison is five multiply-adds.
 struct DistributionChangeDetector: Sendable {
     static let window = 52
     static let bins = 5
     static let capacity = 64
     /// χ² with 4 degrees of freedom, upper 1 % point.
-    static let acceptance = 13.276_704_135_987_622
+    static let acceptance: Float = 13.276_704
     /// A hypothesis confirmed this many times or fewer is not yet normal (Wang et al.: c_th).
     static let rareAgreements: UInt32 = 3
     /// Relative widening of the range that makes the remembered histograms obsolete.
@@ -29,7 +31,11 @@ struct DistributionChangeDetector: Sendable {
     private var seen = 0
     private var minimum = Double.infinity
     private var maximum = -Double.infinity
-    private var hypotheses = InlineArray<320, UInt8>(repeating: 0)
+    /// The bin of each value of the window, and the counts per bin.
+    private var binOf = InlineArray<52, UInt8>(repeating: 0)
+    private var counts = InlineArray<5, UInt8>(repeating: 0)
+    /// ln(count) of each bin of each hypothesis (−∞ for an empty bin).
+    private var hypotheses = InlineArray<320, Float>(repeating: 0)
     private var agreements = InlineArray<64, UInt32>(repeating: 0)
     private var hypothesisCount = 0
 
@@ -43,21 +49,46 @@ struct DistributionChangeDetector: Sendable {
         let widened = seen >= Self.window && oldRange > 0
             && (oldMinimum - minimum) + (maximum - oldMaximum) > Self.rangeReset * oldRange
         if widened { hypothesisCount = 0 }
+        let step = (maximum - minimum) / Double(Self.bins)
+        if seen >= Self.window { counts[Int(binOf[next])] &-= 1 }
         values[next] = value
+        if minimum != oldMinimum || maximum != oldMaximum {
+            rebin(step: step)
+        } else {
+            let bin = Self.bin(value, minimum: minimum, step: step)
+            binOf[next] = bin
+            counts[Int(bin)] &+= 1
+        }
         next = next + 1 == Self.window ? 0 : next + 1
         seen += 1
-        let step = (maximum - minimum) / Double(Self.bins)
         guard step > 0, seen >= Self.window else { return false }
-        let counts = histogram(step: step)
+        // The occupied bins of the window: their count n and ln n.
+        var occupied = InlineArray<5, Int>(repeating: 0)
+        var weights = InlineArray<5, Float>(repeating: 0)
+        var logs = InlineArray<5, Float>(repeating: -.infinity)
+        var occupiedCount = 0
+        for bin in 0..<Self.bins where counts[bin] > 0 {
+            occupied[occupiedCount] = bin
+            weights[occupiedCount] = Float(counts[bin])
+            logs[bin] = Float(log(Double(counts[bin])))
+            occupiedCount += 1
+        }
         guard hypothesisCount > 0 else {
-            remember(counts)
+            remember(logs)
             // A value far beyond the known range is itself a change.
             return widened
         }
         var best = -1
-        var bestStatistic = Double.infinity
+        var bestStatistic = Float.infinity
         for index in 0..<hypothesisCount {
-            let statistic = testStatistic(counts, index)
+            var total: Float = 0
+            let base = index * Self.bins
+            for slot in 0..<occupiedCount {
+                let bin = occupied[slot]
+                total += weights[slot] * (logs[bin] - hypotheses[base + bin])
+            }
+            // 2·W·KL(window ‖ hypothesis) = 2·Σ n·(ln n − ln m), infinite where m = 0.
+            let statistic = 2 * total
             if statistic < bestStatistic {
                 bestStatistic = statistic
                 best = index
@@ -67,39 +98,29 @@ struct DistributionChangeDetector: Sendable {
             agreements[best] &+= 1
             return agreements[best] <= Self.rareAgreements
         }
-        remember(counts)
+        remember(logs)
         return true
     }
 
-    /// Bin counts of the window; bin b holds values in ((b−1)·step, b·step] above the minimum
-    /// (the first also the minimum itself, the last also the maximum).
-    private func histogram(step: Double) -> InlineArray<5, UInt8> {
-        var counts = InlineArray<5, UInt8>(repeating: 0)
-        for index in 0..<Self.window {
-            let position = ((values[index] - minimum) / step).rounded(.up)
-            let bin = position <= 0 ? 0 : Swift.min(Int(position), Self.bins - 1)
-            counts[bin] &+= 1
-        }
-        return counts
+    /// The bin of a value: bin b holds values in ((b−1)·step, b·step] above the minimum (the
+    /// first also the minimum itself, the last also the maximum).
+    private static func bin(_ value: Double, minimum: Double, step: Double) -> UInt8 {
+        guard step > 0 else { return 0 }
+        let position = ((value - minimum) / step).rounded(.up)
+        return position <= 0 ? 0 : UInt8(Swift.min(position, Double(bins - 1)))
     }
 
-    /// 2·W·KL(current ‖ hypothesis), infinite when the window has values where the hypothesis
-    /// has none.
-    private func testStatistic(_ counts: InlineArray<5, UInt8>, _ hypothesis: Int) -> Double {
-        var total = 0.0
-        let base = hypothesis * Self.bins
-        for bin in 0..<Self.bins {
-            let mine = Int(counts[bin])
-            guard mine > 0 else { continue }
-            let theirs = Int(hypotheses[base + bin])
-            guard theirs > 0 else { return .infinity }
-            total += Double(mine) * (Self.logs[mine] - Self.logs[theirs])
+    /// Bins every value of the window again (the range moved).
+    private mutating func rebin(step: Double) {
+        counts = InlineArray(repeating: 0)
+        for index in 0..<Swift.min(seen + 1, Self.window) {
+            let bin = Self.bin(values[index], minimum: minimum, step: step)
+            binOf[index] = bin
+            counts[Int(bin)] &+= 1
         }
-        // Σ p·ln(p/q) with p = mine/W, times 2W.
-        return 2 * total
     }
 
-    private mutating func remember(_ counts: InlineArray<5, UInt8>) {
+    private mutating func remember(_ logs: InlineArray<5, Float>) {
         var slot = hypothesisCount
         if slot == Self.capacity {
             slot = 0
@@ -107,10 +128,9 @@ struct DistributionChangeDetector: Sendable {
         } else {
             hypothesisCount += 1
         }
-        for bin in 0..<Self.bins { hypotheses[slot * Self.bins + bin] = counts[bin] }
+        for bin in 0..<Self.bins {
+            hypotheses[slot * Self.bins + bin] = logs[bin]
+        }
         agreements[slot] = 1
     }
-
-    /// ln(k) for the possible bin counts 0...window (ln 0 is never used).
-    private static let logs: [Double] = (0...window).map { $0 == 0 ? 0 : log(Double($0)) }
 }
