@@ -7,12 +7,12 @@ import Glibc
 /// sensor, giving a histogram. It is compared with a small set of remembered histograms
 /// ("hypotheses") by the test statistic 2·W·KL(current ‖ hypothesis), which is χ²-distributed
 /// with `bins − 1` degrees of freedom when the hypothesis holds; it is accepted below the
-/// 0.99 quantile. A window that matches no hypothesis, or matches one seen only once, is a
-/// change. The set holds at most `capacity` hypotheses: when full, the least confirmed one is
+/// 0.99 quantile. A window that matches no hypothesis, or only one confirmed
+/// `rareAgreements` times or fewer, is a change. The set holds at most `capacity` hypotheses: when full, the least confirmed one is
 /// replaced. When the running range widens by more than 30 % at once the histograms no longer
 /// mean the same bins and the set is forgotten.
 ///
-/// A value type of fixed size (about 2.5 KB): the window's bins are kept up to date
+/// A value type of fixed size (about 2 KB): the window's bins are kept up to date
 /// incrementally (re-binned only when the range moves), and hypotheses are stored as the
 /// logarithms of their bin counts so that a comparison is five multiply-adds.
 struct DistributionChangeDetector: Sendable {
