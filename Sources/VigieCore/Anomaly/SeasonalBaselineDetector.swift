@@ -1,15 +1,18 @@
 /// A per-sensor streaming anomaly detector: a robust baseline of level and spread with a
-/// daily/weekly profile, the likelihood of its recent errors, and data-quality checks.
+/// daily/weekly profile, the likelihood of its recent errors, a test of the distribution of
+/// the recent values (`DistributionChangeDetector`), and data-quality checks.
 ///
 /// A value type of fixed size (no heap, see `MemoryLayout<SeasonalBaselineDetector>.size`),
 /// fed one reading at a time in time order. Causal (a score depends only on this reading and
 /// earlier ones) and deterministic.
 ///
 /// Each check measures a surprise in nats (−ln of how likely the observation is for this
-/// sensor); the strongest is the reading's `severity`. The `score` is the severity when it is
-/// news, i.e. twice the recent peak (which decays by half in about 140 readings), and 0 while
-/// an anomaly already reported goes on: alarms are sparse, the event tracker follows the
-/// severity. Nothing is raised during the `warmup` readings.
+/// sensor); the strongest is the reading's `severity`. A data-quality finding that is news
+/// (twice the recent peak, which halves in about 140 readings; a stuck run once) is the
+/// `score`. Otherwise the score is statistical: half for a distribution change, half the
+/// baseline's severity when it is news; after a statistical alarm (≥ 0.5) the statistics stay
+/// quiet for `refractoryReadings` (one alarm per incident), while the severity keeps an event
+/// open. Nothing is raised during the `warmup` readings.
 public struct SeasonalBaselineDetector: Sendable {
     public let settings: AnomalyDetectorSettings
     /// Good readings learned so far.
