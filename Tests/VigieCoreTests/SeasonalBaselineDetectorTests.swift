@@ -100,3 +100,22 @@ private let threshold = Sensitivity.medium.threshold
         #expect(Series.fingerprint(a) == Series.fingerprint(b))
     }
 }
+
+@Test func aLongStuckRunAlarmsOnce() {
+    var series = Series.seasonal(count: 2000)
+    for i in 1200..<1800 { series[i].value = series[1199].value }
+    let scores = Series.scores(series)
+    #expect(scores[1200..<1800].filter { $0.score >= threshold }.count == 1)
+    #expect(scores[1700].severity >= threshold && scores[1700].reasons.contains(.stuck))
+}
+
+@Test func statisticalAlarmsCloseTogetherAreOneIncident() {
+    var series = Series.seasonal(count: 1500)
+    for i in 1300..<1500 { series[i].value += 15 }
+    series[1340].value += 40
+    let scores = Series.scores(series)
+    #expect(scores[1300..<1320].contains { $0.score >= threshold })
+    let alarms = scores[1300...(1300 + SeasonalBaselineDetector.refractoryReadings)].filter { $0.score > 0 }
+    #expect(alarms.count == 1)
+    #expect(scores[1340].severity >= threshold)
+}

@@ -1,15 +1,18 @@
 /// A per-sensor streaming anomaly detector: a robust baseline of level and spread with a
-/// daily/weekly profile, the likelihood of its recent errors, and data-quality checks.
+/// daily/weekly profile, the likelihood of its recent errors, a test of the distribution of
+/// the recent values (`DistributionChangeDetector`), and data-quality checks.
 ///
 /// A value type of fixed size (no heap, see `MemoryLayout<SeasonalBaselineDetector>.size`),
 /// fed one reading at a time in time order. Causal (a score depends only on this reading and
 /// earlier ones) and deterministic.
 ///
 /// Each check measures a surprise in nats (−ln of how likely the observation is for this
-/// sensor); the strongest is the reading's `severity`. The `score` is the severity when it is
-/// news, i.e. twice the recent peak (which decays by half in about 140 readings), and 0 while
-/// an anomaly already reported goes on: alarms are sparse, the event tracker follows the
-/// severity. Nothing is raised during the `warmup` readings.
+/// sensor); the strongest is the reading's `severity`. A data-quality finding that is news
+/// (twice the recent peak, which halves in about 140 readings; a stuck run once) is the
+/// `score`. Otherwise the score is statistical: half for a distribution change, half the
+/// baseline's severity when it is news; after a statistical alarm (≥ 0.5) the statistics stay
+/// quiet for `refractoryReadings` (one alarm per incident), while the severity keeps an event
+/// open. Nothing is raised during the `warmup` readings.
 public struct SeasonalBaselineDetector: Sendable {
     public let settings: AnomalyDetectorSettings
     /// Good readings learned so far.
@@ -36,6 +39,11 @@ public struct SeasonalBaselineDetector: Sendable {
     var spikeLikelihood = AnomalyLikelihood(shortWindow: 1, horizon: 2_000)
     /// The severity (nats) last reported as news, decaying: a repeated alarm adds no news.
     var recentPeak = 0.0
+    var distribution = DistributionChangeDetector()
+    /// Readings since the last statistical alarm (one alarm per incident).
+    var sinceAlarm = Int.max
+    /// The current stuck run has already been reported (one alarm per run).
+    var stuckReported = false
 
     public init(settings: AnomalyDetectorSettings = .init()) {
         self.settings = settings
@@ -52,6 +60,9 @@ public struct SeasonalBaselineDetector: Sendable {
         let gap = checkGap(time: time)
         verdict.raise(gap.nats, .gap)
         if gap.isGap { verdict.reasons.insert(.gap) }
+        var changed = false
+        var repeatsStuck = false
+        var stuckNats = 0.0
         var isBad = !value.isFinite
         if case .bad = quality { isBad = true }
         if isBad {
@@ -62,20 +73,47 @@ public struct SeasonalBaselineDetector: Sendable {
             badRun = 0
             if let minimum = settings.minimum, value < minimum { verdict.raise(Self.certain, .outOfRange) }
             if let maximum = settings.maximum, value > maximum { verdict.raise(Self.certain, .outOfRange) }
-            verdict.raise(checkStuck(value), .stuck)
+            let stuck = checkStuck(value)
+            verdict.raise(stuck, .stuck)
+            stuckNats = stuck
+            repeatsStuck = stuckReported && stuck > 0 && stuck >= verdict.nats
+            changed = distribution.update(value)
             scoreStatistics(time: time, value: value, into: &verdict)
             learn(time: time, value: value)
         }
         recentPeak *= Self.peakDecay
-        let isNews = verdict.nats > Self.newsFactor * recentPeak
+        // A stuck run already reported is no news, however long it lasts.
+        let isNews = verdict.nats > Self.newsFactor * recentPeak && !repeatsStuck
         if isNews { recentPeak = verdict.nats }
-        guard count > settings.warmup, verdict.nats > 0 else {
+        stuckReported = stuckNats > 0 && (stuckReported || isNews && stuckNats >= verdict.nats)
+        if sinceAlarm < Int.max { sinceAlarm += 1 }
+        guard count > settings.warmup, verdict.nats > 0 || changed else {
             return AnomalyScore(score: 0, expectedLow: verdict.low, expectedHigh: verdict.high)
         }
         let severity = Surprise.score(nats: verdict.nats)
-        return AnomalyScore(score: isNews ? severity : 0, severity: severity, reasons: verdict.reasons,
+        var reasons = verdict.reasons
+        if changed { reasons.insert(.unusualBehaviour) }
+        // A data-quality finding that is news is reported as it is.
+        if isNews, verdict.qualityNats >= verdict.nats {
+            return AnomalyScore(score: severity, severity: severity, reasons: reasons,
+                                expectedLow: verdict.low, expectedHigh: verdict.high)
+        }
+        // Statistics: the distribution test and the baseline's news weigh half each, and
+        // after an alarm the statistics stay quiet for `refractoryReadings`.
+        var score = 0.5 * (changed ? 1 : 0) + 0.5 * (isNews ? severity : 0)
+        if sinceAlarm <= Self.refractoryReadings {
+            score = 0
+        } else if score >= Self.alarmScore {
+            sinceAlarm = 0
+        }
+        return AnomalyScore(score: score, severity: severity, reasons: reasons,
                             expectedLow: verdict.low, expectedHigh: verdict.high)
     }
+
+    /// A statistical score from which an alarm is an incident, and the readings after it
+    /// during which further statistical alarms are the same incident.
+    static let alarmScore = 0.5
+    static let refractoryReadings = 100
 
     /// The surprise of an observation that cannot be normal (out of the physical range).
     static let certain = 1e6
