@@ -1,7 +1,7 @@
 # vigie: the usual entry points. `make test` is what CI runs.
 SWIFT ?= swift
 
-.PHONY: deps build release test
+.PHONY: deps build release test deb
 
 deps:
 	scripts/install-deps.sh
@@ -15,3 +15,7 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
 	$(SWIFT) test --skip-build
+
+# A Debian package for this machine's architecture in dist/ (dpkg-deb only).
+deb: deps
+	scripts/build-deb.sh dist
