@@ -94,23 +94,4 @@ struct ModbusClientTests {
             #expect(error.badReason == .timeout)
         }
     }
-
-    @Test func rtuServesTwoUnitIdsOnOnePtyPair() async throws {
-        let pty = try PtyPair()
-        let a = PointDefinition(name: "a", table: .input, address: 0, type: .float32, order: .cdab)
-        let simulator = try ModbusSimulator.rtu(units: [SimulatedUnit(id: 1, points: [SimulatedPoint(a, constant: 230.5)]),
-                                                        SimulatedUnit(id: 17, points: [SimulatedPoint(a, constant: -3.25)])],
-                                                path: pty.serverEnd)
-        defer { simulator.stop() }
-        let connection = try ModbusBusConnection(transport: .rtu(SerialLine(port: pty.clientEnd, baud: 19200)),
-                                                 timeout: .milliseconds(500), busName: "rs485-1")
-        var plan = RequestPlanner().plan([a])
-        let one = await DeviceReader.read(&plan, unit: 1, connection: connection)
-        let seventeen = await DeviceReader.read(&plan, unit: 17, connection: connection)
-        let absent = await DeviceReader.read(&plan, unit: 9, connection: connection)
-        #expect(one.map(\.value) == [230.5])
-        #expect(seventeen.map(\.value) == [-3.25])
-        #expect(absent.map(\.quality) == [.bad(.timeout)])
-        #expect(simulator.requests.map(\.unit) == [1, 17])
-    }
 }

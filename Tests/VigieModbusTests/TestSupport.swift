@@ -24,35 +24,6 @@ final class CollectingSink: ReadingSink {
     }
 }
 
-/// A socat pseudo-terminal pair: one end for the simulator, one for the client.
-final class PtyPair {
-    let process = Process()
-    let directory: URL
-    var serverEnd: String { directory.appendingPathComponent("server").path }
-    var clientEnd: String { directory.appendingPathComponent("client").path }
-
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-pty-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/socat")
-        process.arguments = ["pty,raw,echo=0,link=\(serverEnd)", "pty,raw,echo=0,link=\(clientEnd)"]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        for _ in 0..<250 where !(FileManager.default.fileExists(atPath: serverEnd) && FileManager.default.fileExists(atPath: clientEnd)) {
-            usleep(20_000)
-        }
-    }
-
-    deinit {
-        // Foundation's waitUntilExit can hang off the main thread on Linux: signal and reap directly.
-        let pid = process.processIdentifier
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        try? FileManager.default.removeItem(at: directory)
-    }
-}
-
 /// One point per type and order, at distinct addresses, with known values.
 enum Samples {
     static let values: [(ValueType, Double)] = [
