@@ -14,7 +14,7 @@ release: deps
 
 test: deps
 	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --no-parallel
 
 # A Debian package for this machine's architecture in dist/ (dpkg-deb only).
 deb: deps

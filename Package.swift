@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "VigieModbusTests", dependencies: ["VigieModbus"]),
         .testTarget(name: "VigieMQTTTests", dependencies: ["VigieMQTT"]),
         .testTarget(name: "VigieDaemonTests", dependencies: [
-            "VigieDaemon", .product(name: "MetricsTestKit", package: "swift-metrics"),
+            "VigieDaemon", "vigie", .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
         .testTarget(name: "VigieEndToEndTests", dependencies: ["VigieCore"]),
     ],

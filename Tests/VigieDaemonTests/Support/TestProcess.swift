@@ -9,7 +9,9 @@ final class TestProcess: @unchecked Sendable {
     let output: URL
     private var exited = false
 
-    init(_ executable: String, _ arguments: [String], outputIn directory: URL, name: String) throws {
+    /// `environment` adds (or replaces) variables of this process's environment for the child.
+    init(_ executable: String, _ arguments: [String], outputIn directory: URL, name: String,
+         environment: [String: String] = [:]) throws {
         output = directory.appendingPathComponent("\(name).log")
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -29,8 +31,12 @@ final class TestProcess: @unchecked Sendable {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        var variables = ProcessInfo.processInfo.environment
+        variables.merge(environment) { _, new in new }
+        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
         var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
         guard rc == 0 else { throw TestFailure("cannot start \(executable): \(String(cString: strerror(rc)))") }
         pid = child
     }
@@ -50,6 +56,24 @@ final class TestProcess: @unchecked Sendable {
         kill(pid, SIGTERM)
         for _ in 0..<500 where isRunning { usleep(10_000) }
         if isRunning { kill9() }
+    }
+
+    /// SIGTERM, then waits (at most `seconds`) for the exit; returns the exit status, or nil when
+    /// the process did not exit by itself in time (it is then killed) or died of a signal.
+    func terminate(within seconds: Double) -> Int32? {
+        guard !exited else { return nil }
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        for _ in 0..<Int(seconds * 100) {
+            if waitpid(pid, &status, WNOHANG) == pid {
+                exited = true
+                let signalled = (status & 0x7f) != 0
+                return signalled ? nil : (status >> 8) & 0xff
+            }
+            usleep(10_000)
+        }
+        kill9()
+        return nil
     }
 
     /// SIGKILL: a peer that dies without a goodbye.

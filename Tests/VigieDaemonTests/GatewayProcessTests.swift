@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import VigieCore
+import VigieDaemon
+import VigieModbus
+import VigieStore
+
+/// The built `vigie run` as systemd runs it: a real process, a notification socket, a Modbus
+/// simulator for a device that dies and recovers, the HTTP status server, SIGHUP and SIGTERM.
+@Suite(.serialized) struct GatewayProcessTests {
+    /// The `vigie` executable, built beside the test bundle.
+    static var vigie: String {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("vigie").path
+    }
+
+    static func configuration(data: String, httpPort: Int, modbusPort: Int) -> String {
+        """
+        gateway: { id: e2e, data_dir: \(data), http: "127.0.0.1:\(httpPort)" }
+        modbus:
+          buses:
+            - name: sim
+              tcp: 127.0.0.1:\(modbusPort)
+              timeout: 300ms
+              devices:
+                - name: meter
+                  unit: 1
+                  poll: 200ms
+                  points:
+                    - { name: voltage, table: holding, address: 0, type: float32, unit: V }
+        """
+    }
+
+    @Test func theDaemonIsReadyFollowsItsDeviceRefusesABadReloadAndStopsCleanly() async throws {
+        let directory = try TemporaryDirectory()
+        let voltage = PointDefinition(name: "voltage", table: .holding, address: 0, type: .float32)
+        let simulator = try ModbusSimulator.tcp(units: [SimulatedUnit(id: 1, points: [SimulatedPoint(voltage, constant: 230.5)])])
+        defer { simulator.stop() }
+        let httpPort = freeLoopbackPort()
+        let configPath = directory.path("vigie.yaml")
+        try Self.configuration(data: directory.path("data"), httpPort: httpPort, modbusPort: simulator.port)
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        let notifications = try DatagramReceiver()
+        var received: [String] = []
+        let daemon = try TestProcess(Self.vigie, ["run", "--config", configPath], outputIn: directory.url, name: "vigie",
+                                     environment: ["NOTIFY_SOCKET": notifications.path, "WATCHDOG_USEC": "1000000"])
+        defer { daemon.stop() }
+        let client = try StatusClient(url: "127.0.0.1:\(httpPort)")
+        func health() async -> String? {
+            guard let answer = try? await client.get("/health") else { return nil }
+            return String(decoding: answer.body, as: UTF8.self)
+        }
+
+        #expect(await eventually(15) {
+            received += notifications.drain()
+            return received.contains { $0.contains("READY=1") }
+        }, "READY=1 was sent: \(daemon.log)")
+        #expect(await eventually(15) { await health()?.contains("\"status\":\"ok\"") == true })
+
+        simulator.setFault(.noAnswer, unit: 1)
+        #expect(await eventually(20) { await health()?.contains("\"status\":\"degraded\"") == true },
+                "a device that stops answering degrades the gateway")
+        simulator.setFault(nil, unit: 1)
+        #expect(await eventually(30) { await health()?.contains("\"status\":\"ok\"") == true },
+                "and it recovers when the device answers again")
+
+        try "gateway: [".write(toFile: configPath, atomically: true, encoding: .utf8)
+        daemon.send(SIGHUP)
+        #expect(await eventually(10) { daemon.log.contains("reload refused") })
+        #expect(daemon.isRunning)
+        #expect(await health() != nil, "the old configuration keeps serving")
+
+        let exitStatus = daemon.terminate(within: 35)
+        #expect(exitStatus == 0, "SIGTERM drains and exits 0: \(daemon.log.suffix(2_000))")
+        received += notifications.drain()
+        #expect(received.filter { $0.contains("WATCHDOG=1") }.count >= 2)
+        #expect(received.contains { $0.contains("RELOADING=1") })
+        #expect(received.contains { $0.contains("STOPPING=1") })
+
+        var stored: [Reading] = []
+        try ReadingQuery(dataDirectory: directory.path("data")).readings(matching: "meter/*") { stored.append($0) }
+        #expect(stored.contains { $0.quality == .good && $0.value == 230.5 })
+        #expect(stored.contains { !$0.quality.isGood }, "the silent period is stored as bad readings")
+    }
+}
