@@ -43,12 +43,12 @@ public struct DemoBuilding: Sendable {
     /// The value `point` of `device` reads `simulatedSeconds` after the start, incidents included.
     public func value(device: String, point: PointDefinition, simulatedSeconds: Double) -> Double {
         let active = scenario.active(at: simulatedSeconds)
-        if device == Self.airSensor, point.name == "co2", active.contains(.stuckSensor) {
+        if device == Self.airSensor, active.contains(.stuckSensor) {
             return normal(device: device, point: point, at: scenario.stuckSince(simulatedSeconds))
         }
         var value = normal(device: device, point: point, at: simulatedSeconds)
         if Self.isPower(point) {
-            if device == Self.subMeter, active.contains(.spike) { value *= 6 }
+            if device == Self.subMeter, point.name == "active_power", active.contains(.spike) { value = value * 6 + 12_000 }
             if device == Self.mainMeter, active.contains(.levelShift) { value *= 1.6 }
         }
         return value

@@ -4,7 +4,7 @@ import Foundation
 /// be read and run again with `vigie run --config`).
 ///
 /// What `speed` scales: the poll interval (one simulated minute, at least 250 ms real), the
-/// aggregate window (15 simulated minutes, at least 1 s real) and its grace (a tenth of the
+/// aggregate windows (one simulated minute like the poll, and 15 simulated minutes, at least 1 s real) and its grace (a tenth of the
 /// window, at least 200 ms). Timeouts, backoff and the detector's warm-up count stay as they are.
 public struct DemoConfiguration: Sendable, Equatable {
     public var dataDirectory: String
@@ -66,7 +66,7 @@ public struct DemoConfiguration: Sendable, Equatable {
             "          profile: senseair-s8",
             "          poll: \(poll)",
             "          points:",
-            "            - { name: temperature, table: input, address: 23, type: int16, scale: 0.1, unit: Cel }",
+            "            - { name: temperature, table: input, address: 23, type: float32, unit: Cel }",
         ]
         if let rtuPath {
             lines += [
@@ -90,11 +90,13 @@ public struct DemoConfiguration: Sendable, Equatable {
         }
         lines += [
             "aggregate:",
-            "  window: \(windowMilliseconds)ms",
+            "  window: [\(pollMilliseconds)ms, \(windowMilliseconds)ms]",
             "  grace: \(graceMilliseconds)ms",
             "anomaly:",
             "  sensitivity: medium",
             "  warmup: \(warmup)",
+            "  overrides:",
+            "    - { sensor: \"\(DemoBuilding.subMeter)/active_power\", min: 0, max: 8000 }",
         ]
         if let hubBrokerPort {
             lines += [

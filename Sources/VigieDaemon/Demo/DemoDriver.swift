@@ -46,7 +46,7 @@ struct DemoDriver: Sendable {
                     do { try hub.start() } catch { note("the hub broker did not restart: \(error)", elapsed) }
                 }
             }
-            if let rooms, elapsed - lastPublished >= publishSeconds {
+            if let rooms, rooms.connectionState == .connected, elapsed - lastPublished >= publishSeconds {
                 lastPublished = elapsed
                 await publishRooms(rooms, simulatedSeconds: elapsed * building.speed)
             }

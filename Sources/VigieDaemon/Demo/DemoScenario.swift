@@ -3,14 +3,15 @@
 ///
 /// | minutes | incident                                                     |
 /// |---------|--------------------------------------------------------------|
-/// | 22–30   | the hall's CO2 sensor is stuck (repeats its last value)      |
-/// | 26      | a spike on the canteen sub-meter's active power (× 6)        |
+/// | 22–30   | the hall's CO2/temperature sensor is stuck (repeats itself)  |
+/// | 26      | a spike on the canteen sub-meter's active power (+12 kW)     |
 /// | 30–40   | the hub is down (its broker stopped): the backlog builds     |
 /// | 32–38   | the heat meter stops answering                               |
 /// | 42–54   | a level shift on the main meter: the load rises by 60 %      |
 ///
 /// With the default poll of one simulated minute and a warm-up of 15 readings, detectors are
-/// ready by minute 17, before the first incident.
+/// ready by minute 17, before the first incident. The detector's statistical checks (which see
+/// the level shift) start after 300 readings: from the sixth simulated hour at the defaults.
 public struct DemoScenario: Sendable, Equatable {
     /// Simulated seconds between two polls (at least one simulated minute).
     public var pollSeconds: Double
