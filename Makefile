@@ -1,7 +1,7 @@
 # vigie: the usual entry points. `make test` is what CI runs.
 SWIFT ?= swift
 
-.PHONY: deps build release test deb
+.PHONY: deps build release test demo deb
 
 deps:
 	scripts/install-deps.sh
@@ -12,9 +12,16 @@ build: deps
 release: deps
 	$(SWIFT) build -c release -Xswiftc -warnings-as-errors
 
+# Tests run one at a time: many start brokers, simulators and processes, and on a 2-core
+# machine running them all at once starves the timing they check.
 test: deps
 	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
 	$(SWIFT) test --skip-build --no-parallel
+
+# The simulated building through the real pipeline (see `vigie demo --help`); Ctrl-C stops it.
+demo: deps
+	$(SWIFT) build -c release --product vigie
+	.build/release/vigie demo
 
 # A Debian package for this machine's architecture in dist/ (dpkg-deb only).
 deb: deps

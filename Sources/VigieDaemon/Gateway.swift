@@ -71,8 +71,10 @@ public final class Gateway: Sendable {
         self.logger = logger
     }
 
-    /// Runs until SIGTERM or SIGINT (exit 0 after the drain) or a service fails (rethrown).
-    public func run(metrics registry: PrometheusCollectorRegistry) async throws {
+    /// Runs until SIGTERM or SIGINT (exit 0 after the drain), until `stopWhen` returns (the same
+    /// graceful shutdown; `vigie demo --duration`), or until a service fails (rethrown).
+    public func run(metrics registry: PrometheusCollectorRegistry,
+                    stopWhen: (@Sendable () async -> Void)? = nil) async throws {
         let configuration = current.withLock { $0.configuration }
         let notifier = SystemdNotifier(environment: environment)
         var services: [any Service] = [store.writer, aggregation, detection, sinks, sources]
@@ -87,8 +89,13 @@ public final class Gateway: Sendable {
             notifier: notifier, interval: WatchdogService.interval(environment: environment),
             progress: { heartbeat.isFresh() || writer.queueDepth == 0 },
             status: { [self] in await statusLine() }, logger: logger))
+        var configurations = services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        if let stopWhen {
+            configurations.append(.init(service: StopTrigger(stopWhen: stopWhen),
+                                        successTerminationBehavior: .gracefullyShutdownGroup))
+        }
         var groupConfiguration = ServiceGroupConfiguration(
-            services: services.map { .init(service: $0) },
+            services: configurations,
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = Self.maximumShutdownDuration
         logger.info("gateway starting", metadata: [

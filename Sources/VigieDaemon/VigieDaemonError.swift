@@ -11,6 +11,8 @@ public struct VigieDaemonError: Error, CustomStringConvertible, Sendable {
         public static let http = Code(name: "http")
         /// A command-line value is invalid (e.g. `--log-level`).
         public static let usage = Code(name: "usage")
+        /// `vigie demo` could not set up its simulated building (a helper program, a port, a file).
+        public static let demo = Code(name: "demo")
         public var description: String { name }
     }
 

@@ -10,6 +10,7 @@ struct VigieCommand: AsyncParsableCommand {
         version: VigieVersion.current,
         subcommands: [
             RunCommand.self,
+            DemoCommand.self,
             CheckConfigCommand.self,
             ExportCommand.self,
             StatusCommand.self,

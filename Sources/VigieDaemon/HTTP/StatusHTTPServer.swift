@@ -55,7 +55,8 @@ public final class StatusHTTPServer: Service, Sendable {
         } catch is CancellationError {
             // Graceful shutdown.
         } catch {
-            if Task.isCancelled { return }
+            // FlyingFox reports the listener closed by the shutdown as `disconnected`, not as a cancellation.
+            if Task.isCancelled || Task.isShuttingDownGracefully { return }
             logger.error("HTTP listener failed", metadata: ["http.address": "\(endpoint)", "error": "\(error)"])
             throw VigieDaemonError(.http, "Could not listen on \(endpoint) (\(error)): is another process using the port?")
         }
