@@ -88,7 +88,6 @@ let package = Package(
         .testTarget(name: "VigieDaemonTests", dependencies: [
             "VigieDaemon", "vigie", .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
-        .testTarget(name: "VigieEndToEndTests", dependencies: ["VigieCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
