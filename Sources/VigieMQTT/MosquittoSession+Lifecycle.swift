@@ -114,22 +114,8 @@ extension MosquittoSession {
         }
     }
 
+    /// Queues the message (`send`) and waits for its PUBACK.
     func publish(topic: String, payload: [UInt8], qos: Int, retain: Bool) async throws(MQTTError) {
-        guard (0...1).contains(qos), !topic.isEmpty, !topic.contains("+"), !topic.contains("#") else {
-            throw MQTTError(.publishFailed, "cannot publish to \"\(topic)\" with QoS \(qos): a topic without wildcards and QoS 0 or 1")
-        }
-        guard !stopRequested.load(ordering: .acquiring) else {
-            throw MQTTError(.stopped, "the MQTT client was shut down")
-        }
-        try await window.acquire()
-        var mid: Int32 = 0
-        let rc = payload.withUnsafeBytes { bytes in
-            mosquitto_publish(handle, &mid, topic, Int32(bytes.count), bytes.baseAddress, Int32(qos), retain)
-        }
-        guard rc == MOSQ_ERR_SUCCESS.rawValue else {
-            window.release()
-            throw MQTTError(.publishFailed, "cannot publish to \(topic)", cause: String(cString: mosquitto_strerror(rc)))
-        }
-        try await window.waitForAcknowledgement(of: mid)
+        try await send(topic: topic, payload: payload, qos: qos, retain: retain).acknowledged()
     }
 }
