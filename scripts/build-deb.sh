@@ -20,6 +20,8 @@ install -d "$root/usr/share/vigie/devices"
 install -m 0644 devices/*.yaml "$root/usr/share/vigie/devices/"
 install -D -m 0644 config/example.yaml "$root/etc/vigie/vigie.yaml"
 install -D -m 0644 systemd/vigie.service "$root/lib/systemd/system/vigie.service"
+# The unit names the hand-installed path; the package installs into /usr/bin.
+sed -i 's|/usr/local/bin/vigie|/usr/bin/vigie|g' "$root/lib/systemd/system/vigie.service"
 install -d "$root/usr/share/doc/vigie"
 install -m 0644 README.md docs/*.md "$root/usr/share/doc/vigie/"
 
