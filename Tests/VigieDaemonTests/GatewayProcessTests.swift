@@ -76,4 +76,46 @@ import VigieStore
         #expect(stored.contains { $0.quality == .good && $0.value == 230.5 })
         #expect(stored.contains { !$0.quality.isGood }, "the silent period is stored as bad readings")
     }
+
+    @Test func aReloadWithAnInvalidFileKeepsTheRunningConfigurationAndAValidOneApplies() async throws {
+        let directory = try TemporaryDirectory()
+        let points = [0, 2].map { PointDefinition(name: "v\($0)", table: .holding, address: $0, type: .float32) }
+        let simulator = try ModbusSimulator.tcp(units: [SimulatedUnit(id: 1, points: points.map { SimulatedPoint($0, constant: 1.5) })])
+        defer { simulator.stop() }
+        let httpPort = freeLoopbackPort()
+        let configPath = directory.path("vigie.yaml")
+        let valid = Self.configuration(data: directory.path("data"), httpPort: httpPort, modbusPort: simulator.port)
+        try valid.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let notifications = try DatagramReceiver()
+        var received: [String] = []
+        let daemon = try TestProcess(Self.vigie, ["run", "--config", configPath], outputIn: directory.url, name: "vigie",
+                                     environment: ["NOTIFY_SOCKET": notifications.path])
+        defer { daemon.stop() }
+        #expect(await eventually(15) {
+            received += notifications.drain()
+            return received.contains { $0.contains("READY=1") }
+        }, "READY=1 was sent: \(daemon.log)")
+
+        try "gateway: [".write(toFile: configPath, atomically: true, encoding: .utf8)
+        daemon.send(SIGHUP)
+        #expect(await eventually(10) { daemon.log.contains("reload refused") }, "\(daemon.log)")
+        #expect(daemon.isRunning, "an invalid file does not stop the gateway")
+
+        let withSecondPoint = valid.replacingOccurrences(
+            of: "- { name: voltage, table: holding, address: 0, type: float32, unit: V }",
+            with: "- { name: voltage, table: holding, address: 0, type: float32, unit: V }\n"
+                + "                    - { name: current, table: holding, address: 2, type: float32, unit: A }")
+        try withSecondPoint.write(toFile: configPath, atomically: true, encoding: .utf8)
+        daemon.send(SIGHUP)
+        #expect(await eventually(10) { daemon.log.contains("configuration reloaded") }, "\(daemon.log)")
+        #expect(daemon.log.contains("modbus:sim"), "the changed bus is restarted")
+
+        #expect(daemon.terminate(within: 35) == 0)
+        received += notifications.drain()
+        #expect(received.contains { $0.contains("RELOADING=1") })
+        var stored: Set<String> = []
+        try ReadingQuery(dataDirectory: directory.path("data")).readings(matching: "meter/*") { stored.insert($0.sensor.point) }
+        #expect(stored == ["voltage", "current"], "readings before and after the reload")
+    }
 }
+
