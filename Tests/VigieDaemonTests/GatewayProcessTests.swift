@@ -104,11 +104,17 @@ import VigieStore
         let withSecondPoint = valid.replacingOccurrences(
             of: "- { name: voltage, table: holding, address: 0, type: float32, unit: V }",
             with: "- { name: voltage, table: holding, address: 0, type: float32, unit: V }\n"
-                + "                    - { name: current, table: holding, address: 2, type: float32, unit: A }")
+                + "            - { name: current, table: holding, address: 2, type: float32, unit: A }")
         try withSecondPoint.write(toFile: configPath, atomically: true, encoding: .utf8)
         daemon.send(SIGHUP)
         #expect(await eventually(10) { daemon.log.contains("configuration reloaded") }, "\(daemon.log)")
         #expect(daemon.log.contains("modbus:sim"), "the changed bus is restarted")
+        let data = directory.path("data")
+        #expect(await eventually(10) {
+            var points: Set<String> = []
+            try? ReadingQuery(dataDirectory: data).readings(matching: "meter/current") { points.insert($0.sensor.point) }
+            return points == ["current"]
+        }, "the point added by the reload is polled")
 
         #expect(daemon.terminate(within: 35) == 0)
         received += notifications.drain()
