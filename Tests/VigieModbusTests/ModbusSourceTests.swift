@@ -36,6 +36,34 @@ struct ModbusSourceTests {
         #expect(status?.lastError?.hasPrefix("timeout reading holding 0 on unit 1 of bus a") == true)
     }
 
+    @Test func aDeadDeviceOnTheSameLineDoesNotMakeItsNeighbourSkipSlots() async throws {
+        let simulator = try ModbusSimulator.tcp(units: [
+            SimulatedUnit(id: 1, points: [SimulatedPoint(point, constant: 42)]),
+            SimulatedUnit(id: 2, points: [SimulatedPoint(point, constant: 1)]),
+        ])
+        defer { simulator.stop() }
+        simulator.setFault(.noAnswer, unit: 2)
+        let configuration = ModbusConfiguration(buses: [
+            tcpBus("line", port: simulator.port, timeout: .milliseconds(150), devices: [
+                ModbusDeviceConfiguration(name: "alive", units: [1], points: [point], poll: .milliseconds(250)),
+                ModbusDeviceConfiguration(name: "dead", units: [2], points: [point], poll: .milliseconds(250)),
+            ]),
+        ])
+        let sink = CollectingSink()
+        let source = try ModbusSource(configuration: configuration, profiles: [:], sink: sink, logger: Logger(label: "test"))
+        let task = Task { try await source.run() }
+        let enough = await sink.wait { readings in readings.filter { $0.sensor.device == "alive" }.count >= 10 }
+        task.cancel()
+        _ = try? await task.value
+        #expect(enough)
+        let alive = sink.all.filter { $0.sensor.device == "alive" }.prefix(10)
+        #expect(alive.allSatisfy { $0.quality == .good && $0.value == 42 })
+        // Readings carry their slot's time: a skipped slot would show as a 500 ms step.
+        let times = alive.map(\.time)
+        #expect(zip(times, times.dropFirst()).allSatisfy { $1 - $0 == 250 }, "\(times)")
+        #expect(sink.all.contains { $0.sensor.device == "dead" && $0.quality == .bad(.timeout) })
+    }
+
     @Test func reconnectsAfterTheServerRestarts() async throws {
         var simulator = try ModbusSimulator.tcp(units: [SimulatedUnit(id: 1, points: [SimulatedPoint(point, constant: 7)])])
         let port = simulator.port
