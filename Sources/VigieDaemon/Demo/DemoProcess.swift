@@ -3,8 +3,7 @@ import Glibc
 /// A helper program the demo starts (mosquitto, socat), its output appended to a log file;
 /// stopped by `stop()` or when released.
 ///
-/// Spawned with an empty signal mask and default handlers: the service group blocks or
-/// ignores SIGTERM and SIGINT in this process, and a child inheriting that would ignore `stop()`.
+/// Spawned by `spawnWithCleanSignals`, so that `stop()`'s SIGTERM reaches it.
 final class DemoProcess: @unchecked Sendable {
     // Unchecked: `exited` is touched only by the owner's task (start, stop, isRunning).
     let pid: pid_t
@@ -13,31 +12,11 @@ final class DemoProcess: @unchecked Sendable {
 
     /// Starts `executable` with `arguments`; throws when it cannot be spawned.
     init(_ executable: String, _ arguments: [String], log: String) throws(VigieDaemonError) {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
-        guard rc == 0 else {
-            throw VigieDaemonError(.demo, "cannot start \(executable): \(String(cString: strerror(rc)))")
+        do {
+            pid = try spawnWithCleanSignals(executable, arguments, log: log)
+        } catch {
+            throw VigieDaemonError(.demo, error.message)
         }
-        pid = child
         self.executable = executable
     }
 

@@ -1,9 +1,9 @@
 import Foundation
+import VigieDaemon
 
 /// A child process a test starts and must stop: stopped on `stop()` or when released.
 ///
-/// Spawned with posix_spawn and an empty signal mask: the test runner blocks SIGTERM and
-/// friends in its threads, and a child inheriting that mask would ignore `stop()`.
+/// Spawned by `spawnWithCleanSignals` (the test runner blocks SIGTERM in its threads).
 final class TestProcess: @unchecked Sendable {
     let pid: pid_t
     let output: URL
@@ -13,32 +13,11 @@ final class TestProcess: @unchecked Sendable {
     init(_ executable: String, _ arguments: [String], outputIn directory: URL, name: String,
          environment: [String: String] = [:]) throws {
         output = directory.appendingPathComponent("\(name).log")
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGUSR1, SIGUSR2] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var variables = ProcessInfo.processInfo.environment
-        variables.merge(environment) { _, new in new }
-        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { envp.forEach { free($0) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw TestFailure("cannot start \(executable): \(String(cString: strerror(rc)))") }
-        pid = child
+        do {
+            pid = try spawnWithCleanSignals(executable, arguments, log: output.path, environment: environment)
+        } catch {
+            throw TestFailure(error.message)
+        }
     }
 
     var isRunning: Bool {
