@@ -27,11 +27,8 @@ public struct SeasonalBaselineDetector: Sendable {
     var levelDeviation = 0.0
     /// Mean absolute change from one reading to the next.
     var stepDeviation = 0.0
-    /// Share of readings that repeat the previous value, and of repeats that go on.
-    var repeatRate = 0.0
-    var continueRate = 0.0
-    var continueCount = 0
-    var repeatRun = 0
+    /// Runs of repeated values (the `stuck` check).
+    var runs = RepeatRuns()
     var badRate = 0.0
     var badRun = 0
     var profile = SeasonalProfile()
