@@ -55,3 +55,9 @@ func aStuckRunOpensExactlyOneStuckEvent(sensitivity: Sensitivity) {
     #expect(!scores.contains { $0.reasons.contains(.stuck) })
     #expect(!opened(events(series)).contains { $0.reasons.contains(.stuck) })
 }
+
+@Test func aConstantStatusRegisterIsNeverStuck() {
+    let series = (0..<3000).map { (time: Series.start + Int64($0) * Series.step, value: 0.0) }
+    let scores = Series.scores(series, settings: AnomalyDetectorSettings(warmup: 15))
+    #expect(!scores.contains { $0.reasons.contains(.stuck) })
+}

@@ -17,7 +17,13 @@ import Glibc
 /// rare as one run in all those seen (heavy-tailed rests, such as a counter at zero at night
 /// or a feed that goes quiet, are not stuck). Past the longest run, each reading adds −ln q.
 ///
-/// The model learns a run only once it is over: a run being judged does not teach the model
+/// A second bound comes from how often the value changes at all: the change rate c, a running
+/// mean over every reading (the current run included, about 100 readings), makes each repeat
+/// worth −ln(1 − c) nats, summed over the run as c falls. A sensor that has hardly ever
+/// changed (a status register, a setpoint) makes no run surprising; one that changes at every
+/// reading pays about 5 nats per repeat. The surprise is the smaller of the two.
+///
+/// The run model learns a run only once it is over: a run being judged does not teach the model
 /// that it is normal while it lasts, so its surprise grows with every repeat. A run that was
 /// reported as stuck is learned at a tenth of the weight and does not extend the longest run,
 /// so a fault that comes back is reported again.
@@ -28,6 +34,10 @@ struct RepeatRuns: Sendable, Hashable {
     private var ended = 0.0
     private var longest = 0
     private var flagged = false
+    private var changeRate = 0.5
+    private var readings = 0
+    /// −ln(1 − c) summed over the current run.
+    private var changeNats = 0.0
     /// Repeats in the current run (0 when the last reading changed).
     private(set) var length = 0
 
@@ -41,6 +51,9 @@ struct RepeatRuns: Sendable, Hashable {
     /// (nats) of the current run, 0 when the value changed; a run whose surprise reaches
     /// `reportNats` counts as reported (see the type's notes).
     mutating func observe(repeats: Bool, reportNats: Double) -> Double {
+        changeNats = repeats ? changeNats + Surprise.nats(probability: 1 - min(changeRate, 0.999)) : 0
+        readings += 1
+        changeRate += max(Self.forget, 1 / Double(readings + 1)) * ((repeats ? 0 : 1) - changeRate)
         guard repeats else {
             if length > 0 {
                 complete()
@@ -51,12 +64,12 @@ struct RepeatRuns: Sendable, Hashable {
         }
         if length == 0 { learnStart(1) }
         length += 1
-        let nats = surprise(length)
+        let nats = min(surprise(length), changeNats)
         if nats >= reportNats { flagged = true }
         return nats
     }
 
-    /// The surprise (nats) of a run of `repeats` readings equal to the one before.
+    /// The surprise (nats) of a run of `repeats` readings equal to the one before, by the run model.
     func surprise(_ repeats: Int) -> Double {
         let start = Surprise.nats(probability: min(max(startRate, 0.001), 0.999))
         let goOn = (continued + Self.priorContinued) / (continued + ended + Self.priorContinued + Self.priorEnded)
