@@ -34,19 +34,20 @@ extension SeasonalBaselineDetector {
 
     /// The surprise (nats) of the current run of identical values when it is reported as
     /// stuck (see `RepeatRuns`), else 0. A run is stuck from the surprise of the event
-    /// threshold (`stuckNats`) and at least two repeats. Runs during the warm-up are never
+    /// threshold (`reportNats`) and at least two repeats. Runs during the warm-up are never
     /// reported, so they are learned as the sensor's normal rests.
     mutating func checkStuck(_ value: Double) -> Double {
         guard hasLast else { return 0 }
         let same = abs(value - lastValue) <= 1e-12 * max(1, abs(value))
-        let report = count >= settings.warmup ? stuckNats : .infinity
+        let report = count >= settings.warmup ? reportNats : .infinity
         let nats = runs.observe(repeats: same, reportNats: report)
         return runs.length >= 2 && nats >= report ? nats : 0
     }
 
-    /// A run is reported as stuck from the surprise whose severity is the event threshold of
-    /// the sensitivity (low 46, medium 17.25, high 9.4 nats), so that a stuck report opens an event.
-    var stuckNats: Double {
+    /// A run of repeats (stuck) or of errors is reported from the surprise whose severity is the
+    /// event threshold of the sensitivity (low 46, medium 17.25, high 9.4 nats), so that the
+    /// report opens an event.
+    var reportNats: Double {
         Surprise.nats(score: settings.sensitivity.threshold)
     }
 }
