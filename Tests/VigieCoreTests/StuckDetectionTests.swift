@@ -2,6 +2,7 @@ import Testing
 @testable import VigieCore
 
 private typealias Series = AnomalyTestSeries
+private let threshold = Sensitivity.medium.threshold
 
 /// Runs a series through a detector and an event tracker; returns the actions.
 private func events(_ series: [(time: Int64, value: Double)], sensitivity: Sensitivity = .medium) -> [AnomalyEventAction] {
@@ -60,4 +61,13 @@ func aStuckRunOpensExactlyOneStuckEvent(sensitivity: Sensitivity) {
     let series = (0..<3000).map { (time: Series.start + Int64($0) * Series.step, value: 0.0) }
     let scores = Series.scores(series, settings: AnomalyDetectorSettings(warmup: 15))
     #expect(!scores.contains { $0.reasons.contains(.stuck) })
+}
+
+@Test func aRunOfDeviceErrorsIsReportedOnceAtTheEventThreshold() {
+    let series = Series.seasonal(count: 1500)
+    let scores = Series.scores(series) { (1200..<1230).contains($0) ? .bad(.timeout) : .good }
+    let reported = scores.indices.filter { scores[$0].score > 0 && scores[$0].reasons.contains(.deviceError) }
+    #expect(reported.count == 1)
+    #expect(reported.allSatisfy { (1201..<1210).contains($0) && scores[$0].score >= threshold })
+    #expect(scores[1229].severity >= threshold)
 }
