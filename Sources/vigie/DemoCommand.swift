@@ -18,10 +18,11 @@ struct DemoCommand: AsyncParsableCommand {
         the real one (store, detection, aggregation, sinks, status page), run from the \
         configuration written to DATA_DIR/demo.yaml.
 
-        Every simulated hour plays the same incidents: minute 22-30 the hall's CO2/temperature sensor is stuck, \
+        Every simulated hour plays the same incidents: minute 20-30 the hall's CO2/temperature sensor is stuck, \
         minute 26 a spike on the sub-meter (out of its range), minute 30-40 the hub is down (the backlog builds, \
         then drains), minute 32-38 the heat meter does not answer, minute 42-54 the main \
-        meter's load shifts up by 60 % (seen once the detector has 300 readings of a sensor).
+        meter's load shifts up by 60 %. Before the gateway starts, the demo stores 360 polls of the \
+        building's past, so the detectors start warm (as after a restart) and see each incident as an anomaly.
 
         --speed X runs simulated time X times faster: the values follow simulated time, and the \
         poll interval (one simulated minute, at least 250 ms), the aggregate window (15 \

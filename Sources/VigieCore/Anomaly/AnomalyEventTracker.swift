@@ -2,13 +2,16 @@
 ///
 /// A reading whose `score` reaches the threshold opens an event (when none is open for that
 /// sensor). While it is open, readings whose `severity` reaches the threshold are merged into
-/// it: an `update` is returned only when the peak rises or a new reason appears, so a stuck
-/// sensor yields one event, not one message per poll. The event closes after `quietReadings`
+/// it: an `update` is returned only when a new reason appears or the peak has risen by
+/// `updateStep` (0.05) since the last message, so a stuck sensor, whose severity creeps up at
+/// every poll, yields one event and a few updates, not one message per poll. The event closes after `quietReadings`
 /// readings in a row below half the threshold (e.g. 10 readings: 100 s at a 10 s poll).
 public struct AnomalyEventTracker: Sendable {
     public let threshold: Double
     public let quietReadings: Int
-    private var open: [SensorID: (event: AnomalyEvent, quiet: Int)] = [:]
+    private var open: [SensorID: (event: AnomalyEvent, quiet: Int, published: Double)] = [:]
+    /// How much the peak must rise over the last published one to be worth an update.
+    public static let updateStep = 0.05
 
     public init(threshold: Double, quietReadings: Int = 10) {
         self.threshold = threshold
@@ -28,13 +31,13 @@ public struct AnomalyEventTracker: Sendable {
         guard var state = open[reading.sensor] else {
             guard score.score >= threshold else { return nil }
             let event = AnomalyEvent(sensor: reading.sensor, start: reading.time, score: score, value: reading.value)
-            open[reading.sensor] = (event, 0)
+            open[reading.sensor] = (event, 0, event.peakScore)
             return .open(event)
         }
         if score.severity >= threshold {
             state.quiet = 0
             state.event.lastAlarm = reading.time
-            let grew = score.severity > state.event.peakScore || !state.event.reasons.isSuperset(of: score.reasons)
+            let newReason = !state.event.reasons.isSuperset(of: score.reasons)
             state.event.reasons.formUnion(score.reasons)
             if score.severity > state.event.peakScore {
                 state.event.peakScore = score.severity
@@ -43,6 +46,8 @@ public struct AnomalyEventTracker: Sendable {
                 state.event.expectedLow = score.expectedLow
                 state.event.expectedHigh = score.expectedHigh
             }
+            let grew = newReason || state.event.peakScore >= state.published + Self.updateStep
+            if grew { state.published = state.event.peakScore }
             open[reading.sensor] = state
             return grew ? .update(state.event) : nil
         }

@@ -22,7 +22,7 @@ struct DistributionChangeDetector: Sendable {
     /// χ² with 4 degrees of freedom, upper 1 % point.
     static let acceptance: Float = 13.276_704
     /// A hypothesis confirmed this many times or fewer is not yet normal (Wang et al.: c_th).
-    static let rareAgreements: UInt32 = 3
+    static let rareAgreements: UInt32 = 2
     /// Relative widening of the range that makes the remembered histograms obsolete.
     static let rangeReset = 0.3
 

@@ -32,40 +32,22 @@ extension SeasonalBaselineDetector {
         }
     }
 
-    /// The surprise (nats) of the current run of identical values, given how often this
-    /// sensor repeats a value and how often a repeat goes on. A sensor that changes at almost
-    /// every reading is stuck after a few repeats; one that often rests (a counter at zero at
-    /// night) needs a long run.
+    /// The surprise (nats) of the current run of identical values when it is reported as
+    /// stuck (see `RepeatRuns`), else 0. A run is stuck from the surprise of the event
+    /// threshold (`reportNats`) and at least two repeats. Runs during the warm-up are never
+    /// reported, so they are learned as the sensor's normal rests.
     mutating func checkStuck(_ value: Double) -> Double {
         guard hasLast else { return 0 }
         let same = abs(value - lastValue) <= 1e-12 * max(1, abs(value))
-        let continuing = same && repeatRun > 0
-        let start = min(max(repeatRate, 0.001), 0.999)
-        // A sensor that has never rested gets no credit for resting on.
-        let goOn = min(max(continueRate, repeatRate, 0.05), 0.999)
-        let nats = same ? Surprise.nats(probability: start) + Double(repeatRun) * Surprise.nats(probability: goOn) : 0
-        let flagged = repeatRun >= 2 && nats > stuckNats
-        // Running means, then exponentially weighted; a run already flagged teaches slowly.
-        let slow = flagged ? 0.1 : 1
-        if repeatRun == 0 {
-            let alpha = max(Self.slowAlpha, 1 / Double(count + 1)) * slow
-            repeatRate += alpha * ((same ? 1 : 0) - repeatRate)
-        } else {
-            continueCount += 1
-            // Ten pseudo-observations of "the run ended" as a prior.
-            let alpha = max(Self.slowAlpha, 1 / Double(continueCount + 10)) * slow
-            continueRate += alpha * ((continuing ? 1 : 0) - continueRate)
-        }
-        repeatRun = same ? repeatRun + 1 : 0
-        return flagged ? nats : 0
+        let report = count >= settings.warmup ? reportNats : .infinity
+        let nats = runs.observe(repeats: same, reportNats: report)
+        return runs.length >= 2 && nats >= report ? nats : 0
     }
 
-    /// A run is reported as stuck from this surprise: p = 1e-6, 1e-4, 1e-3.
-    var stuckNats: Double {
-        switch settings.sensitivity {
-        case .low: 13.8
-        case .medium: 9.2
-        case .high: 6.9
-        }
+    /// A run of repeats (stuck) or of errors is reported from the surprise whose severity is the
+    /// event threshold of the sensitivity (low 46, medium 17.25, high 9.4 nats), so that the
+    /// report opens an event.
+    var reportNats: Double {
+        Surprise.nats(score: settings.sensitivity.threshold)
     }
 }

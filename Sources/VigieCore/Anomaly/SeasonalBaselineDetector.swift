@@ -27,11 +27,8 @@ public struct SeasonalBaselineDetector: Sendable {
     var levelDeviation = 0.0
     /// Mean absolute change from one reading to the next.
     var stepDeviation = 0.0
-    /// Share of readings that repeat the previous value, and of repeats that go on.
-    var repeatRate = 0.0
-    var continueRate = 0.0
-    var continueCount = 0
-    var repeatRun = 0
+    /// Runs of repeated values (the `stuck` check).
+    var runs = RepeatRuns()
     var badRate = 0.0
     var badRun = 0
     var profile = SeasonalProfile()
@@ -42,8 +39,9 @@ public struct SeasonalBaselineDetector: Sendable {
     var distribution = DistributionChangeDetector()
     /// Readings since the last statistical alarm (one alarm per incident).
     var sinceAlarm = Int.max
-    /// The current stuck run has already been reported (one alarm per run).
+    /// The current stuck run, or run of errors, has already been reported (one alarm per run).
     var stuckReported = false
+    var errorsReported = false
 
     public init(settings: AnomalyDetectorSettings = .init()) {
         self.settings = settings
@@ -61,31 +59,43 @@ public struct SeasonalBaselineDetector: Sendable {
         verdict.raise(gap.nats, .gap)
         if gap.isGap { verdict.reasons.insert(.gap) }
         var changed = false
-        var repeatsStuck = false
-        var stuckNats = 0.0
+        // A run of repeats or of errors is news once, when it first reaches the report level
+        // (the event threshold's surprise); later readings of the same run are not, however
+        // long it lasts, while their severity keeps the event open.
+        var inRun = false
+        var runReported = false
         var isBad = !value.isFinite
         if case .bad = quality { isBad = true }
         if isBad {
-            verdict.raise(deviceError(), .deviceError)
+            let errors = deviceError()
+            verdict.raise(errors, .deviceError)
+            if errors >= reportNats {
+                inRun = true
+                runReported = !errorsReported
+                errorsReported = true
+            }
             if hasLast { lastTime = time }
         } else {
             badRate *= 1 - Self.slowAlpha
             badRun = 0
+            errorsReported = false
             if let minimum = settings.minimum, value < minimum { verdict.raise(Self.certain, .outOfRange) }
             if let maximum = settings.maximum, value > maximum { verdict.raise(Self.certain, .outOfRange) }
             let stuck = checkStuck(value)
             verdict.raise(stuck, .stuck)
-            stuckNats = stuck
-            repeatsStuck = stuckReported && stuck > 0 && stuck >= verdict.nats
+            if stuck > 0 {
+                inRun = true
+                runReported = !stuckReported
+            }
+            stuckReported = stuck > 0
             changed = distribution.update(value)
             scoreStatistics(time: time, value: value, into: &verdict)
             learn(time: time, value: value)
         }
         recentPeak *= Self.peakDecay
-        // A stuck run already reported is no news, however long it lasts.
-        let isNews = verdict.nats > Self.newsFactor * recentPeak && !repeatsStuck
+        let isNews = inRun && verdict.qualityNats >= verdict.nats ? runReported
+            : verdict.nats > Self.newsFactor * recentPeak
         if isNews { recentPeak = verdict.nats }
-        stuckReported = stuckNats > 0 && (stuckReported || isNews && stuckNats >= verdict.nats)
         if sinceAlarm < Int.max { sinceAlarm += 1 }
         guard count > settings.warmup, verdict.nats > 0 || changed else {
             return AnomalyScore(score: 0, expectedLow: verdict.low, expectedHigh: verdict.high)

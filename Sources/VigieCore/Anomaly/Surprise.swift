@@ -18,6 +18,12 @@ enum Surprise {
         nats <= 0 ? 0 : nats / (nats + halfScoreNats)
     }
 
+    /// The surprise in nats whose score is `score` (the inverse of `score(nats:)`), for a score in [0, 1).
+    static func nats(score: Double) -> Double {
+        let clamped = min(max(score, 0), 0.999_999)
+        return halfScoreNats * clamped / (1 - clamped)
+    }
+
     /// The surprise in nats of a standard normal variable at least `z` (0 below the mean).
     static func gaussianTail(z: Double) -> Double {
         guard z > 0 else { return 0 }

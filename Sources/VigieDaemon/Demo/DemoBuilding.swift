@@ -96,7 +96,8 @@ public struct DemoBuilding: Sendable {
     func noise(_ name: String, _ device: String, _ seconds: Double) -> Double {
         var hash: UInt64 = 1_469_598_103_934_665_603
         for byte in (name + device).utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
-        hash ^= UInt64(max(0, seconds * 10 / max(speed, 1)))
+        // Negative times too (the history before the start): one noise value per tenth of a real second.
+        hash ^= UInt64(bitPattern: Int64((seconds * 10 / max(speed, 1)).rounded(.down)))
         hash = (hash ^ (hash >> 33)) &* 0xff51_afd7_ed55_8ccd
         hash = (hash ^ (hash >> 33)) &* 0xc4ce_b9fe_1a85_ec53
         hash ^= hash >> 33

@@ -12,6 +12,8 @@ struct DemoDriver: Sendable {
     let httpPort: Int
     let configurationPath: String
     let publishEvery: Duration
+    /// Lines said once at the start, after the peers' notes.
+    let startNotes: [String]
     let logger: Logger
     let output: @Sendable (String) -> Void
 
@@ -25,7 +27,7 @@ struct DemoDriver: Sendable {
         }
         note("started: simulated building at \(DemoEventLog.format(building.speed)) x speed; "
              + "status page http://127.0.0.1:\(httpPort)/ ; configuration \(configurationPath)", 0)
-        for text in peers.notes { note(text, 0) }
+        for text in peers.notes + startNotes { note(text, 0) }
         let rooms = startRoomPublisher()
         var log = DemoEventLog()
         var active: Set<DemoScenario.Incident> = []

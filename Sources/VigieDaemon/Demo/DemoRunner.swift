@@ -3,6 +3,7 @@ import Logging
 import Prometheus
 import VigieCore
 import VigieMQTT
+import VigieStore
 
 /// `vigie demo`: a simulated public building run through the real `Gateway`.
 ///
@@ -86,10 +87,21 @@ public struct DemoRunner: Sendable {
             for device in bus.devices { devices[device.name] = loaded.points(of: device) }
         }
         try peers.startSimulators(building: building, devices: devices)
+        let history = DemoHistory.readings(building: building, devices: devices,
+                                           pollMilliseconds: configuration.pollMilliseconds,
+                                           now: ReadingStore.wallClockMilliseconds())
+        do {
+            try await DemoHistory.write(history, configuration: loaded.configuration, logger: logger)
+        } catch {
+            throw VigieDaemonError(.demo, "cannot store the simulated history in \(directory)", cause: error)
+        }
+        let historyNote = "history: \(history.count) readings of the \(DemoHistory.polls) polls before the start stored; "
+            + "the detectors warm up from them as after a restart"
         let gateway = try await Gateway(loaded: loaded, environment: [:], logger: logger)
         let driver = DemoDriver(peers: peers, building: building, gateway: gateway, options: options,
                                 httpPort: configuration.httpPort, configurationPath: path,
-                                publishEvery: .milliseconds(configuration.pollMilliseconds), logger: logger, output: output)
+                                publishEvery: .milliseconds(configuration.pollMilliseconds), startNotes: [historyNote],
+                                logger: logger, output: output)
         var stopWhen: (@Sendable () async -> Void)?
         if let duration = options.duration {
             stopWhen = { try? await Task.sleep(for: duration) }

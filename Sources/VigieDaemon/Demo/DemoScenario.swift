@@ -3,15 +3,16 @@
 ///
 /// | minutes | incident                                                     |
 /// |---------|--------------------------------------------------------------|
-/// | 22–30   | the hall's CO2/temperature sensor is stuck (repeats itself)  |
+/// | 20–30   | the hall's CO2/temperature sensor is stuck (repeats itself)  |
 /// | 26      | a spike on the canteen sub-meter's active power (+12 kW)     |
 /// | 30–40   | the hub is down (its broker stopped): the backlog builds     |
 /// | 32–38   | the heat meter stops answering                               |
 /// | 42–54   | a level shift on the main meter: the load rises by 60 %      |
 ///
-/// With the default poll of one simulated minute and a warm-up of 15 readings, detectors are
-/// ready by minute 17, before the first incident. The detector's statistical checks (which see
-/// the level shift) start after 300 readings: from the sixth simulated hour at the defaults.
+/// Before the gateway starts, the demo stores 360 polls of the building's past (`DemoHistory`):
+/// the detectors warm up from it as after a restart, so their statistical checks (which see
+/// the level shift, and need 300 readings) and the stuck check (which needs to know how often
+/// a value changes) judge the incidents of the very first simulated hour.
 public struct DemoScenario: Sendable, Equatable {
     /// Simulated seconds between two polls (at least one simulated minute).
     public var pollSeconds: Double
@@ -32,7 +33,7 @@ public struct DemoScenario: Sendable, Equatable {
     /// The simulated seconds, within each simulated hour, during which `incident` is active.
     public func window(of incident: Incident) -> Range<Double> {
         switch incident {
-        case .stuckSensor: 22 * 60..<30 * 60
+        case .stuckSensor: 20 * 60..<30 * 60
         // At least one and a half polls long, so that one poll sees it.
         case .spike: 26 * 60..<26 * 60 + max(60, pollSeconds * 1.5)
         case .hubDown: 30 * 60..<40 * 60
