@@ -20,24 +20,24 @@ enum OutboxBenchmarks {
         }
         let senml = SenMLPackEncoder()
         let json = PlainJSONPackEncoder()
-        Benchmark("Outbox encode SenML pack (\(pack.points.count) points)", configuration: StageConfiguration.micro()) { benchmark in
+        Benchmark("Outbox encode SenML pack (\(pack.points.count) points)", configuration: StageConfiguration.micro(scaling: .one)) { benchmark in
             for index in benchmark.scaledIterations {
                 blackHole(senml.encode(pack, gateway: "mairie-annexe-01", sequence: Int64(index)))
             }
         }
-        Benchmark("Outbox encode plain JSON pack (\(pack.points.count) points)", configuration: StageConfiguration.micro()) { benchmark in
+        Benchmark("Outbox encode plain JSON pack (\(pack.points.count) points)", configuration: StageConfiguration.micro(scaling: .one)) { benchmark in
             for index in benchmark.scaledIterations {
                 blackHole(json.encode(pack, gateway: "mairie-annexe-01", sequence: Int64(index)))
             }
         }
-        Benchmark("Outbox store form of a pack (AggregatePack.storageText)", configuration: StageConfiguration.micro()) { benchmark in
+        Benchmark("Outbox store form of a pack (AggregatePack.storageText)", configuration: StageConfiguration.micro(scaling: .one)) { benchmark in
             for _ in benchmark.scaledIterations {
                 blackHole(pack.storageText)
             }
         }
         for format in UpstreamFormat.allCases {
             Benchmark("Outbox render stored pack to \(format) (PublicationRenderer path)",
-                      configuration: StageConfiguration.micro()) { benchmark in
+                      configuration: StageConfiguration.micro(scaling: .one)) { benchmark in
                 for index in benchmark.scaledIterations {
                     guard let message = try? UpstreamMessage(kind: .aggregate, storageText: stored) else {
                         benchmark.error("the stored pack could not be read back")

@@ -14,14 +14,12 @@ let benchmarks: @Sendable () -> Void = {
 /// The configurations the stages share.
 enum StageConfiguration {
     /// Time, throughput and allocations: what every stage reports.
-    static let metrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTotal, .cpuTotal]
+    static let metrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTotal]
 
     /// A fast operation repeated `scaling` times per sample: figures are per operation.
-    static func micro(scaling: BenchmarkScalingFactor = .kilo, metrics extra: [BenchmarkMetric] = [],
-                      thresholds: [BenchmarkMetric: BenchmarkThresholds]? = nil) -> Benchmark.Configuration {
+    static func micro(scaling: BenchmarkScalingFactor = .kilo, metrics extra: [BenchmarkMetric] = []) -> Benchmark.Configuration {
         Benchmark.Configuration(metrics: metrics + extra, timeUnits: .nanoseconds, warmupIterations: 3,
-                                scalingFactor: scaling, maxDuration: .seconds(2), maxIterations: 10_000,
-                                thresholds: thresholds)
+                                scalingFactor: scaling, maxDuration: .seconds(2), maxIterations: 10_000)
     }
 
     /// A slow operation (a commit, a whole window): one per sample.
