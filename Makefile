@@ -26,3 +26,11 @@ demo: deps
 # A Debian package for this machine's architecture in dist/ (dpkg-deb only).
 deb: deps
 	scripts/build-deb.sh dist
+
+# Stage benchmarks (ordo-one/benchmark: time, throughput, malloc counts; release build). Benchmarks/
+# is a package of its own so that `make build` and `make test` never build the benchmark framework.
+# Narrow a run with BENCH_ARGS, e.g. `make bench BENCH_ARGS="--filter Anomaly"`. See docs/performance.md.
+# The detector's targets (<= 1 us per reading, <= 4 KB per sensor) are checked: a miss fails the run.
+.PHONY: bench
+bench: deps
+	$(SWIFT) package --package-path Benchmarks benchmark --no-progress $(BENCH_ARGS)

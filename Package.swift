@@ -15,6 +15,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vigie", targets: ["vigie"]),
+        // For the stage benchmarks (Benchmarks/, a package of their own).
+        .library(name: "VigieCore", targets: ["VigieCore"]),
+        .library(name: "VigieStore", targets: ["VigieStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
