@@ -26,3 +26,10 @@ demo: deps
 # A Debian package for this machine's architecture in dist/ (dpkg-deb only).
 deb: deps
 	scripts/build-deb.sh dist
+
+# End-to-end load: the release binary against real brokers, simulators and collectd on 127.0.0.1
+# (scripts/bench-e2e/, figures in docs/performance.md). Takes about 10 minutes.
+.PHONY: bench-e2e
+bench-e2e: deps
+	$(SWIFT) build -c release --product vigie
+	scripts/bench-e2e/run.sh
