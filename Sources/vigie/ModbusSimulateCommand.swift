@@ -53,7 +53,7 @@ struct ModbusSimulateCommand: AsyncParsableCommand {
         }
         let simulator = try ModbusSimulator.tcp(units: served, port: port)
         print(simulator.port)
-        fflush(stdout)
+        fflush(nil)
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         let stop = DispatchSemaphore(value: 0)
@@ -71,7 +71,7 @@ struct ModbusSimulateCommand: AsyncParsableCommand {
                         var spec = timespec()
                         clock_gettime(CLOCK_MONOTONIC, &spec)
                         print("first-request \(Int(spec.tv_sec) * 1_000_000_000 + Int(spec.tv_nsec))")
-                        fflush(stdout)
+                        fflush(nil)
                         reported = true
                     }
                     if reported { simulator.clearRequests() }

@@ -1,0 +1,31 @@
+import Testing
+@testable import VigieCore
+
+/// The per-message shortcuts (topic matching without allocation, names kept as they are when
+/// already plain) give exactly what the general code gives.
+@Suite struct NamingFastPathTests {
+    static let filters = ["a/+/c", "a/#", "#", "+", "+/+", "a/b", "a/+", "+/x", "a//c", "a/+/#", "/+", "a/b/"]
+    static let topics = ["a/b/c", "a", "a/b", "a/b/c/d", "", "/", "a//c", "$SYS/x", "x", "b/x", "a/b/", "/a", "a/é/c",
+                         "e\u{301}/x"]
+
+    @Test(arguments: filters)
+    func matchingAgreesWithCapturesOnEveryTopic(filter: String) throws {
+        let compiled = try #require(TopicFilter(filter))
+        for topic in Self.topics {
+            #expect(compiled.matches(topic) == (compiled.captures(in: topic) != nil), "\(filter) vs \(topic)")
+        }
+    }
+
+    @Test func plainNamesAreKeptAndOthersSanitisedAsBefore() {
+        #expect(SensorNameTemplate.sanitize("Salle-1_B.2:%") == "Salle-1_B.2:%")
+        #expect(SensorNameTemplate.sanitize("a b/c") == "a_b_c")
+        #expect(SensorNameTemplate.sanitize("température") == "température")
+        #expect(SensorNameTemplate.sanitize("x\u{0}y") == "x_y")
+    }
+
+    @Test func sensorNamesAreLowercasedOnlyWhenNeeded() {
+        #expect(SensorID(device: "salle-1", point: "co2").description == "salle-1/co2")
+        #expect(SensorID(device: "Salle-1", point: "CO2").description == "salle-1/co2")
+        #expect(SensorID(device: "ÉCOLE", point: "t").device == "école")
+    }
+}
