@@ -98,7 +98,8 @@ class Stack:
                 process.kill()
                 process.wait()
         self.processes = []
-        subprocess.run(["rm", "-rf", self.dir])
+        if not os.environ.get("BENCH_KEEP"):
+            subprocess.run(["rm", "-rf", self.dir])
 
     def broker(self, extra=""):
         """A mosquitto broker on a free loopback port; returns its port (see `broker_on`)."""
@@ -127,7 +128,9 @@ class Stack:
         return path, data
 
     def vigie(self, config, http_port):
-        process = self.spawn([VIGIE, "run", "--config", config, "--log-level", "warning"])
+        # VIGIE_WRAP="perf record -g -o FILE --" profiles it (the /proc figures are then perf's).
+        wrap = os.environ.get("VIGIE_WRAP", "").split()
+        process = self.spawn(wrap + [VIGIE, "run", "--config", config, "--log-level", "warning"])
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if process.poll() is not None:

@@ -38,6 +38,23 @@ public struct TopicFilter: Sendable, Equatable, CustomStringConvertible {
         return levels.count == topicLevels.count ? captures : nil
     }
 
-    /// True when the topic matches the filter.
-    public func matches(_ topic: String) -> Bool { captures(in: topic) != nil }
+    /// True when the topic matches the filter (as `captures(in:) != nil`, levels compared byte
+    /// for byte as MQTT does, without allocating: it runs for every message).
+    public func matches(_ topic: String) -> Bool {
+        let bytes = topic.utf8
+        var cursor = bytes.startIndex
+        var levelsLeft = true
+        for (position, level) in levels.enumerated() {
+            if level == "#" { return !(position == 0 && topic.hasPrefix("$")) }
+            guard levelsLeft else { return false }
+            let end = bytes[cursor...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.endIndex
+            if level == "+" {
+                if position == 0, topic.hasPrefix("$") { return false }
+            } else if !level.utf8.elementsEqual(bytes[cursor..<end]) {
+                return false
+            }
+            if end == bytes.endIndex { levelsLeft = false } else { cursor = bytes.index(after: end) }
+        }
+        return !levelsLeft
+    }
 }
