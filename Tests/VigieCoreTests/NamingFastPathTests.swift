@@ -29,3 +29,15 @@ import Testing
         #expect(SensorID(device: "ÉCOLE", point: "t").device == "école")
     }
 }
+
+@Test func senmlBaseNamesLoseOnlyTheirTrailingSeparators() {
+    #expect(SubscriptionDecoder.senmlDevice(baseName: "dev/") == "dev")
+    #expect(SubscriptionDecoder.senmlDevice(baseName: "urn:dev:ow:10e2073a01080063:") == "urn:dev:ow:10e2073a01080063")
+    #expect(SubscriptionDecoder.senmlDevice(baseName: "salle-é_.-") == "salle-é")
+    #expect(SubscriptionDecoder.senmlDevice(baseName: "a/b") == "a/b")
+    #expect(SubscriptionDecoder.senmlDevice(baseName: "//") == "")
+    #expect(SubscriptionDecoder.senmlDevice(baseName: "") == nil)
+    // Only separators: no device, and a full record name does not take its place (as before).
+    #expect(SubscriptionDecoder.senmlNames(baseDevice: "", name: "urn:x", unit: nil).device == nil)
+    #expect(SubscriptionDecoder.senmlNames(baseDevice: nil, name: "urn:x", unit: "Cel") == (device: "urn:x", field: "Cel"))
+}

@@ -29,7 +29,8 @@ FIELDS = ["temperature", "humidity", "pressure", "battery", "linkquality", "volt
 
 def payloads(kind, count):
     if kind == "value":
-        return "".join(f"{i % 1000 / 10}\n" for i in range(count)).encode(), 1
+        # A slow triangle wave (steps of 0.01): plausible data, no anomaly storm in the log.
+        return "".join(f"{20 + abs(i % 200 - 100) / 100}\n" for i in range(count)).encode(), 1
     if kind == "senml":
         pack = "[" + ",".join(('{"bn":"dev/","n":"p0","v":%d.5}' % 0) if j == 0 else ('{"n":"p%d","v":%d.5}' % (j, j))
                               for j in range(10)) + "]\n"
@@ -49,11 +50,13 @@ def vigie_body(broker, kind, client_id):
     return (f"mqtt:\n  broker: 127.0.0.1:{broker}\n  client_id: {client_id}\n  subscriptions:\n{SUBSCRIPTIONS[kind]}")
 
 
-def publish(broker, data, topic="bench/a/v", qos=1, chunk=20_000):
-    """Publishes one message per line. In chunks of 20,000 lines: one mosquitto_pub 2.0.11 -l
-    given ~35,000+ QoS 1 lines at once gets disconnected by the broker ("out of memory")."""
+def publish(broker, data, qos=1, chunk=20_000):
+    """Publishes one message per line, each chunk of 20,000 lines on its own topic bench/sN/v
+    (so, one sensor each). Chunks because one mosquitto_pub 2.0.11 -l given ~35,000+ QoS 1
+    lines at once gets disconnected by the broker ("out of memory")."""
     lines = data.splitlines(keepends=True)
     for start in range(0, len(lines), chunk):
+        topic = f"bench/s{start // chunk}/v"
         subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(broker), "-q", str(qos), "-t", topic, "-l"],
                        input=b"".join(lines[start:start + chunk]), check=True)
 
