@@ -8,12 +8,18 @@ import VigieCore
 /// these check that the writer is never left asleep past those moments. The writer's interval
 /// and idle time are an hour, so a missed wake-up shows as a take that never returns.
 @Suite struct WriterQueueWakeTests {
+    /// What the writer thread's `take` returned, once it returned.
+    final class TakeResult: Sendable {
+        private let value = Mutex<WriterQueue.Take?>(nil)
+        func set(_ take: WriterQueue.Take) { value.withLock { $0 = take } }
+        func withLock<T>(_ body: (WriterQueue.Take?) -> T) -> T { value.withLock { body($0) } }
+    }
+
     /// Runs `take` on a thread of its own, as the writer does.
-    private func takeOnThread(_ queue: WriterQueue, maxCount: Int, interval: UInt64) -> Mutex<WriterQueue.Take?> {
-        let result = Mutex<WriterQueue.Take?>(nil)
+    private func takeOnThread(_ queue: WriterQueue, maxCount: Int, interval: UInt64) -> TakeResult {
+        let result = TakeResult()
         DispatchQueue(label: "test.writer").async {
-            let take = queue.take(maxCount: maxCount, interval: interval, idle: 3_600_000_000_000)
-            result.withLock { $0 = take }
+            result.set(queue.take(maxCount: maxCount, interval: interval, idle: 3_600_000_000_000))
         }
         return result
     }

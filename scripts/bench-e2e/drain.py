@@ -61,6 +61,10 @@ def main():
         threading.Thread(target=count, daemon=True).start()
         before = Snapshot(vigie.pid)
         peak = before.rss
+        # The sink retries with capped exponential backoff: the first arrival may take a while.
+        started = time.monotonic()
+        while not arrivals and time.monotonic() - started < 120:
+            time.sleep(0.1)
         last_change, seen = time.monotonic(), 0
         while time.monotonic() - last_change < 5:
             time.sleep(0.1)
@@ -72,7 +76,8 @@ def main():
         stack.stop(vigie)
         stack.stop(counter)
         span = (arrivals[-1] - arrivals[0]) if len(arrivals) > 1 else float("nan")
-        row(f"drain {devices} devices, {outage:.0f} s outage", outbox_packs=packs, arrived=len(arrivals), acked=acked,
+        row(f"drain {devices} devices, {outage:.0f} s outage", outbox_packs=packs,
+            reconnect_s=f"{arrivals[0] - started:.1f}" if arrivals else "none", arrived=len(arrivals), acked=acked,
             drain_msg_s=f"{len(arrivals) / span:.0f}", cpu_s=f"{after.cpu - before.cpu:.2f}",
             peak_rss_kB=max(peak, after.hwm))
     finally:

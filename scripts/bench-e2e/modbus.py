@@ -78,8 +78,9 @@ def poll(stack, seconds):
 def collectd_config(directory, modbus_port, broker, devices):
     data = "\n".join(f'  <Data "r{i}">\n    RegisterBase {i}\n    RegisterType Int16\n    Type gauge\n'
                      f'    Instance "r{i}"\n  </Data>' for i in range(REGISTERS))
-    slaves = "\n".join(f'    <Slave {unit}>\n      Instance "dev-{unit}"\n      Collect '
-                       + " ".join(f'"r{i}"' for i in range(REGISTERS)) + "\n    </Slave>" for unit in range(1, devices + 1))
+    collect = "".join(f'      Collect "r{i}"\n' for i in range(REGISTERS))
+    slaves = "\n".join(f'    <Slave {unit}>\n      Instance "dev-{unit}"\n{collect}    </Slave>'
+                       for unit in range(1, devices + 1))
     text = f"""Interval 1
 Hostname "bench"
 FQDNLookup false
