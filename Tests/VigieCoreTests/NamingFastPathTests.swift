@@ -8,12 +8,43 @@ import Testing
     static let topics = ["a/b/c", "a", "a/b", "a/b/c/d", "", "/", "a//c", "$SYS/x", "x", "b/x", "a/b/", "/a", "a/é/c",
                          "e\u{301}/x"]
 
+    /// The former split-based matcher, as the reference.
+    static func referenceCaptures(_ filter: String, _ topic: String) -> [String]? {
+        let levels = filter.split(separator: "/", omittingEmptySubsequences: false)
+        let topicLevels = topic.split(separator: "/", omittingEmptySubsequences: false)
+        var captures: [String] = []
+        for (position, level) in levels.enumerated() {
+            if level == "#" {
+                if position == 0, topic.hasPrefix("$") { return nil }
+                captures.append(topicLevels.dropFirst(position).joined(separator: "/"))
+                return captures
+            }
+            guard position < topicLevels.count else { return nil }
+            if level == "+" {
+                if position == 0, topic.hasPrefix("$") { return nil }
+                captures.append(String(topicLevels[position]))
+            } else if level != topicLevels[position] {
+                return nil
+            }
+        }
+        return levels.count == topicLevels.count ? captures : nil
+    }
+
     @Test(arguments: filters)
-    func matchingAgreesWithCapturesOnEveryTopic(filter: String) throws {
+    func matchingAndCapturesAgreeWithTheSplittingReference(filter: String) throws {
         let compiled = try #require(TopicFilter(filter))
         for topic in Self.topics {
-            #expect(compiled.matches(topic) == (compiled.captures(in: topic) != nil), "\(filter) vs \(topic)")
+            let expected = Self.referenceCaptures(filter, topic)
+            #expect(compiled.captures(in: topic) == expected, "\(filter) vs \(topic)")
+            #expect(compiled.matches(topic) == (expected != nil), "\(filter) vs \(topic)")
         }
+    }
+
+    @Test func theLastLevelsOfATopicAreFoundWithoutSplitting() {
+        #expect(SubscriptionDecoder.lastLevels(of: "a/b/c") == (device: "b", last: "c"))
+        #expect(SubscriptionDecoder.lastLevels(of: "a/b/") == (device: "b", last: ""))
+        #expect(SubscriptionDecoder.lastLevels(of: "solo") == (device: "solo", last: "solo"))
+        #expect(SubscriptionDecoder.lastLevels(of: "/x") == (device: "", last: "x"))
     }
 
     @Test func plainNamesAreKeptAndOthersSanitisedAsBefore() {

@@ -15,6 +15,7 @@
 Usage: ingest.py [drain|rates|all] [N]
 """
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -77,10 +78,13 @@ def drain(stack, kind, count):
     publish_rate = count / (time.monotonic() - start)
 
     start = time.monotonic()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(broker), "-c", "-i", "bare-sub", "-q", "1",
                           "-t", "bench/#", "-C", str(count), "-W", "300"], stdout=subprocess.PIPE, check=True).stdout
     sub_seconds = time.monotonic() - start
     sub_count = out.count(b"\n")
+    after_sub = resource.getrusage(resource.RUSAGE_CHILDREN)
+    sub_cpu = (after_sub.ru_utime + after_sub.ru_stime) - (children.ru_utime + children.ru_stime)
 
     expected = count * per_message
     start = time.monotonic()
@@ -107,10 +111,12 @@ def drain(stack, kind, count):
     seconds = (done_at or after.time) - start
     readings = stored
     row(f"drain {kind} x{count}", published=count, publish_msg_s=int(publish_rate), mosquitto_sub_msgs=sub_count,
-        mosquitto_sub_msg_s=int(sub_count / sub_seconds), stored_readings=stored, expected=expected,
+        mosquitto_sub_msg_s=int(sub_count / sub_seconds), mosquitto_sub_cpu_s_per_M_msgs=f"{sub_cpu / sub_count * 1e6:.2f}",
+        stored_readings=stored, expected=expected,
         vigie_msg_s=int(stored / per_message / seconds), vigie_readings_s=int(stored / seconds),
         ratio=f"{stored / per_message / seconds / (sub_count / sub_seconds):.0%}",
         cpu_s_per_M=f"{(after.cpu - before.cpu) / max(1, readings) * 1e6:.2f}",
+        cpu_s_per_M_msgs=f"{(after.cpu - before.cpu) / max(1, readings / per_message) * 1e6:.2f}",
         peak_rss_kB=max(peak, after.rss), hwm_kB=after.hwm,
         disk_B_per_reading=f"{(after.written - before.written) / max(1, readings):.1f}")
 

@@ -14,6 +14,7 @@ echo "== MQTT ingest (drain of queued messages, then increasing rates)"
 run scripts/bench-e2e/ingest.py all "${INGEST_MESSAGES:-100000}"
 echo "== Modbus polling"
 run scripts/bench-e2e/modbus.py poll "${MODBUS_SECONDS:-30}"
+run scripts/bench-e2e/modbus.py startup
 echo "== backlog drain after an outage"
 run scripts/bench-e2e/drain.py "${DRAIN_DEVICES:-2000}" "${DRAIN_OUTAGE:-40}"
 echo "== collectd side by side"

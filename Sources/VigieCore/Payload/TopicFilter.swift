@@ -16,40 +16,33 @@ public struct TopicFilter: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The levels the wildcards matched (`#` gives the rest joined with `/`), or nil when the topic does not match.
+    /// Levels are compared byte for byte, as MQTT does.
     public func captures(in topic: String) -> [String]? {
-        let topicLevels = topic.split(separator: "/", omittingEmptySubsequences: false)
         var captures: [String] = []
-        for (position, level) in levels.enumerated() {
-            if level == "#" {
-                // `a/#` also matches `a`; topics starting with `$` are not matched by a leading wildcard.
-                if position == 0, topic.hasPrefix("$") { return nil }
-                let rest = topicLevels.dropFirst(position)
-                captures.append(rest.joined(separator: "/"))
-                return captures
-            }
-            guard position < topicLevels.count else { return nil }
-            if level == "+" {
-                if position == 0, topic.hasPrefix("$") { return nil }
-                captures.append(String(topicLevels[position]))
-            } else if level != topicLevels[position] {
-                return nil
-            }
-        }
-        return levels.count == topicLevels.count ? captures : nil
+        return walk(topic) { captures.append(String(topic[$0])) } ? captures : nil
     }
 
-    /// True when the topic matches the filter (as `captures(in:) != nil`, levels compared byte
-    /// for byte as MQTT does, without allocating: it runs for every message).
-    public func matches(_ topic: String) -> Bool {
+    /// True when the topic matches the filter (as `captures(in:) != nil`, without allocating:
+    /// it runs for every message).
+    public func matches(_ topic: String) -> Bool { walk(topic) { _ in } }
+
+    /// Walks the topic's levels along the filter's, handing each wildcard's match to `capture`.
+    private func walk(_ topic: String, capture: (Range<String.Index>) -> Void) -> Bool {
         let bytes = topic.utf8
         var cursor = bytes.startIndex
         var levelsLeft = true
         for (position, level) in levels.enumerated() {
-            if level == "#" { return !(position == 0 && topic.hasPrefix("$")) }
+            if level == "#" {
+                // `a/#` also matches `a`; topics starting with `$` are not matched by a leading wildcard.
+                if position == 0, topic.hasPrefix("$") { return false }
+                capture(levelsLeft ? cursor..<bytes.endIndex : bytes.endIndex..<bytes.endIndex)
+                return true
+            }
             guard levelsLeft else { return false }
             let end = bytes[cursor...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.endIndex
             if level == "+" {
                 if position == 0, topic.hasPrefix("$") { return false }
+                capture(cursor..<end)
             } else if !level.utf8.elementsEqual(bytes[cursor..<end]) {
                 return false
             }
