@@ -34,3 +34,10 @@ deb: deps
 .PHONY: bench
 bench: deps
 	$(SWIFT) package --package-path Benchmarks benchmark --no-progress $(BENCH_ARGS)
+
+# End-to-end load: the release binary against real brokers, simulators and collectd on 127.0.0.1
+# (scripts/bench-e2e/, figures in docs/performance.md). Takes about 10 minutes.
+.PHONY: bench-e2e
+bench-e2e: deps
+	$(SWIFT) build -c release --product vigie
+	scripts/bench-e2e/run.sh

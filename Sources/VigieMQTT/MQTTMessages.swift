@@ -10,23 +10,42 @@ import Synchronization
 /// keepalive; a consumer stalled for 1.5 × keepalive gets the connection dropped and resumed,
 /// without loss for QoS 1. Messages are dropped only once nobody iterates (the consumer ended,
 /// or the client stopped before anyone iterated). Iterate from one task only.
+///
+/// `Iterator.nextBatch(maxCount:)` takes every message already waiting at once (at least one,
+/// waiting for it), so a consumer under load handles messages in batches without waiting for
+/// any batch to fill.
 public struct MQTTMessages: AsyncSequence, Sendable {
     public typealias Element = MQTTMessage
     let inbox: MessageInbox
 
     public func makeAsyncIterator() -> Iterator {
         inbox.consumer.store(MessageInbox.iterating, ordering: .relaxed)
-        return Iterator(base: inbox.stream.makeAsyncIterator(), slots: inbox.slots)
+        return Iterator(inbox: inbox)
     }
 
     public struct Iterator: AsyncIteratorProtocol {
-        var base: AsyncStream<MQTTMessage>.Iterator
-        let slots: DispatchSemaphore
+        let inbox: MessageInbox
+        var batch: [MQTTMessage] = []
+        var position = 0
 
         public mutating func next() async -> MQTTMessage? {
-            let message = await base.next()
-            if message != nil { slots.signal() }
-            return message
+            if position == batch.count {
+                guard let more = await inbox.take(maxCount: 64) else { return nil }
+                batch = more
+                position = 0
+            }
+            defer { position += 1 }
+            return batch[position]
+        }
+
+        /// The messages waiting now, oldest first, at most `maxCount` (waits for the first one);
+        /// nil once the client stopped and everything buffered was taken, or on cancellation.
+        public mutating func nextBatch(maxCount: Int) async -> [MQTTMessage]? {
+            if position < batch.count {
+                defer { batch = []; position = 0 }
+                return Array(batch[position...])
+            }
+            return await inbox.take(maxCount: maxCount)
         }
     }
 }
@@ -35,17 +54,21 @@ public struct MQTTMessages: AsyncSequence, Sendable {
 final class MessageInbox: Sendable {
     static let idle = 0, iterating = 1, gone = 2
 
-    let stream: AsyncStream<MQTTMessage>
-    private let continuation: AsyncStream<MQTTMessage>.Continuation
+    private struct State {
+        var buffer: [MQTTMessage] = []
+        var head = 0
+        var finished = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let state = Mutex(State())
     let slots: DispatchSemaphore
     let consumer = Atomic<Int>(MessageInbox.idle)
     /// Messages dropped because nobody was iterating.
     let dropped = Atomic<Int>(0)
 
     init(capacity: Int) {
-        (stream, continuation) = AsyncStream.makeStream(of: MQTTMessage.self, bufferingPolicy: .unbounded)
         slots = DispatchSemaphore(value: max(1, capacity))
-        continuation.onTermination = { [weak self] _ in self?.consumer.store(MessageInbox.gone, ordering: .relaxed) }
     }
 
     /// On the network thread: waits for room; false when the message had to be dropped.
@@ -61,10 +84,76 @@ final class MessageInbox: Sendable {
                 return false
             }
         }
-        continuation.yield(message)
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.buffer.append(message)
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
         return true
     }
 
-    /// No more messages: the consumer sees the ones buffered, then the end.
-    func finish() { continuation.finish() }
+    /// No more messages: the consumer gets the ones buffered, then the end.
+    func finish() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.finished = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// The consumer's side: up to `maxCount` buffered messages, waiting for one; nil at the end.
+    func take(maxCount: Int) async -> [MQTTMessage]? {
+        while true {
+            enum Outcome { case messages([MQTTMessage]), end, wait }
+            let outcome = state.withLock { state -> Outcome in
+                let available = state.buffer.count - state.head
+                if available > 0 {
+                    let end = state.head + min(max(1, maxCount), available)
+                    let taken = Array(state.buffer[state.head..<end])
+                    if end == state.buffer.count {
+                        state.buffer.removeAll(keepingCapacity: true)
+                        state.head = 0
+                    } else if end >= 1024 {
+                        state.buffer.removeFirst(end)
+                        state.head = 0
+                    } else {
+                        state.head = end
+                    }
+                    return .messages(taken)
+                }
+                return state.finished ? .end : .wait
+            }
+            switch outcome {
+            case .messages(let taken):
+                for _ in taken { slots.signal() }
+                return taken
+            case .end:
+                consumer.store(MessageInbox.gone, ordering: .relaxed)
+                return nil
+            case .wait:
+                if Task.isCancelled {
+                    consumer.store(MessageInbox.gone, ordering: .relaxed)
+                    return nil
+                }
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                        let ready = state.withLock { state -> Bool in
+                            if state.buffer.count > state.head || state.finished || Task.isCancelled { return true }
+                            state.waiter = continuation
+                            return false
+                        }
+                        if ready { continuation.resume() }
+                    }
+                } onCancel: {
+                    let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                        defer { state.waiter = nil }
+                        return state.waiter
+                    }
+                    waiter?.resume()
+                }
+            }
+        }
+    }
 }

@@ -81,8 +81,14 @@ public final class MQTTSource: Service, Sendable {
             }
             await withGracefulShutdownHandler {
                 var limiters = decoders.map { _ in RejectionLogLimiter<ContinuousClock>(interval: .seconds(60)) }
-                for await message in client.messages {
-                    await handle(message, limiters: &limiters)
+                var messages = client.messages.makeAsyncIterator()
+                var readings: [Reading] = []
+                while let batch = await messages.nextBatch(maxCount: Self.batchMessages) {
+                    for message in batch { handle(message, limiters: &limiters, into: &readings) }
+                    if !readings.isEmpty {
+                        await sink.submit(readings)
+                        readings.removeAll(keepingCapacity: true)
+                    }
                 }
             } onGracefulShutdown: {
                 client.requestShutdown()
@@ -91,7 +97,11 @@ public final class MQTTSource: Service, Sendable {
         }
     }
 
-    func handle(_ message: MQTTMessage, limiters: inout [RejectionLogLimiter<ContinuousClock>]) async {
+    /// Messages decoded together at most: their readings go to the sink in one `submit`.
+    static let batchMessages = 256
+
+    /// Decodes one message, appending its readings to `readings` (submitted by the caller).
+    func handle(_ message: MQTTMessage, limiters: inout [RejectionLogLimiter<ContinuousClock>], into readings: inout [Reading]) {
         guard let index = decoders.firstIndex(where: { $0.matches(topic: message.topic) }) else { return }
         switch decoders[index].decode(topic: message.topic, payload: message.payload, receivedAt: now()) {
         case .success(let decoded):
@@ -100,9 +110,7 @@ public final class MQTTSource: Service, Sendable {
                 $0[index].readings += decoded.readings.count
             }
             readingCounters[index].increment(by: Int64(decoded.readings.count))
-            if !decoded.readings.isEmpty {
-                await sink.submit(decoded.readings.map(\.reading))
-            }
+            for item in decoded.readings { readings.append(item.reading) }
         case .failure(let rejection):
             stats.withLock {
                 $0[index].messages += 1

@@ -14,6 +14,7 @@ struct ModbusCommand: AsyncParsableCommand {
           vigie modbus scan --rtu /dev/ttyUSB0:9600 --units 1-32
         Addresses are protocol addresses, 0-based: register 40001 in a manual is holding 0, 30001 is input 0.
         """,
-        subcommands: [ModbusReadCommand.self, ModbusPlanCommand.self, ModbusPollCommand.self, ModbusScanCommand.self]
+        subcommands: [ModbusReadCommand.self, ModbusPlanCommand.self, ModbusPollCommand.self, ModbusScanCommand.self,
+                      ModbusSimulateCommand.self]
     )
 }

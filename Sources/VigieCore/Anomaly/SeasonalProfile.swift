@@ -35,7 +35,7 @@ struct SeasonalProfile: Sendable {
             means[bucket] = Float(value)
             deviations[bucket] = 0
         } else {
-            let weight = max(alpha, 1 / Double(seen + 1))
+            let weight = max(alpha, 1 / (Double(seen) + 1))
             let mean = Double(means[bucket])
             let deviation = Double(deviations[bucket])
             deviations[bucket] = Float(deviation + weight * (abs(value - mean) - deviation))

@@ -6,8 +6,14 @@ public struct SensorID: Hashable, Comparable, Sendable, CustomStringConvertible 
     public let point: String
 
     public init(device: String, point: String) {
-        self.device = device.lowercased()
-        self.point = point.lowercased()
+        self.device = Self.lowercase(device)
+        self.point = Self.lowercase(point)
+    }
+
+    /// `lowercased()`, without a new string when there is nothing to lower (ASCII, no capital):
+    /// sensor names are built for every reading received.
+    static func lowercase(_ text: String) -> String {
+        text.utf8.contains { (0x41...0x5A).contains($0) || $0 >= 0x80 } ? text.lowercased() : text
     }
 
     /// Parses `device/point`; the point may itself contain `/` (flattened MQTT fields do not, but templates may).

@@ -72,8 +72,21 @@ struct SensorNameTemplate: Sendable {
     }
 
     static func sanitize(_ text: String) -> String {
-        String(text.map { character in
+        // The usual case, plain ASCII names, is returned as is (no per-character work).
+        if text.utf8.allSatisfy(isPlainNameByte) { return text }
+        return String(text.map { character in
             character.isLetter || character.isNumber || "_-.:%".contains(character) ? character : "_"
         })
+    }
+
+    /// ASCII letters, digits and `_-.:%`: what `sanitize` keeps unchanged.
+    static func isPlainNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: "%"):
+            true
+        default:
+            false
+        }
     }
 }

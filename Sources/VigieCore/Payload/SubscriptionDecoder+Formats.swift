@@ -8,7 +8,9 @@ extension SubscriptionDecoder {
             throw PayloadRejection(.parseError, "empty payload")
         }
         let trimmed = Array(payload[first...last])
-        let word = String(decoding: trimmed.prefix(8), as: UTF8.self).lowercased()
+        // Only a payload starting with a letter can be a word (most are numbers: no string then).
+        let isWord = (UInt8(ascii: "A")...UInt8(ascii: "z")).contains(trimmed[0])
+        let word = isWord ? String(decoding: trimmed.prefix(8), as: UTF8.self).lowercased() : ""
         let value: Double
         switch word {
         case "true", "on": value = 1

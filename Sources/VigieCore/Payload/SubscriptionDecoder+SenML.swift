@@ -12,7 +12,7 @@ extension SubscriptionDecoder {
         guard case .array(let records) = root else {
             throw PayloadRejection(.parseError, "a SenML pack is a JSON array of records")
         }
-        var baseName = "", baseTime = 0.0, baseUnit: String?, baseValue = 0.0, baseSum = 0.0
+        var baseDevice: String?, baseTime = 0.0, baseUnit: String?, baseValue = 0.0, baseSum = 0.0
         var points: [PayloadPoint] = []
         for (index, record) in records.enumerated() {
             guard case .object(let members) = record else {
@@ -35,7 +35,7 @@ extension SubscriptionDecoder {
                 }
                 return number
             }
-            if let name = try text("bn") { baseName = name }
+            if let name = try text("bn") { baseDevice = Self.senmlDevice(baseName: name) }
             if let time = try number("bt") { baseTime = time }
             if let unit = try text("bu") { baseUnit = unit }
             if let value = try number("bv") { baseValue = value }
@@ -60,7 +60,7 @@ extension SubscriptionDecoder {
             guard let time, time >= 0 else {
                 throw PayloadRejection(.parseError, "SenML record \(index): time out of range")
             }
-            let (device, field) = Self.senmlNames(baseName: baseName, name: name, unit: unit)
+            let (device, field) = Self.senmlNames(baseDevice: baseDevice, name: name, unit: unit)
             guard !field.isEmpty else {
                 throw PayloadRejection(.missingField, "SenML record \(index) has no name (n or bn)")
             }
@@ -69,11 +69,29 @@ extension SubscriptionDecoder {
         return points
     }
 
-    static func senmlNames(baseName: String, name: String, unit: String?) -> (device: String?, field: String) {
-        let separators: Set<Character> = [":", "/", ".", "-", "_"]
-        var device: String? = baseName.isEmpty ? nil : String(baseName.reversed().drop { separators.contains($0) }.reversed())
+    /// The device a base name names: without its trailing separators (`:` `/` `.` `-` `_`); nil
+    /// for no base name. Byte-wise (the separators are ASCII): it runs for every record.
+    static func senmlDevice(baseName: String) -> String? {
+        guard !baseName.isEmpty else { return nil }
+        let bytes = baseName.utf8
+        var end = bytes.endIndex
+        while end > bytes.startIndex {
+            let previous = bytes.index(before: end)
+            switch bytes[previous] {
+            case UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                end = previous
+            default:
+                return String(baseName[..<end])
+            }
+        }
+        return ""
+    }
+
+    /// Device and field of a record, from its base name's device (`senmlDevice`), name and unit.
+    static func senmlNames(baseDevice: String?, name: String, unit: String?) -> (device: String?, field: String) {
+        var device = baseDevice
         var field = name
-        if device == nil, name.contains(where: { $0 == ":" || $0 == "/" }) {
+        if device == nil, name.utf8.contains(where: { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "/") }) {
             // A full name without a base name (`urn:dev:ow:10e2073a01080063`) names the device.
             device = name
             field = ""

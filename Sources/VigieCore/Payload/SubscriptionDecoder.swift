@@ -77,11 +77,10 @@ public struct SubscriptionDecoder: Sendable {
         guard payload.count <= maxPayloadSize else {
             throw PayloadRejection(.oversized, "payload of \(payload.count) bytes is over the \(maxPayloadSize)-byte limit")
         }
-        let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
         var ignored = 0
         let points: [PayloadPoint]
         switch subscription.format {
-        case .value: points = [try valuePoint(payload, field: String(levels.last ?? ""))]
+        case .value: points = [try valuePoint(payload, field: String(Self.lastLevels(of: topic).last))]
         case .json: points = try jsonPoints(parse(payload), ignored: &ignored)
         case .senml: points = try senmlPoints(parse(payload), receivedAt: receivedAt, ignored: &ignored)
         case .zigbee2mqtt, .tasmota: points = try deviceStatePoints(parse(payload), ignored: &ignored)
@@ -92,8 +91,7 @@ public struct SubscriptionDecoder: Sendable {
             throw PayloadRejection(.oversized, "\(points.count) points in one message, over the limit of \(maxPoints)")
         }
         let captures = filter.captures(in: topic) ?? []
-        let topicDevice = captures.first.flatMap { $0.isEmpty ? nil : $0 }
-            ?? String(levels.count >= 2 ? levels[levels.count - 2] : levels.first ?? "")
+        let topicDevice = captures.first.flatMap { $0.isEmpty ? nil : $0 } ?? String(Self.lastLevels(of: topic).device)
         var readings: [DecodedReading] = []
         readings.reserveCapacity(points.count)
         for point in points {
@@ -102,6 +100,16 @@ public struct SubscriptionDecoder: Sendable {
             readings.append(DecodedReading(reading: reading, unit: point.unit ?? subscription.unit))
         }
         return DecodedMessage(readings: readings, ignoredFields: ignored)
+    }
+
+    /// The topic's last level, and the level a device name falls back to: the second-to-last
+    /// (the only one for a one-level topic).
+    static func lastLevels(of topic: String) -> (device: Substring, last: Substring) {
+        guard let slash = topic.utf8.lastIndex(of: UInt8(ascii: "/")) else { return (topic[...], topic[...]) }
+        let last = topic[topic.index(after: slash)...]
+        let before = topic[..<slash]
+        let previous = before.utf8.lastIndex(of: UInt8(ascii: "/")).map { before.index(after: $0) } ?? before.startIndex
+        return (before[previous...], last)
     }
 
     func parse(_ payload: [UInt8]) throws(PayloadRejection) -> JSONValue {

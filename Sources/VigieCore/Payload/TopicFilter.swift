@@ -16,28 +16,38 @@ public struct TopicFilter: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The levels the wildcards matched (`#` gives the rest joined with `/`), or nil when the topic does not match.
+    /// Levels are compared byte for byte, as MQTT does.
     public func captures(in topic: String) -> [String]? {
-        let topicLevels = topic.split(separator: "/", omittingEmptySubsequences: false)
         var captures: [String] = []
+        return walk(topic) { captures.append(String(topic[$0])) } ? captures : nil
+    }
+
+    /// True when the topic matches the filter (as `captures(in:) != nil`, without allocating:
+    /// it runs for every message).
+    public func matches(_ topic: String) -> Bool { walk(topic) { _ in } }
+
+    /// Walks the topic's levels along the filter's, handing each wildcard's match to `capture`.
+    private func walk(_ topic: String, capture: (Range<String.Index>) -> Void) -> Bool {
+        let bytes = topic.utf8
+        var cursor = bytes.startIndex
+        var levelsLeft = true
         for (position, level) in levels.enumerated() {
             if level == "#" {
                 // `a/#` also matches `a`; topics starting with `$` are not matched by a leading wildcard.
-                if position == 0, topic.hasPrefix("$") { return nil }
-                let rest = topicLevels.dropFirst(position)
-                captures.append(rest.joined(separator: "/"))
-                return captures
+                if position == 0, topic.hasPrefix("$") { return false }
+                capture(levelsLeft ? cursor..<bytes.endIndex : bytes.endIndex..<bytes.endIndex)
+                return true
             }
-            guard position < topicLevels.count else { return nil }
+            guard levelsLeft else { return false }
+            let end = bytes[cursor...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.endIndex
             if level == "+" {
-                if position == 0, topic.hasPrefix("$") { return nil }
-                captures.append(String(topicLevels[position]))
-            } else if level != topicLevels[position] {
-                return nil
+                if position == 0, topic.hasPrefix("$") { return false }
+                capture(cursor..<end)
+            } else if !level.utf8.elementsEqual(bytes[cursor..<end]) {
+                return false
             }
+            if end == bytes.endIndex { levelsLeft = false } else { cursor = bytes.index(after: end) }
         }
-        return levels.count == topicLevels.count ? captures : nil
+        return !levelsLeft
     }
-
-    /// True when the topic matches the filter.
-    public func matches(_ topic: String) -> Bool { captures(in: topic) != nil }
 }

@@ -13,6 +13,9 @@ final class WriterQueue: @unchecked Sendable {
     private var firstArrival: UInt64 = 0
     private var waiting: [(readings: [Reading], continuation: CheckedContinuation<Bool, Never>)] = []
     private var closed = false
+    /// The writer's batch size, from its last `take`: a submission wakes it only when the queue
+    /// was empty (a batch deadline starts) or holds a full batch, not on every submission.
+    private var wakeCount = 1
     private var finished = false
 
     init(capacity: Int) {
@@ -40,9 +43,10 @@ final class WriterQueue: @unchecked Sendable {
     private func admit(_ readings: [Reading]) -> Bool? {
         if finished { return false }
         guard waiting.isEmpty, buffer.isEmpty || buffer.count + readings.count <= capacity else { return nil }
-        if buffer.isEmpty { firstArrival = ConditionLock.now() }
+        let wasEmpty = buffer.isEmpty
+        if wasEmpty { firstArrival = ConditionLock.now() }
         buffer.append(contentsOf: readings)
-        lock.signal()
+        if wasEmpty || buffer.count >= wakeCount { lock.signal() }
         return true
     }
 
@@ -66,6 +70,7 @@ final class WriterQueue: @unchecked Sendable {
     func take(maxCount: Int, interval: UInt64, idle: UInt64) -> Take {
         var resumed: [CheckedContinuation<Bool, Never>] = []
         let take: Take = lock.withLock {
+            wakeCount = max(1, maxCount)
             let idleDeadline = ConditionLock.now() + idle
             while true {
                 if buffer.isEmpty {
