@@ -51,13 +51,19 @@ def main():
         packs = int(metric(http, "vigie_aggregate_packs_total") or 0)
 
         arrivals = []
+        first_read = []  # when the first line was read (monotonic): the reconnection delay
         stack.broker_on(upstream_port)
-        counter = stack.spawn(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(upstream_port), "-q", "1", "-t", "up/#"],
+        counter = stack.spawn(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(upstream_port), "-q", "1", "-t", "up/#", "-F", "%U %t"],
                               stdout=subprocess.PIPE)
 
+        # mosquitto_sub stamps each message as it arrives (%U, Unix time in µs precision): its
+        # output to a pipe is block-buffered, so the time we read a line is not when it came.
         def count():
-            for _ in counter.stdout:
-                arrivals.append(time.monotonic())
+            for line in counter.stdout:
+                stamp, _, topic = line.decode().partition(" ")
+                arrivals.append((float(stamp), topic.strip()))
+                if not first_read:
+                    first_read.append(time.monotonic())
         threading.Thread(target=count, daemon=True).start()
         before = Snapshot(vigie.pid)
         peak = before.rss
@@ -75,10 +81,13 @@ def main():
         acked = int(metric(http, "vigie_upstream_messages_acked_total") or 0)
         stack.stop(vigie)
         stack.stop(counter)
-        span = (arrivals[-1] - arrivals[0]) if len(arrivals) > 1 else float("nan")
+        # The rate of the backlog itself: up to the arrival of the last pack that was waiting (the
+        # gateway's status and health messages, and packs of windows closing later, come after).
+        stamps = [stamp for stamp, _ in arrivals][:packs]
+        span = (stamps[-1] - stamps[0]) if len(stamps) > 1 else float("nan")
         row(f"drain {devices} devices, {outage:.0f} s outage", outbox_packs=packs,
-            reconnect_s=f"{arrivals[0] - started:.1f}" if arrivals else "none", arrived=len(arrivals), acked=acked,
-            drain_msg_s=f"{len(arrivals) / span:.0f}", cpu_s=f"{after.cpu - before.cpu:.2f}",
+            reconnect_s=f"{first_read[0] - started:.1f}" if first_read else "none", arrived=len(arrivals), acked=acked,
+            drain_msg_s=f"{len(stamps) / span:.0f}", cpu_s=f"{after.cpu - before.cpu:.2f}",
             peak_rss_kB=max(peak, after.hwm))
     finally:
         stack.close()
