@@ -26,3 +26,17 @@ demo: deps
 # A Debian package for this machine's architecture in dist/ (dpkg-deb only).
 deb: deps
 	scripts/build-deb.sh dist
+
+# Reliability: fuzzing and sanitizers (docs/reliability.md, "Fuzzing", "Malformed input", "Sanitizers").
+# `make fuzz FUZZ_TIME=600` runs every libFuzzer target that long (FUZZ_JOBS at a time) after the
+# malformed-input corpus; `make sanitize` runs the suite under TSan and ASan (slow: not in CI).
+FUZZ_TIME ?= 60
+FUZZ_JOBS ?= 1
+.PHONY: fuzz sanitize
+
+fuzz: deps
+	scripts/fuzz/malformed.sh
+	FUZZ_TIME=$(FUZZ_TIME) FUZZ_JOBS=$(FUZZ_JOBS) scripts/fuzz/run.sh
+
+sanitize: deps
+	scripts/sanitize/run.sh

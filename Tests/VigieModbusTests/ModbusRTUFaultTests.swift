@@ -15,7 +15,7 @@ import VigieCore
     ]
 
     @Test func everyBrokenReplyIsANamedErrorAndTheDeviceRecovers() async throws {
-        let line = try PseudoTerminalPair()
+        let line = try await PseudoTerminalPair.opened()
         let server = try MisbehavingRTUServer(path: line.serverPath)
         defer { server.stop() }
         let connection = try ModbusBusConnection(transport: .rtu(SerialLine(port: line.clientPath, baud: 19200)),
