@@ -13,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 SWIFT=${SWIFT:-swift}
 export SWIFT_BACKTRACE=enable=no
+export LSAN_OPTIONS="suppressions=$PWD/scripts/sanitize/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 status=0
 for sanitizer in ${SANITIZERS:-thread address}; do
     scratch=.build-${sanitizer:0:1}san
@@ -26,8 +27,8 @@ for sanitizer in ${SANITIZERS:-thread address}; do
     else
         result=FAILED; status=1
     fi
-    reports=$(grep -c -E '^(WARNING: ThreadSanitizer|==[0-9]+==ERROR: AddressSanitizer)' "$log" || true)
-    summary=$(grep -E 'Test run with [0-9]+ tests' "$log" | tail -1 || true)
+    reports=$(grep -c -E '^(WARNING: ThreadSanitizer|==[0-9]+==ERROR: (AddressSanitizer|LeakSanitizer))' "$log" || true)
+    summary=$(grep -E 'Test run with [0-9]+ tests' "$log" | sed 's/\x1b\[[0-9;]*m//g' | tail -1 || true)
     echo "--sanitize=$sanitizer: $result, $reports sanitizer report(s); $summary (log: $log)"
     [ "$reports" -eq 0 ] || status=1
 done
