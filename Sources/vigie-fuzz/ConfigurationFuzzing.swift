@@ -3,9 +3,10 @@ import VigieCore
 
 /// The configuration and profile loaders, fed through a real file as `vigie check-config` is.
 enum ConfigurationFuzzing {
-    /// A private folder for the input file, made once per process.
+    /// A private folder for the input file, made once per process under `TMPDIR` (else /tmp).
     static let folder: String = {
-        var template = Array("/tmp/vigie-fuzz-XXXXXX".utf8CString)
+        let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        var template = Array("\(base)/vigie-fuzz-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { preconditionFailure("cannot make a temporary folder") }
         return String(cString: made)
     }()

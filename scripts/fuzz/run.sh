@@ -37,10 +37,12 @@ run_one() { # target
     local target=$1 corpus="$SCRATCH/corpus/$1" artifacts="$SCRATCH/artifacts/$1/" log="$SCRATCH/logs/$1.log"
     seed "$target" "$corpus"
     mkdir -p "$artifacts" "$SCRATCH/logs"
-    local status=0
-    VIGIE_FUZZ_TARGET=$target SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 \
+    local status=0 scratch_tmp
+    scratch_tmp=$(mktemp -d)
+    TMPDIR=$scratch_tmp VIGIE_FUZZ_TARGET=$target SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 \
         "$BIN" "$corpus" -max_total_time="$FUZZ_TIME" -artifact_prefix="$artifacts" -print_final_stats=1 \
         -rss_limit_mb=2048 -timeout=20 >"$log" 2>&1 || status=$?
+    rm -rf "$scratch_tmp"
     local runs crashes
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
     crashes=$(find "$artifacts" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
