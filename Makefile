@@ -41,3 +41,17 @@ bench: deps
 bench-e2e: deps
 	$(SWIFT) build -c release --product vigie
 	scripts/bench-e2e/run.sh
+
+# Reliability: fuzzing and sanitizers (docs/reliability.md, "Fuzzing", "Malformed input", "Sanitizers").
+# `make fuzz FUZZ_TIME=600` runs every libFuzzer target that long (FUZZ_JOBS at a time) after the
+# malformed-input corpus; `make sanitize` runs the suite under TSan and ASan (slow: not in CI).
+FUZZ_TIME ?= 60
+FUZZ_JOBS ?= 1
+.PHONY: fuzz sanitize
+
+fuzz: deps
+	scripts/fuzz/malformed.sh
+	FUZZ_TIME=$(FUZZ_TIME) FUZZ_JOBS=$(FUZZ_JOBS) scripts/fuzz/run.sh
+
+sanitize: deps
+	scripts/sanitize/run.sh

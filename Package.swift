@@ -82,6 +82,8 @@ let package = Package(
         // The store's crash-test child process and its benchmark (see docs/performance.md).
         .executableTarget(name: "vigie-store-probe", dependencies: ["VigieStore", "VigieCore"]),
         .executableTarget(name: "vigie-store-bench", dependencies: ["VigieStore", "VigieCore"]),
+        // libFuzzer targets for the decoders and loaders (scripts/fuzz/run.sh, docs/reliability.md).
+        .executableTarget(name: "vigie-fuzz", dependencies: ["VigieCore"]),
 
         .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VigieStoreTests", dependencies: ["VigieStore", "vigie-store-probe",

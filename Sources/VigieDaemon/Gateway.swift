@@ -40,7 +40,10 @@ public final class Gateway: Sendable {
         let parts = LockedBox(PipelineParts())
         let catalog = SensorCatalog(loaded)
         let store = try await ReadingStore.open(StoreConfiguration(configuration), logger: logger)
-        let outboxChanged: @Sendable () -> Void = { parts.withLock { $0.upstream?.outboxChanged() } }
+        // Weak: the store writer's observers hold this closure and the parts' sources hold the
+        // writer; a strong capture made a cycle that kept the whole pipeline (and its SQLite
+        // connections) alive after the gateway was released (found by LeakSanitizer).
+        let outboxChanged: @Sendable () -> Void = { [weak parts] in parts?.withLock { $0.upstream?.outboxChanged() } }
         path = loaded.path
         startedAt = ReadingStore.wallClockMilliseconds()
         latest = LatestReadings(heartbeat: heartbeat)

@@ -101,6 +101,11 @@ public struct ModbusError: Error, Sendable, CustomStringConvertible {
         case ENOENT, ENODEV, ENXIO:
             return ModbusError(kind: .noSuchPort, cause: "no such serial port", context: context,
                                hint: "check the port name (ls /dev/ttyUSB* /dev/ttyAMA* /dev/serial/by-id/) and that the adapter is plugged in")
+        case EAGAIN:
+            // libmodbus flushes the line after refusing a reply, and the flush's non-blocking
+            // read leaves EAGAIN in errno in place of the refusal's own code.
+            return ModbusError(kind: .invalidReply, cause: "reply did not match the request and was discarded", context: context,
+                               hint: "noise on the line or two devices answering: check termination, wiring and that each unit id is unique")
         case ECONNRESET, EPIPE, EBADF, ENOTCONN, ESHUTDOWN:
             return ModbusError(kind: .connectionLost, cause: "connection lost", context: context,
                                hint: "the device or gateway closed the connection; it is reopened on the next request")

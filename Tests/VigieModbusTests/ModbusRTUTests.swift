@@ -5,7 +5,7 @@ import VigieCore
 /// RTU through a socat pty pair: two unit ids share the line, as on an RS-485 bus.
 @Suite(.serialized) struct ModbusRTUTests {
     @Test func twoUnitIdsOnOnePseudoTerminalPairAnswerWithTheirOwnValues() async throws {
-        let line = try PseudoTerminalPair()
+        let line = try await PseudoTerminalPair.opened()
         let voltage = PointDefinition(name: "voltage", table: .input, address: 0, type: .float32, order: .abcd)
         let energy = PointDefinition(name: "energy", table: .holding, address: 10, type: .uint32, order: .cdab)
         let simulator = try ModbusSimulator.rtu(units: [

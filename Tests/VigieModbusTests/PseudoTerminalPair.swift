@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Glibc
 
@@ -6,7 +7,7 @@ import Glibc
 ///
 /// Spawned with posix_spawn and an empty signal mask: the test runner blocks SIGTERM in its
 /// threads, and a child inheriting that mask would ignore it (the pair would never close).
-final class PseudoTerminalPair {
+final class PseudoTerminalPair: Sendable {
     let serverPath: String
     let clientPath: String
     private let pid: pid_t
@@ -41,12 +42,30 @@ final class PseudoTerminalPair {
         }
     }
 
+    /// Makes a pair on a dispatch thread: socat may take seconds to start on a loaded machine, and
+    /// waiting for it on the cooperative pool (two threads here) would stall other tests' pollers.
+    static func opened() async throws -> PseudoTerminalPair {
+        let result: Result<PseudoTerminalPair, any Error> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: Result { try PseudoTerminalPair() })
+            }
+        }
+        return try result.get()
+    }
+
+    /// SIGTERM, then the wait (and a SIGKILL after 3 s) on a dispatch thread, off the cooperative pool.
     deinit {
+        let pid = pid
         kill(pid, SIGTERM)
-        var status: Int32 = 0
-        for _ in 0..<300 where waitpid(pid, &status, WNOHANG) != pid { usleep(10_000) }
-        kill(pid, SIGKILL)
-        waitpid(pid, &status, WNOHANG)
+        DispatchQueue.global().async {
+            var status: Int32 = 0
+            for _ in 0..<300 {
+                if waitpid(pid, &status, WNOHANG) == pid { return }
+                usleep(10_000)
+            }
+            kill(pid, SIGKILL)
+            waitpid(pid, &status, 0)
+        }
     }
 }
 

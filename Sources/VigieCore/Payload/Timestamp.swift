@@ -34,7 +34,8 @@ public enum Timestamp {
               [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(b[10]),
               let hour = number(11, 2), b[13] == UInt8(ascii: ":"), let minute = number(14, 2),
               b[16] == UInt8(ascii: ":"), let second = number(17, 2),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60
+              (1...12).contains(month), (1...daysInMonth(year: year, month: month)).contains(day),
+              hour < 24, minute < 60, second <= 60
         else { return nil }
         var index = 19
         var millis = 0
@@ -66,6 +67,15 @@ public enum Timestamp {
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = ((days * 24 + hour) * 60 + minute) * 60 + second - offsetMinutes * 60
         return Int64(seconds) * 1000 + Int64(millis)
+    }
+
+    /// The number of days in `month` (1...12) of `year`: 2024-02-30 is no date.
+    public static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     /// Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's algorithm).

@@ -27,7 +27,8 @@ public enum TimestampText {
               b[10] == 32 || b[10] == 84 || b[10] == 116,
               let year = number(b, 0, 4), let month = number(b, 5, 2), let day = number(b, 8, 2),
               let hour = number(b, 11, 2), let minute = number(b, 14, 2), let second = number(b, 17, 2),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+              (1...12).contains(month), (1...Int64(Timestamp.daysInMonth(year: Int(year), month: Int(month)))).contains(day),
+              hour < 24, minute < 60, second < 61
         else { return nil }
         var index = 19
         var millis: Int64 = 0

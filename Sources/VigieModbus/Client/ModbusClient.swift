@@ -13,6 +13,8 @@ public final class ModbusClient {
     public let timeout: Duration
     private let context: OpaquePointer
     public private(set) var isConnected = false
+    /// The transaction id of the last TCP read (the client frames its reads itself, see `readTCP`).
+    private var lastTransaction: UInt16 = 0
 
     /// Creates the context; no I/O happens until `connect()`.
     public init(transport: ModbusTransport, timeout: Duration = .seconds(1), busName: String) throws(ModbusError) {
@@ -67,6 +69,7 @@ public final class ModbusClient {
     public func read(_ request: ReadRequest, unit: Int) throws(ModbusError) -> [UInt16] {
         try connect()
         try select(unit: unit)
+        if case .tcp = transport { return try readTCP(request, unit: unit) }
         let count = Int32(clamping: request.count)
         let address = Int32(clamping: request.address)
         var result: Int32
@@ -107,6 +110,47 @@ public final class ModbusClient {
         let result = values.count == 1 ? modbus_write_bit(context, Int32(clamping: address), Int32(bytes[0]))
                                        : modbus_write_bits(context, Int32(clamping: address), Int32(values.count), bytes)
         guard result >= 0 else { throw failure("writing \(request)", unit: unit) }
+    }
+
+    /// A TCP read framed here (our own transaction id) and sent on libmodbus's socket; libmodbus
+    /// receives the reply (framing, timeout) and `ModbusTCPReply` checks it, unit id included.
+    private func readTCP(_ request: ReadRequest, unit: Int) throws(ModbusError) -> [UInt16] {
+        let function: UInt8 = switch request.table {
+        case .coils: 1
+        case .discrete: 2
+        case .holding: 3
+        case .input: 4
+        }
+        let limit = request.table.isBitTable ? Int(MODBUS_MAX_READ_BITS) : Int(MODBUS_MAX_READ_REGISTERS)
+        guard (1...limit).contains(request.count), request.address >= 0, request.address + request.count <= 65536 else {
+            throw ModbusError(kind: .invalidRequest, cause: "cannot read \(request.count) from address \(request.address)",
+                              context: "reading \(request) on unit \(unit) of bus \(busName)",
+                              hint: "one request reads 1 to \(limit) \(request.table.isBitTable ? "bits" : "registers") within 0...65535")
+        }
+        lastTransaction &+= 1
+        let frame: [UInt8] = [UInt8(lastTransaction >> 8), UInt8(lastTransaction & 0xFF), 0, 0, 0, 6,
+                              UInt8(truncatingIfNeeded: unit), function, UInt8(request.address >> 8), UInt8(request.address & 0xFF),
+                              UInt8(request.count >> 8), UInt8(request.count & 0xFF)]
+        let sent = frame.withUnsafeBytes { Glibc.send(modbus_get_socket(context), $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        guard sent == frame.count else {
+            if sent >= 0 { errno = ECONNRESET }
+            throw failure("reading \(request)", unit: unit)
+        }
+        var reply = [UInt8](repeating: 0, count: Int(MODBUS_TCP_MAX_ADU_LENGTH))
+        let length = Int(modbus_receive_confirmation(context, &reply))
+        guard length > 0 else { throw failure("reading \(request)", unit: unit) }
+        let check = ModbusTCPReply(transaction: lastTransaction, unit: unit, function: function, count: request.count)
+        switch check.words(reply.prefix(length)) {
+        case .success(let words):
+            return words
+        case .failure(.exception(let code)):
+            throw ModbusError.fromErrno(Int32(MODBUS_ENOBASE) + Int32(code), context: "reading \(request) on unit \(unit) of bus \(busName)",
+                                        transport: transport)
+        case .failure(.invalid(let cause)):
+            close() // drop whatever else the device sent: the next request starts on a clean connection
+            throw ModbusError(kind: .invalidReply, cause: cause, context: "reading \(request) on unit \(unit) of bus \(busName)",
+                              hint: "the device or gateway answered out of turn: check that each unit id is unique and the gateway's timeout")
+        }
     }
 
     private func select(unit: Int) throws(ModbusError) {

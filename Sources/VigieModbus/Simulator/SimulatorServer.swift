@@ -72,6 +72,9 @@ final class SimulatorServer {
         let header = Int(modbus_get_header_length(context))
         defer {
             for client in clients { Glibc.close(client) }
+            // The context still names the last client served: forget it, or deinit's modbus_close
+            // would close that number again, by then maybe another connection's descriptor.
+            modbus_set_socket(context, -1)
             Glibc.close(listenSocket) // free the port as soon as serving stops, so a test can restart on it
             listenSocket = -1
         }
