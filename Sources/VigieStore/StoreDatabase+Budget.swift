@@ -8,6 +8,8 @@ extension StoreDatabase {
         var evictedReadings = 0
         /// Outbox messages deleted because the budget was hit with no readings left.
         var droppedMessages = 0
+        /// Outbox messages merged into coarser windows (their data is in the merged message).
+        var compactedMessages = 0
     }
 
     /// Chunks deleted per transaction: keeps each maintenance step short.
@@ -32,16 +34,34 @@ extension StoreDatabase {
         try deleteChunks(where: "last_ms < \(cutoff)")
     }
 
-    /// Over 90% of the page budget, deletes oldest readings (then oldest outbox messages) down to 80%.
+    /// Over 90% of the page budget, frees room down to 80%, cheapest loss first: while the outbox
+    /// holds a quarter of the used space or more, its old aggregates are compacted (coarser
+    /// windows, nothing lost but resolution); then the oldest readings are deleted; with no reading
+    /// left, the outbox is compacted as far as it goes; only then are the oldest messages dropped.
     func enforceBudget() throws -> Eviction {
         var eviction = Eviction()
         let limit = configuration.maxPageCount * StoreConfiguration.pageSize
         guard try usedBytes() > limit * 9 / 10 else { return eviction }
-        while try usedBytes() > limit * 8 / 10 {
+        var compactable = true
+        while true {
+            let used = try usedBytes()
+            guard used > limit * 8 / 10 else { break }
+            if compactable, try outboxBytes() * 4 >= used {
+                let merged = try compactOutbox()
+                eviction.compactedMessages += merged
+                compactable = merged > 0
+                if merged > 0 { continue }
+            }
             let readings = try deleteChunks(where: "1")
             if readings > 0 {
                 eviction.evictedReadings += readings
                 continue
+            }
+            if compactable {
+                let merged = try compactOutbox()
+                eviction.compactedMessages += merged
+                compactable = merged > 0
+                if merged > 0 { continue }
             }
             let messages = try dropOldestMessages(Self.deletionStep)
             if messages == 0 { break }

@@ -40,9 +40,22 @@ public final class Outbox: Sendable {
     }
 
     /// Up to `limit` messages for `sink` with a sequence number above `seq`, oldest first.
+    ///
+    /// What is returned counts as handed to the sink (the hub may see it from now on): the highest
+    /// sequence number handed out is recorded durably (watermark `handed.<sink>`) before the
+    /// messages are returned, and compaction never touches a message at or below it.
     public func pending(sink: String, after seq: Int64 = 0, limit: Int) async throws -> [OutboxEntry] {
         try await database.run { connection in
-            try OutboxTable.pending(sink: sink, after: seq, limit: limit, on: connection)
+            let entries = try OutboxTable.pending(sink: sink, after: seq, limit: limit, on: connection)
+            guard let last = entries.last?.seq, last > (try OutboxTable.watermark(OutboxTable.handedMark(sink), on: connection) ?? 0) else {
+                return entries
+            }
+            // Read again under the write lock so compaction cannot change these rows in between.
+            return try connection.transaction {
+                let locked = try OutboxTable.pending(sink: sink, after: seq, limit: limit, on: connection)
+                try OutboxTable.raiseWatermark(OutboxTable.handedMark(sink), to: locked.last?.seq ?? last, on: connection)
+                return locked
+            }
         }
     }
 
