@@ -47,10 +47,8 @@ extension StoreDatabase {
             let used = try usedBytes()
             guard used > limit * 8 / 10 else { break }
             if compactable, try outboxBytes() * 4 >= used {
-                let merged = try compactOutbox()
-                eviction.compactedMessages += merged
-                compactable = merged > 0
-                if merged > 0 { continue }
+                compactable = try compactStep(&eviction)
+                if compactable { continue }
             }
             let readings = try deleteChunks(where: "1")
             if readings > 0 {
@@ -58,16 +56,23 @@ extension StoreDatabase {
                 continue
             }
             if compactable {
-                let merged = try compactOutbox()
-                eviction.compactedMessages += merged
-                compactable = merged > 0
-                if merged > 0 { continue }
+                compactable = try compactStep(&eviction)
+                if compactable { continue }
             }
             let messages = try dropOldestMessages(Self.deletionStep)
             if messages == 0 { break }
             eviction.droppedMessages += messages
         }
         return eviction
+    }
+
+    /// One compaction step, then a checkpoint if the step's rewrites grew the WAL past its
+    /// allowance (steps follow each other within one maintenance); false when nothing merged.
+    private func compactStep(_ eviction: inout Eviction) throws -> Bool {
+        let merged = try compactOutbox()
+        eviction.compactedMessages += merged
+        try manageCheckpoint()
+        return merged > 0
     }
 
     /// Frees room after SQLITE_FULL: deletes the oldest tenth of the chunks (at least one step).

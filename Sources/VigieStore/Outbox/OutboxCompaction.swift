@@ -12,8 +12,12 @@ extension StoreDatabase {
     /// Coarser windows, finest first: a step merges into the finest level that merges anything.
     static let compactionLevels: [Duration] = [.seconds(900), .seconds(3_600), .seconds(86_400)]
 
-    /// Messages read and parsed at once.
+    /// Messages read and parsed at once, at most.
     static let compactionPage = 2_048
+
+    /// Payload bytes read at once, at most: a step rewrites about that much, which must fit the WAL
+    /// allowance, or the WAL would grow past the budget during one transaction.
+    var compactionPageBytes: Int { Int(max(4_096, configuration.walAllowance / 4)) }
 
     /// Bytes the outbox takes in the database, approximately (payloads, topics, row overhead).
     func outboxBytes() throws -> Int64 {
@@ -52,8 +56,9 @@ extension StoreDatabase {
         return sinks
     }
 
-    /// Up to `compactionPage` aggregate messages of `sink` after `after`, parsed (unreadable ones
-    /// skipped), and the last sequence number read (`after` when there was none).
+    /// Up to `compactionPage` aggregate messages (and about `compactionPageBytes`) of `sink` after
+    /// `after`, parsed (unreadable ones skipped), and the last sequence number read (`after` when
+    /// there was none).
     private func compactionCandidates(sink: String, after: Int64) throws -> ([CompactionPlanner.Message], Int64) {
         let select = try connection.statement(
             "SELECT seq, payload FROM outbox WHERE sink = ? AND seq > ? AND kind = ? ORDER BY seq LIMIT ?")
@@ -64,9 +69,12 @@ extension StoreDatabase {
         defer { select.reset() }
         var messages: [CompactionPlanner.Message] = []
         var last = after
-        while try select.step() {
+        var bytes = 0
+        while bytes < compactionPageBytes, try select.step() {
             last = select.int64(at: 0)
-            if let pack = try? AggregatePack(storageText: String(decoding: select.blob(at: 1), as: UTF8.self)) {
+            let payload = select.blob(at: 1)
+            bytes += payload.count
+            if let pack = try? AggregatePack(storageText: String(decoding: payload, as: UTF8.self)) {
                 messages.append(CompactionPlanner.Message(sequence: last, pack: pack))
             }
         }
