@@ -82,6 +82,7 @@ class Rig:
         self.subscriber = None
         self.daemon = None
         self.downtimes = []  # (killed at, restarted at)
+        self.stops = []  # (broker, stopped at)
         self.publisher = Publisher(self.work, self.local, "chaos/pub/seq")
 
     def start_subscriber(self):
@@ -261,6 +262,7 @@ def outage(vigie, short, rng):
             time.sleep(rng.uniform(1.0, 5.0))
             broker = rig.hub if rng.random() < 0.6 else rig.local
             broker.stop()
+            rig.stops.append(("hub" if broker is rig.hub else "local", time.time()))
             time.sleep(rng.uniform(1.0, 6.0))
             broker.start()
             if broker is rig.hub:
@@ -271,6 +273,9 @@ def outage(vigie, short, rng):
         expected = expected_windows(final, stopped - 4000)
         missing, doubled, mismatched, dups, order = compare(expected, hub_packs(rig.hub_file))
         ok = not missing and doubled == 0 and not mismatched and order == 0
+        if missing:
+            print("outage: missing windows (device, start s):", sorted(missing)[:12], file=sys.stderr)
+            print("outage: broker stops (name, t s):", [(n, round(t, 1)) for n, t in rig.stops], file=sys.stderr)
         print(f"outage: {rig.hub.outages} hub and {rig.local.outages} local broker outages in {duration} s; "
               f"{len(expected)} aggregates expected, {len(missing)} missing, {doubled} doubled, {len(mismatched)} with a "
               f"wrong count, {order} out of order; {dups} duplicates, all with their original seq; exit {rc}")
