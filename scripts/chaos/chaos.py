@@ -70,7 +70,7 @@ class Rig:
         self.work = tempfile.mkdtemp(prefix=f"vigie-chaos-{name}-")
         self.data = data or os.path.join(self.work, "data")
         self.local = Broker(self.work, "local")
-        self.hub = Broker(self.work, "hub")
+        self.hub = Broker(self.work, "hub", log_all=True)
         self.local.start()
         self.hub.start()
         self.modbus = ModbusCounter()
@@ -126,6 +126,9 @@ class Rig:
         return rows
 
     def cleanup(self):
+        if os.environ.get("CHAOS_KEEP"):
+            print(f"kept {self.work}", file=sys.stderr)
+            return
         shutil.rmtree(self.work, ignore_errors=True)
 
 

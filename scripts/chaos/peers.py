@@ -65,16 +65,25 @@ def wait_port(port, seconds=10.0):
 
 
 class Broker:
-    """A mosquitto on loopback with persistence, so sessions survive a stop and start."""
+    """A mosquitto on loopback with persistence, so sessions survive a stop and start.
 
-    def __init__(self, work, name):
+    Started as root, mosquitto 2.0 drops to the `mosquitto` user unless told `user root`: it then
+    cannot write its persistence file in our 0700 temporary folder ("Error saving in-memory
+    database ... Permission denied"), and every restart forgets the sessions (the hub subscriber's
+    subscription and its queued messages). `log_all` logs every packet (the hub's, to count what
+    it received).
+    """
+
+    def __init__(self, work, name, log_all=False):
         self.port = free_port()
         self.dir = os.path.join(work, name)
         os.makedirs(self.dir, exist_ok=True)
         self.conf = os.path.join(self.dir, "mosquitto.conf")
         with open(self.conf, "w") as f:
             f.write(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
-                    f"persistence_location {self.dir}/\nmax_queued_messages 1000000\nmax_inflight_messages 0\n")
+                    f"persistence_location {self.dir}/\nmax_queued_messages 1000000\nmax_inflight_messages 0\n"
+                    + ("user root\n" if os.geteuid() == 0 else "")
+                    + ("log_type all\n" if log_all else ""))
         self.proc = None
         self.outages = 0
 
