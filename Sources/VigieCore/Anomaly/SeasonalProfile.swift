@@ -35,7 +35,8 @@ struct SeasonalProfile: Sendable {
             means[bucket] = Float(value)
             deviations[bucket] = 0
         } else {
-            let weight = max(alpha, 1 / Double(seen + 1))
+            // In Double: `seen + 1` in UInt16 traps on a bucket's 65,536th visit (18 readings/s for an hour).
+            let weight = max(alpha, 1 / (Double(seen) + 1))
             let mean = Double(means[bucket])
             let deviation = Double(deviations[bucket])
             deviations[bucket] = Float(deviation + weight * (abs(value - mean) - deviation))
