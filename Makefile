@@ -14,9 +14,11 @@ release: deps
 
 # Tests run one at a time: many start brokers, simulators and processes, and on a 2-core
 # machine running them all at once starves the timing they check.
+# Then the short chaos campaigns (~80 s, docs/reliability.md) against the binary just built.
 test: deps
 	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
 	$(SWIFT) test --skip-build --no-parallel
+	scripts/chaos/chaos.py "$$($(SWIFT) build --show-bin-path)/vigie" all --short
 
 # The simulated building through the real pipeline (see `vigie demo --help`); Ctrl-C stops it.
 demo: deps

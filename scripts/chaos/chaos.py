@@ -125,8 +125,13 @@ class Rig:
             rows.add((row.get("sensor"), str(round(stamp.timestamp() * 1000)), row.get("value"), row.get("quality", "")))
         return rows
 
-    def cleanup(self):
-        if os.environ.get("CHAOS_KEEP"):
+    def cleanup(self, failed=False):
+        """Removes the run folder, unless CHAOS_KEEP is set or the campaign failed (then its logs are kept)."""
+        if failed:
+            log = os.path.join(self.work, "vigie.log")
+            tail = open(log, errors="replace").read().splitlines()[-15:] if os.path.exists(log) else []
+            print("\n".join(["vigie.log, last lines:"] + tail), file=sys.stderr)
+        if os.environ.get("CHAOS_KEEP") or failed:
             print(f"kept {self.work}", file=sys.stderr)
             return
         shutil.rmtree(self.work, ignore_errors=True)
@@ -206,6 +211,7 @@ def settle(rig, seconds=8):
 def crash(vigie, short, rng):
     kills = 3 if short else int(os.environ.get("CHAOS_KILLS", "20"))
     rig = Rig(vigie, "crash")
+    passed = False
     try:
         rig.start_subscriber()
         rig.start_daemon()
@@ -247,14 +253,16 @@ def crash(vigie, short, rng):
               f"({lost_window} inside it); Modbus {len(times)} stored, {unexplained} unexplained gaps; "
               f"{len(expected_windows(final, stopped - 4000))} aggregates expected, {len(missing)} missing, "
               f"{doubled} doubled, {len(mismatched)} with a wrong count, {dups} duplicates (same seq); exit {rc}")
-        return ok and rc == 0
+        passed = ok and rc == 0
+        return passed
     finally:
-        rig.cleanup()
+        rig.cleanup(failed=not passed)
 
 
 def outage(vigie, short, rng):
     duration = 12 if short else int(os.environ.get("CHAOS_DURATION", "240"))
     rig = Rig(vigie, "outage")
+    passed = False
     try:
         rig.start_subscriber()
         rig.start_daemon()
@@ -282,9 +290,10 @@ def outage(vigie, short, rng):
         print(f"outage: {rig.hub.outages} hub and {rig.local.outages} local broker outages in {duration} s; "
               f"{len(expected)} aggregates expected, {len(missing)} missing, {doubled} doubled, {len(mismatched)} with a "
               f"wrong count, {order} out of order; {dups} duplicates, all with their original seq; exit {rc}")
-        return ok and rc == 0
+        passed = ok and rc == 0
+        return passed
     finally:
-        rig.cleanup()
+        rig.cleanup(failed=not passed)
 
 
 def rss_kb(pid):
@@ -320,6 +329,7 @@ def resource(vigie, short, rng):
     budget = 2 << 20
     rig = Rig(vigie, "resource", data=os.path.join(mountpoint, "data"), max_size="2MB")
     noise = None
+    passed = False
     try:
         rig.start_subscriber()
         rig.start_daemon()
@@ -372,11 +382,12 @@ def resource(vigie, short, rng):
               f"{int(evicted)} evicted by the budget; recovered after space returned: {'yes' if recovered else 'NO'}; "
               f"largest db+wal {largest // 1024} KB; RSS {samples[-1][1] if samples else 0} KB, slope {slope:+.0f} KB/hour "
               f"over the last {half[-1][0] - half[0][0] if half else 0:.0f} s; exit {rc}")
-        return ok and rc == 0
+        passed = ok and rc == 0
+        return passed
     finally:
         if noise and noise.poll() is None:
             os.killpg(noise.pid, 9)
-        rig.cleanup()
+        rig.cleanup(failed=not passed)
         if mounted:
             subprocess.run(["umount", "-l", mountpoint], capture_output=True)
         shutil.rmtree(mountpoint, ignore_errors=True)
