@@ -14,6 +14,8 @@ extension StoreDatabase {
 
     /// Chunks deleted per transaction: keeps each maintenance step short.
     static let deletionStep = 256
+    /// Messages dropped to give a blocked compaction room to write.
+    static let roomStep = 8
 
     /// Bytes of the database in use: pages minus free pages (the WAL is bounded by checkpoints).
     func usedBytes() throws -> Int64 {
@@ -47,7 +49,15 @@ extension StoreDatabase {
             let used = try usedBytes()
             guard used > limit * 8 / 10 else { break }
             if compactable, try outboxBytes() * 4 >= used {
-                compactable = try compactStep(&eviction)
+                guard let merged = try compactStep(&eviction) else {
+                    // At the page limit a merge found no page to grow into: a few of the oldest
+                    // messages make room (counted), then merging resumes.
+                    let messages = try dropOldestMessages(Self.roomStep)
+                    if messages == 0 { break }
+                    eviction.droppedMessages += messages
+                    continue
+                }
+                compactable = merged
                 if compactable { continue }
             }
             let readings = try deleteChunks(where: "1")
@@ -56,7 +66,7 @@ extension StoreDatabase {
                 continue
             }
             if compactable {
-                compactable = try compactStep(&eviction)
+                compactable = try compactStep(&eviction) ?? false
                 if compactable { continue }
             }
             let messages = try dropOldestMessages(Self.deletionStep)
@@ -67,9 +77,15 @@ extension StoreDatabase {
     }
 
     /// One compaction step, then a checkpoint if the step's rewrites grew the WAL past its
-    /// allowance (steps follow each other within one maintenance); false when nothing merged.
-    private func compactStep(_ eviction: inout Eviction) throws -> Bool {
-        let merged = try compactOutbox()
+    /// allowance (steps follow each other within one maintenance); false when nothing merged,
+    /// nil when the page limit left no room to write the merge (SQLITE_FULL, rolled back).
+    private func compactStep(_ eviction: inout Eviction) throws -> Bool? {
+        let merged: Int
+        do {
+            merged = try compactOutbox()
+        } catch let error as StoreError where error.code == .full {
+            return nil
+        }
         eviction.compactedMessages += merged
         try manageCheckpoint()
         return merged > 0

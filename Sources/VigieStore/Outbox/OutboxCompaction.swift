@@ -88,13 +88,15 @@ extension StoreDatabase {
             let update = try connection.statement("UPDATE outbox SET payload = ? WHERE sink = ? AND seq = ?")
             let delete = try connection.statement("DELETE FROM outbox WHERE sink = ? AND seq = ?")
             var removed = 0
+            let exists = try connection.statement("SELECT count(*) FROM outbox WHERE sink = ? AND seq = ?")
             for merge in merges where merge.keep > handed {
-                update.reset()
-                update.bind(Array(merge.pack.storageText.utf8), at: 1)
-                update.bind(sink, at: 2)
-                update.bind(merge.keep, at: 3)
-                try update.step()
-                guard connection.changes == 1 else { continue }
+                exists.reset()
+                exists.bind(sink, at: 1)
+                exists.bind(merge.keep, at: 2)
+                let found = try exists.step() && exists.int64(at: 0) == 1
+                exists.reset()  // an unfinished SELECT would keep its read snapshot open
+                guard found else { continue }
+                // Deletes first: near the page limit the merged payload reuses the room they free.
                 for seq in merge.remove {
                     delete.reset()
                     delete.bind(sink, at: 1)
@@ -102,6 +104,11 @@ extension StoreDatabase {
                     try delete.step()
                     removed += connection.changes
                 }
+                update.reset()
+                update.bind(Array(merge.pack.storageText.utf8), at: 1)
+                update.bind(sink, at: 2)
+                update.bind(merge.keep, at: 3)
+                try update.step()
             }
             return removed
         }
