@@ -1,7 +1,7 @@
 # vigie: the usual entry points. `make test` is what CI runs.
 SWIFT ?= swift
 
-.PHONY: deps build release test demo deb
+.PHONY: deps build release test demo deb chaos chaos-short
 
 deps:
 	scripts/install-deps.sh
@@ -14,9 +14,11 @@ release: deps
 
 # Tests run one at a time: many start brokers, simulators and processes, and on a 2-core
 # machine running them all at once starves the timing they check.
+# Then the short chaos campaigns (~80 s, docs/reliability.md) against the binary just built.
 test: deps
 	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
 	$(SWIFT) test --skip-build --no-parallel
+	scripts/chaos/chaos.py "$$($(SWIFT) build --show-bin-path)/vigie" all --short
 
 # The simulated building through the real pipeline (see `vigie demo --help`); Ctrl-C stops it.
 demo: deps
@@ -55,3 +57,17 @@ fuzz: deps
 
 sanitize: deps
 	scripts/sanitize/run.sh
+
+# Chaos campaigns against the built `vigie` (docs/reliability.md): SIGKILL restarts, brokers
+# stopped at random, a tiny filesystem that fills up. Each prints a one-line summary with its
+# figures and fails on a loss. About 10-15 minutes with the defaults; root for the tmpfs.
+CHAOS_KILLS ?= 20
+CHAOS_DURATION ?= 240
+chaos: deps
+	$(SWIFT) build --product vigie
+	CHAOS_KILLS=$(CHAOS_KILLS) CHAOS_DURATION=$(CHAOS_DURATION) scripts/chaos/chaos.py "$$($(SWIFT) build --show-bin-path)/vigie" all
+
+# The same campaigns cut short (3 kills, ~12 s outages and disk-full): about a minute.
+chaos-short:
+	$(SWIFT) build --product vigie
+	scripts/chaos/chaos.py "$$($(SWIFT) build --show-bin-path)/vigie" all --short

@@ -43,7 +43,7 @@ public final class ReadingStore: Sendable {
             }
         }
         let writer = StoreWriter(database: opened.0, logger: logger, metrics: metrics, now: now, maintenanceInterval: maintenanceInterval)
-        return ReadingStore(configuration: configuration, writer: writer, outbox: Outbox(connection: opened.1.connection))
+        return ReadingStore(configuration: configuration, writer: writer, outbox: Outbox(connection: opened.1.connection, configuration: configuration))
     }
 }
 

@@ -119,3 +119,17 @@ private let threshold = Sensitivity.medium.threshold
     #expect(alarms.count == 1)
     #expect(scores[1340].severity >= threshold)
 }
+
+/// A fast sensor visits one hour bucket more than 65,535 times (here 20 readings/s for an hour):
+/// the visit count saturates instead of trapping, and the bucket keeps learning.
+@Test func aSensorReadTwentyTimesASecondForAnHourKeepsItsDetector() {
+    var detector = SeasonalBaselineDetector()
+    var noise = Series.Noise()
+    let hourStart = Series.start - Series.start % 3_600_000
+    var last = AnomalyScore.normal
+    for i in 0..<72_000 {
+        last = detector.process(time: hourStart + Int64(i) * 50, value: 20 + noise.next())
+    }
+    #expect(last.score < threshold)
+    #expect(last.expectedLow < 20 && last.expectedHigh > 20)
+}

@@ -35,6 +35,7 @@ struct SeasonalProfile: Sendable {
             means[bucket] = Float(value)
             deviations[bucket] = 0
         } else {
+            // In Double: `seen + 1` in UInt16 traps on a bucket's 65,536th visit (18 readings/s for an hour).
             let weight = max(alpha, 1 / (Double(seen) + 1))
             let mean = Double(means[bucket])
             let deviation = Double(deviations[bucket])

@@ -43,16 +43,23 @@ public final class AggregationService: Service {
 
     public func run() async throws {
         guard !configuration.windows.isEmpty else { return }
+        // The last failure logged per window: a full disk fails every retry (each second), logged once.
+        var failing: [Duration: String] = [:]
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             var nextDeadline = Int64.max
             for window in configuration.windows {
                 do {
                     let deadline = try await closeWindows(of: window)
                     nextDeadline = min(nextDeadline, deadline ?? .max)
+                    if failing.removeValue(forKey: window) != nil {
+                        logger.notice("aggregation recovered", metadata: ["aggregate.window": "\(window.configText)"])
+                    }
                 } catch {
-                    logger.error("aggregation failed", metadata: [
-                        "aggregate.window": "\(window.configText)", "error": "\(error)",
+                    let text = "\(error)"
+                    logger.log(level: failing[window] == text ? .debug : .error, "aggregation failed", metadata: [
+                        "aggregate.window": "\(window.configText)", "error": "\(text)",
                     ])
+                    failing[window] = text
                     nextDeadline = min(nextDeadline, now() + 1_000)
                 }
             }

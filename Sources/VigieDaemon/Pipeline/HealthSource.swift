@@ -18,7 +18,8 @@ struct HealthSource: Sendable {
             backlog: Int64(backlog.reduce(0) { $0 + $1.depth }),
             oldestPendingAgeSeconds: oldest.map { max(0, now - $0) / 1_000 },
             readingsIn: Int64(statistics.readingsCommitted), errors: Int64(statistics.errors),
-            evictedReadings: Int64(statistics.readingsEvicted), droppedMessages: Int64(statistics.messagesDropped))
+            evictedReadings: Int64(statistics.readingsEvicted), droppedMessages: Int64(statistics.messagesDropped),
+            compactedMessages: Int64(statistics.messagesCompacted))
     }
 
     /// Bytes of the database and its write-ahead log on disk.

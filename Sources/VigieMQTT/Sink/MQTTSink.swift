@@ -130,12 +130,14 @@ public final class MQTTSink: Service, Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 var highestSent: Int64 = 0
+                var failures = 0
                 while !Task.isCancelled {
                     guard self.status.connected else {
                         if stopping.isSet, (try? await self.outbox.pending(after: 0, limit: 1).isEmpty) ?? true { return }
                         await self.signal.wait(upTo: stopping.isSet ? .milliseconds(100) : Self.idlePoll)
                         continue
                     }
+                    let acknowledgedBefore = self.state.withLock { $0.acknowledged }
                     do {
                         try await loop.run(
                             send: { message in
@@ -159,10 +161,18 @@ public final class MQTTSink: Service, Sendable {
                         return
                     } catch {
                         guard !Task.isCancelled else { return }
-                        self.state.withLock { $0.lastError = "\(error)" }
-                        self.logger.warning("Publishing to the hub failed; unacknowledged messages will be sent again.",
-                                            metadata: ["error": "\(error)"])
-                        await self.signal.wait(upTo: .milliseconds(200))
+                        // One warning per streak of the same failure (a full disk fails every removal);
+                        // the retries back off 200 ms, 400 ms, ... 5 s, reset once a removal succeeds.
+                        let progressed = self.state.withLock { $0.acknowledged } > acknowledgedBefore
+                        if progressed { failures = 0 }
+                        failures += 1
+                        let text = "\(error)"
+                        let repeated = failures > 1 && text == self.status.lastError
+                        self.state.withLock { $0.lastError = text }
+                        self.logger.log(level: repeated ? .debug : .warning,
+                                        "Publishing to the hub failed; unacknowledged messages will be sent again.",
+                                        metadata: ["error": "\(text)", "sink.failures": "\(failures)"])
+                        await self.signal.wait(upTo: .milliseconds(min(5_000, 200 << min(failures - 1, 5))))
                     }
                 }
             }

@@ -33,6 +33,20 @@ enum OutboxTable {
         try upsert.step()
     }
 
+    /// The watermark holding the highest sequence number ever handed to `sink`.
+    static func handedMark(_ sink: String) -> String { "handed." + sink }
+
+    /// Sets `name` to `value` unless it is already at or above it.
+    static func raiseWatermark(_ name: String, to value: Int64, on connection: SQLiteConnection) throws {
+        let upsert = try connection.statement("""
+            INSERT INTO watermarks(name, value) VALUES (?, ?)
+            ON CONFLICT(name) DO UPDATE SET value = max(value, excluded.value)
+            """)
+        upsert.bind(name, at: 1)
+        upsert.bind(value, at: 2)
+        try upsert.step()
+    }
+
     static func pending(sink: String, after seq: Int64, limit: Int, on connection: SQLiteConnection) throws -> [OutboxEntry] {
         let select = try connection.statement("""
             SELECT seq, kind, topic, payload, created_ms FROM outbox WHERE sink = ? AND seq > ? ORDER BY seq LIMIT ?

@@ -12,6 +12,7 @@ struct StoreMetrics: Sendable {
     let expired: Counter
     let evicted: Counter
     let messagesDropped: Counter
+    let messagesCompacted: Counter
     let commitErrors: Counter
     let maintenanceErrors: Counter
 
@@ -29,6 +30,7 @@ struct StoreMetrics: Sendable {
         expired = counter("vigie_store_readings_expired_total")
         evicted = counter("vigie_store_readings_evicted_total", [("reason", "budget")])
         messagesDropped = counter("vigie_store_outbox_dropped_total", [("reason", "budget")])
+        messagesCompacted = counter("vigie_store_outbox_compacted_total")
         commitErrors = counter("vigie_store_errors_total", [("error", "commit")])
         maintenanceErrors = counter("vigie_store_errors_total", [("error", "maintenance")])
     }

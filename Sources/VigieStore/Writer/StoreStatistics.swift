@@ -12,6 +12,9 @@ public struct StoreStatistics: Sendable, Equatable {
     public var readingsEvicted = 0
     /// Outbox messages deleted because the budget was hit with no readings left to delete.
     public var messagesDropped = 0
+    /// Outbox aggregate messages merged into coarser windows because the budget was tight (their
+    /// statistics live on in the merged message: resolution lost, not data).
+    public var messagesCompacted = 0
     /// Failed commits and maintenance steps.
     public var errors = 0
 

@@ -163,6 +163,12 @@ public final class StoreWriter: Service, ReadingSink {
                 logger.warning("The size budget is full of outbox messages: the oldest were dropped.",
                                metadata: ["store.messages": "\(eviction.droppedMessages)"])
             }
+            if eviction.compactedMessages > 0 {
+                metrics.messagesCompacted.increment(by: eviction.compactedMessages)
+                counts.withLock { $0.messagesCompacted += eviction.compactedMessages }
+                logger.notice("The size budget is tight: old aggregates were merged into coarser windows.",
+                              metadata: ["store.messages": "\(eviction.compactedMessages)"])
+            }
             try database.manageCheckpoint()
         } catch {
             metrics.maintenanceErrors.increment()
