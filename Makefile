@@ -38,7 +38,7 @@ bench: deps
 	$(SWIFT) package --package-path Benchmarks benchmark --no-progress $(BENCH_ARGS)
 
 # End-to-end load: the release binary against real brokers, simulators and collectd on 127.0.0.1
-# (scripts/bench-e2e/, figures in docs/performance.md). Takes about 10 minutes.
+# (scripts/bench-e2e/, figures in docs/performance.md). Takes about 20 minutes.
 .PHONY: bench-e2e
 bench-e2e: deps
 	$(SWIFT) build -c release --product vigie

@@ -171,6 +171,16 @@ def metric(http_port, name, text=None):
     return total if found else (0.0 if f"# TYPE {name}" in text else None)
 
 
+def senml_gateway_body(name, source_port, topic, upstream_port, window, grace, upstream_extra=""):
+    """The config body of a gateway that takes SenML from `topic` on the source broker, aggregates
+    `window` windows and forwards them to the upstream broker (`vigie_config` adds the rest)."""
+    return (f"mqtt:\n  broker: 127.0.0.1:{source_port}\n  client_id: vigie-bench-{name}\n  subscriptions:\n"
+            f"    - {{ topic: \"{topic}\", format: senml }}\n"
+            f"aggregate:\n  window: {window}\n  grace: {grace}\n"
+            f"upstream:\n  - mqtt:\n      broker: 127.0.0.1:{upstream_port}\n      client_id: vigie-bench-{name}-up\n"
+            f"      topic: \"up/{{gateway}}/{{device}}\"\n{upstream_extra}")
+
+
 def stored_readings(data_dir):
     """Readings in the store, counted by `vigie export` (CSV lines minus the header)."""
     out = subprocess.run([VIGIE, "export", "--data-dir", data_dir, "--format", "csv"],

@@ -16,7 +16,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import Stack, Snapshot, metric, row, free_port  # noqa: E402
+from common import Stack, Snapshot, metric, row, free_port, senml_gateway_body  # noqa: E402
 
 
 def main():
@@ -27,11 +27,8 @@ def main():
         source = stack.broker()
         upstream_port = free_port()
         http = free_port()
-        body = (f"mqtt:\n  broker: 127.0.0.1:{source}\n  client_id: vigie-bench-drain\n  subscriptions:\n"
-                f"    - {{ topic: \"bench/+/v\", format: senml }}\n"
-                f"aggregate:\n  window: 10s\n  grace: 0s\n"
-                f"upstream:\n  - mqtt:\n      broker: 127.0.0.1:{upstream_port}\n      client_id: vigie-bench-up\n"
-                f"      topic: \"up/{{gateway}}/{{device}}\"\n      drain_rate: 0\n")
+        body = senml_gateway_body("drain", source, "bench/+/v", upstream_port, "10s", "0s",
+                                  upstream_extra="      drain_rate: 0\n")
         config, _ = stack.vigie_config("drain", body, http)
         vigie = stack.vigie(config, http)
         publisher = stack.spawn(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(source), "-q", "1", "-t", "bench/a/v", "-l"],

@@ -17,5 +17,7 @@ run scripts/bench-e2e/modbus.py poll "${MODBUS_SECONDS:-30}"
 run scripts/bench-e2e/modbus.py startup
 echo "== backlog drain after an outage"
 run scripts/bench-e2e/drain.py "${DRAIN_DEVICES:-2000}" "${DRAIN_OUTAGE:-40}"
+echo "== memory over a steady run (RSS slope)"
+run scripts/bench-e2e/soak.py "${SOAK_SECONDS:-600}"
 echo "== collectd side by side"
 run scripts/bench-e2e/modbus.py collectd "${MODBUS_SECONDS:-30}"

@@ -85,6 +85,13 @@ class Rig:
         self.stops = []  # (broker, stopped at)
         self.publisher = Publisher(self.work, self.local, "chaos/pub/seq")
 
+    def start(self):
+        """The hub's subscriber, the daemon (once it serves HTTP) and the sequence publisher."""
+        self.start_subscriber()
+        self.start_daemon()
+        wait_port(self.http, 15)
+        self.publisher.start()
+
     def start_subscriber(self):
         if self.subscriber is None or self.subscriber.poll() is not None:
             self.subscriber = spawn(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(self.hub.port), "-q", "1", "-c",
@@ -213,10 +220,7 @@ def crash(vigie, short, rng):
     rig = Rig(vigie, "crash")
     passed = False
     try:
-        rig.start_subscriber()
-        rig.start_daemon()
-        wait_port(rig.http, 15)
-        rig.publisher.start()
+        rig.start()
         snapshots = set()
         for _ in range(kills):
             time.sleep(rng.uniform(1.0, 6.0))
@@ -264,10 +268,7 @@ def outage(vigie, short, rng):
     rig = Rig(vigie, "outage")
     passed = False
     try:
-        rig.start_subscriber()
-        rig.start_daemon()
-        wait_port(rig.http, 15)
-        rig.publisher.start()
+        rig.start()
         end = time.time() + duration
         while time.time() < end:
             time.sleep(rng.uniform(1.0, 5.0))
@@ -331,10 +332,7 @@ def resource(vigie, short, rng):
     noise = None
     passed = False
     try:
-        rig.start_subscriber()
-        rig.start_daemon()
-        wait_port(rig.http, 15)
-        rig.publisher.start()
+        rig.start()
         # Noisy values at ~1,000/s over 50 sensors so the budget is reached.
         noise_script = ("import random,sys,time\n"
                         "while True:\n"
