@@ -403,6 +403,7 @@ def main():
     campaigns = {"crash": crash, "outage": outage, "resource": resource}
     names = list(campaigns) if which == "all" else [which]
     results = [campaigns[n](vigie, short, rng) for n in names]
+    print(f"chaos: {sum(results)} passed, {len(results) - sum(results)} failed", flush=True)
     return 0 if all(results) else 1
 
 
