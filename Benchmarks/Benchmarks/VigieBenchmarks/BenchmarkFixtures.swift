@@ -35,29 +35,25 @@ enum BenchmarkFixtures {
 
     /// The CSV files of a directory, sorted by name (empty when it does not exist).
     static func csvFiles(in directory: String) -> [String] {
-        guard let handle = opendir(directory) else { return [] }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name.hasSuffix(".csv") { names.append(directory + "/" + name) }
-        }
-        return names.sorted()
+        entries(of: directory) { name, _ in name.hasSuffix(".csv") }
     }
 
     /// The directories of `directory` (not recursive), sorted.
     static func subdirectories(of directory: String) -> [String] {
+        entries(of: directory) { name, type in type == UInt8(DT_DIR) && !name.hasPrefix(".") }
+    }
+
+    /// The paths of the entries of `directory` whose name and type (`d_type`) pass `keep`, sorted.
+    private static func entries(of directory: String, where keep: (String, UInt8) -> Bool) -> [String] {
         guard let handle = opendir(directory) else { return [] }
         defer { closedir(handle) }
-        var names: [String] = []
+        var paths: [String] = []
         while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
-            if entry.pointee.d_type == UInt8(DT_DIR), !name.hasPrefix(".") { names.append(directory + "/" + name) }
+            if keep(name, entry.pointee.d_type) { paths.append(directory + "/" + name) }
         }
-        return names.sorted()
+        return paths.sorted()
     }
 }
