@@ -3,7 +3,9 @@ import PackageDescription
 
 /// Dependencies are chosen for build time and footprint on small gateways:
 /// - swift-argument-parser: the command line.
-/// - Yams: YAML with line and column marks, needed for located config errors.
+/// - libyaml (system, CYAML; not a package): the YAML event parser behind the config loader. A small,
+///   well-kept C parser with line and column marks for located errors; VigieCore composes its own
+///   node tree from the events, so no Foundation (and no ICU) comes with it, unlike Yams.
 /// - swift-log: the logging API every component takes a `Logger` from.
 /// - swift-metrics: the metrics API components count with (the backend is chosen by the executable).
 /// - swift-service-lifecycle: long-running stages are `Service`s in one `ServiceGroup` (signals, shutdown).
@@ -21,7 +23,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -34,12 +35,10 @@ let package = Package(
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
 
-        // Pure Swift vocabulary: no C, no I/O beyond reading config files.
-        .target(
-            name: "VigieCore",
-            dependencies: [.product(name: "Yams", package: "Yams")]
-        ),
+        // Pure Swift vocabulary: no C but libyaml's parser, no I/O beyond reading config files.
+        .target(name: "VigieCore", dependencies: ["CYAML"]),
         .target(
             name: "VigieStore",
             dependencies: ["VigieCore", "CSQLite", .product(name: "Logging", package: "swift-log"),

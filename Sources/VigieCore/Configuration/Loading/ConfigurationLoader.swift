@@ -1,4 +1,3 @@
-import Yams
 
 /// Reads and validates a configuration file and the device profiles it names.
 ///
@@ -54,8 +53,8 @@ public enum ConfigurationLoader {
         return LoadedConfiguration(configuration: configuration, profiles: profiles, path: path)
     }
 
-    static func located(_ message: String, at node: Node, file: String) -> ConfigurationDiagnostic {
-        ConfigurationDiagnostic(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1, message: message)
+    static func located(_ message: String, at node: YAMLNode, file: String) -> ConfigurationDiagnostic {
+        ConfigurationDiagnostic(file: file, line: node.mark.line, column: node.mark.column, message: message)
     }
 
     /// Diagnostics of one file in reading order.

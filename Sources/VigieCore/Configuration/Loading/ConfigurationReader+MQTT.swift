@@ -1,4 +1,3 @@
-import Yams
 
 extension ConfigurationReader {
     static let mqttKeys = ["broker", "client_id", "username", "password_file", "tls", "keepalive", "max_payload_size",
@@ -6,7 +5,7 @@ extension ConfigurationReader {
     static let subscriptionKeys = ["topic", "qos", "format", "sensor", "unit", "fields", "time_field"]
     static let tlsKeys = ["ca", "cert", "key", "verify_hostname"]
 
-    func mqttSource(_ node: Node) -> MQTTSourceConfiguration? {
+    func mqttSource(_ node: YAMLNode) -> MQTTSourceConfiguration? {
         guard let map = MappingReader(node, section: "mqtt", keys: Self.mqttKeys, log: log) else { return nil }
         var mqtt = MQTTSourceConfiguration()
         mqtt.tls = map["tls"].flatMap { self.tls($0, section: "mqtt") }
@@ -20,7 +19,7 @@ extension ConfigurationReader {
         return mqtt
     }
 
-    func tls(_ node: Node, section: String) -> TLSConfiguration? {
+    func tls(_ node: YAMLNode, section: String) -> TLSConfiguration? {
         guard let map = MappingReader(node, section: "the tls of \(section)", keys: Self.tlsKeys, log: log) else {
             return nil
         }
@@ -34,7 +33,7 @@ extension ConfigurationReader {
         return tls
     }
 
-    private func subscription(_ node: Node) -> SubscriptionConfiguration? {
+    private func subscription(_ node: YAMLNode) -> SubscriptionConfiguration? {
         guard let map = MappingReader(node, section: "a subscription", keys: Self.subscriptionKeys, log: log) else {
             return nil
         }
@@ -52,7 +51,7 @@ extension ConfigurationReader {
     }
 
     /// `temperature`, or `{ path: data.power, name: power, unit: W }`.
-    private func field(_ node: Node) -> FieldMapping? {
+    private func field(_ node: YAMLNode) -> FieldMapping? {
         if case .scalar = node { return values.text(node, key: "fields").map { FieldMapping(path: $0) } }
         guard let map = MappingReader(node, section: "a field", keys: ["path", "name", "unit"], log: log),
               let path = map.required("path").flatMap({ values.text($0, key: "path") }) else { return nil }

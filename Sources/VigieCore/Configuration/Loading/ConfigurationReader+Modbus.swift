@@ -1,16 +1,15 @@
-import Yams
 
 extension ConfigurationReader {
     static let busKeys = ["name", "tcp", "rtu", "timeout", "inter_request_delay", "max_gap", "devices"]
     static let serialKeys = ["port", "baud", "parity", "data_bits", "stop_bits"]
     static let deviceKeys = ["name", "unit", "units", "profile", "points", "poll"]
 
-    func modbus(_ node: Node) -> ModbusConfiguration {
+    func modbus(_ node: YAMLNode) -> ModbusConfiguration {
         var modbus = ModbusConfiguration()
         guard let map = MappingReader(node, section: "modbus", keys: ["buses"], log: log),
               let nodes = map.list("buses") else { return modbus }
-        var busNames: [String: Node] = [:]
-        var deviceNames: [String: Node] = [:]
+        var busNames: [String: YAMLNode] = [:]
+        var deviceNames: [String: YAMLNode] = [:]
         for busNode in nodes {
             guard let bus = bus(busNode, deviceNames: &deviceNames) else { continue }
             let nameNode = PointReader.nameNode(of: busNode) ?? busNode
@@ -24,7 +23,7 @@ extension ConfigurationReader {
         return modbus
     }
 
-    private func bus(_ node: Node, deviceNames: inout [String: Node]) -> ModbusBusConfiguration? {
+    private func bus(_ node: YAMLNode, deviceNames: inout [String: YAMLNode]) -> ModbusBusConfiguration? {
         guard let map = MappingReader(node, section: "a Modbus bus", keys: Self.busKeys, log: log) else { return nil }
         let name = map.required("name").flatMap { values.name($0, key: "name") }
         let section = name.map { "bus \"\($0)\"" } ?? "a Modbus bus"
@@ -63,7 +62,7 @@ extension ConfigurationReader {
                                       interRequestDelay: delay ?? .zero, maxGap: maxGap ?? 10, devices: devices)
     }
 
-    private func serialLine(_ node: Node, section: String) -> SerialLine? {
+    private func serialLine(_ node: YAMLNode, section: String) -> SerialLine? {
         guard let map = MappingReader(node, section: "the rtu line of \(section)", keys: Self.serialKeys, log: log),
               let port = map.required("port", hint: " (the serial device, e.g. /dev/ttyUSB0)")
                 .flatMap({ values.text($0, key: "port") }) else { return nil }
@@ -75,7 +74,7 @@ extension ConfigurationReader {
         return line
     }
 
-    private func device(_ node: Node, bus: String) -> ModbusDeviceConfiguration? {
+    private func device(_ node: YAMLNode, bus: String) -> ModbusDeviceConfiguration? {
         guard let map = MappingReader(node, section: "a device of \(bus)", keys: Self.deviceKeys, log: log) else {
             return nil
         }
@@ -109,7 +108,7 @@ extension ConfigurationReader {
                                          poll: poll ?? .seconds(10))
     }
 
-    static func firstLine(_ node: Node) -> String {
-        node.mark.map { " (first at line \($0.line))" } ?? ""
+    static func firstLine(_ node: YAMLNode) -> String {
+        " (first at line \(node.mark.line))"
     }
 }

@@ -1,4 +1,3 @@
-import Yams
 
 extension ConfigurationReader {
     static let mqttSinkKeys = ["name", "broker", "client_id", "username", "password_file", "tls", "topic", "format",
@@ -6,7 +5,7 @@ extension ConfigurationReader {
     static let httpSinkKeys = ["name", "url", "token_file", "tls", "format", "send", "batch", "timeout"]
 
     /// One `upstream:` item: `- mqtt: {...}` or `- http: {...}`.
-    func upstream(_ node: Node) -> UpstreamConfiguration? {
+    func upstream(_ node: YAMLNode) -> UpstreamConfiguration? {
         guard let map = MappingReader(node, section: "an upstream sink", keys: ["mqtt", "http"], log: log) else {
             return nil
         }
@@ -23,7 +22,7 @@ extension ConfigurationReader {
         return nil
     }
 
-    private func mqttSink(_ node: Node) -> MQTTSinkConfiguration? {
+    private func mqttSink(_ node: YAMLNode) -> MQTTSinkConfiguration? {
         guard let map = MappingReader(node, section: "the upstream mqtt sink", keys: Self.mqttSinkKeys, log: log) else {
             return nil
         }
@@ -45,7 +44,7 @@ extension ConfigurationReader {
         return sink
     }
 
-    private func httpSink(_ node: Node) -> HTTPSinkConfiguration? {
+    private func httpSink(_ node: YAMLNode) -> HTTPSinkConfiguration? {
         guard let map = MappingReader(node, section: "the upstream http sink", keys: Self.httpSinkKeys, log: log),
               let urlNode = map.required("url", hint: " (https://... of the hub's ingest endpoint)"),
               let url = values.text(urlNode, key: "url") else { return nil }

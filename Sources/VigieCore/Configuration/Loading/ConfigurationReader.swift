@@ -1,4 +1,3 @@
-import Yams
 
 /// Reads the configuration file's node tree into a `Configuration`, logging every error it meets.
 ///
@@ -8,7 +7,7 @@ final class ConfigurationReader {
     let log: DiagnosticLog
     /// The configuration file's folder: relative paths are taken from there.
     let base: String
-    private(set) var profileReferences: [(id: String, node: Node)] = []
+    private(set) var profileReferences: [(id: String, node: YAMLNode)] = []
 
     static let sections = ["gateway", "profiles_dir", "modbus", "mqtt", "aggregate", "anomaly", "upstream", "buffer"]
 
@@ -26,7 +25,7 @@ final class ConfigurationReader {
          "/usr/share/vigie/devices"]
     }
 
-    func configuration(_ root: Node?) -> Configuration {
+    func configuration(_ root: YAMLNode?) -> Configuration {
         var configuration = Configuration(profilesDirectories: Self.defaultProfilesDirectories(base: base))
         guard let root else { return configuration }
         guard let map = MappingReader(root, section: "the configuration", keys: Self.sections, log: log) else {
@@ -45,11 +44,11 @@ final class ConfigurationReader {
         return configuration
     }
 
-    func recordProfile(_ id: String, at node: Node) {
+    func recordProfile(_ id: String, at node: YAMLNode) {
         profileReferences.append((id, node))
     }
 
-    private func gateway(_ node: Node) -> GatewayConfiguration {
+    private func gateway(_ node: YAMLNode) -> GatewayConfiguration {
         var gateway = GatewayConfiguration()
         guard let map = MappingReader(node, section: "gateway", keys: ["id", "data_dir", "http", "http_token_file"],
                                       log: log) else { return gateway }
@@ -66,7 +65,7 @@ final class ConfigurationReader {
         return gateway
     }
 
-    private func aggregate(_ node: Node) -> AggregateConfiguration {
+    private func aggregate(_ node: YAMLNode) -> AggregateConfiguration {
         var aggregate = AggregateConfiguration()
         guard let map = MappingReader(node, section: "aggregate", keys: ["window", "grace", "stats"], log: log) else {
             return aggregate
@@ -87,7 +86,7 @@ final class ConfigurationReader {
         return aggregate
     }
 
-    private func anomaly(_ node: Node) -> AnomalyConfiguration {
+    private func anomaly(_ node: YAMLNode) -> AnomalyConfiguration {
         var anomaly = AnomalyConfiguration()
         guard let map = MappingReader(node, section: "anomaly", keys: ["enabled", "sensitivity", "warmup", "overrides"],
                                       log: log) else { return anomaly }
@@ -98,7 +97,7 @@ final class ConfigurationReader {
         return anomaly
     }
 
-    private func anomalyOverride(_ node: Node) -> AnomalyOverride? {
+    private func anomalyOverride(_ node: YAMLNode) -> AnomalyOverride? {
         guard let map = MappingReader(node, section: "an anomaly override",
                                       keys: ["sensor", "enabled", "sensitivity", "min", "max"], log: log),
               let sensor = map.required("sensor", hint: " (a sensor name or glob such as chaufferie/*)")
@@ -112,7 +111,7 @@ final class ConfigurationReader {
         return override
     }
 
-    private func buffer(_ node: Node) -> BufferConfiguration {
+    private func buffer(_ node: YAMLNode) -> BufferConfiguration {
         var buffer = BufferConfiguration()
         guard let map = MappingReader(node, section: "buffer", keys: ["max_size", "keep_readings", "batch_size",
                                                                       "batch_interval", "queue_capacity", "synchronous"],

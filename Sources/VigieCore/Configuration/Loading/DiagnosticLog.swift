@@ -1,4 +1,3 @@
-import Yams
 
 /// Collects the diagnostics of one file while it is read; not shared between tasks.
 final class DiagnosticLog {
@@ -14,8 +13,8 @@ final class DiagnosticLog {
                                                    message: message))
     }
 
-    /// An error at a node, or at the top of the file when the node has no mark.
-    func error(_ message: String, at node: Node?) {
+    /// An error at a node, or at the top of the file when there is no node.
+    func error(_ message: String, at node: YAMLNode?) {
         let mark = node?.mark
         error(message, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }

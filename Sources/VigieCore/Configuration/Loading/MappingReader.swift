@@ -1,18 +1,17 @@
-import Yams
 
 /// The keys of one YAML mapping, read by name; unknown keys are reported once, with a suggestion.
 struct MappingReader {
     let values: ValueReader
     /// The mapping itself: where a missing key is reported.
-    let node: Node
+    let node: YAMLNode
     /// How the mapping is named in messages: `gateway`, `device "chaufferie"`.
     let section: String
-    private let entries: [String: Node]
+    private let entries: [String: YAMLNode]
 
     var log: DiagnosticLog { values.log }
 
     /// Nil (and logged) when the node is not a mapping; an empty mapping when it is null.
-    init?(_ node: Node, section: String, keys: [String], log: DiagnosticLog) {
+    init?(_ node: YAMLNode, section: String, keys: [String], log: DiagnosticLog) {
         self.values = ValueReader(log: log)
         self.node = node
         self.section = section
@@ -20,11 +19,11 @@ struct MappingReader {
             entries = [:]
             return
         }
-        guard case .mapping(let mapping) = node else {
+        guard case .mapping(let mapping, _) = node else {
             log.error("\(section) must be a mapping of keys, not \(node.kindName)", at: node)
             return nil
         }
-        var entries: [String: Node] = [:]
+        var entries: [String: YAMLNode] = [:]
         for (keyNode, value) in mapping {
             guard case .scalar(let key) = keyNode else {
                 log.error("a key in \(section) must be a plain name, not \(keyNode.kindName)", at: keyNode)
@@ -41,12 +40,12 @@ struct MappingReader {
     }
 
     /// The value of a key, nil when absent.
-    subscript(key: String) -> Node? { entries[key] }
+    subscript(key: String) -> YAMLNode? { entries[key] }
 
     func has(_ key: String) -> Bool { entries[key] != nil }
 
     /// Logs `missing required key` at the mapping and returns nil when absent.
-    func required(_ key: String, hint: String = "") -> Node? {
+    func required(_ key: String, hint: String = "") -> YAMLNode? {
         guard let value = entries[key] else {
             log.error("missing required key \"\(key)\" in \(section)\(hint)", at: node)
             return nil
@@ -71,13 +70,13 @@ struct MappingReader {
     func path(_ key: String, base: String) -> String? { self[key].flatMap { values.path($0, key: key, base: base) } }
 
     /// The items of a list; nil (and logged) when the value is not a list, empty when null.
-    func list(_ key: String) -> [Node]? {
+    func list(_ key: String) -> [YAMLNode]? {
         guard let value = self[key] else { return nil }
         return Self.items(of: value, key: key, log: log, allowSingle: false)
     }
 
     /// A list, or one value taken as a list of one (`window: 15m` or `window: [1m, 15m]`).
-    func oneOrMany(_ key: String) -> [Node]? {
+    func oneOrMany(_ key: String) -> [YAMLNode]? {
         guard let value = self[key] else { return nil }
         return Self.items(of: value, key: key, log: log, allowSingle: true)
     }
@@ -88,10 +87,10 @@ struct MappingReader {
         return MappingReader(value, section: section ?? "\"\(key)\"", keys: keys, log: log)
     }
 
-    private static func items(of node: Node, key: String, log: DiagnosticLog, allowSingle: Bool) -> [Node]? {
+    private static func items(of node: YAMLNode, key: String, log: DiagnosticLog, allowSingle: Bool) -> [YAMLNode]? {
         if node.isNull { return [] }
         switch node {
-        case .sequence(let sequence): return Array(sequence)
+        case .sequence(let items, _): return items
         case .scalar where allowSingle: return [node]
         default:
             log.error("\"\(key)\" must be a list, not \(node.kindName)", at: node)

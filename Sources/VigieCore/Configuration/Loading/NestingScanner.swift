@@ -1,8 +1,9 @@
-/// Finds YAML nested deeper than any configuration needs, before the recursive composer sees it.
+/// Finds YAML nested deeper than any configuration needs, before libyaml and the composer see it.
 ///
-/// Yams composes nodes recursively, so a hostile file (thousands of `[` or of indented keys)
-/// could exhaust the stack. This scan is approximate but conservative: it counts indentation
-/// levels, `- ` item markers and open flow brackets outside quotes and comments.
+/// The composer is iterative, but a hostile file (thousands of `[` or of indented keys) still
+/// makes libyaml and the composer grow a level per line for nothing; it is refused up front. This
+/// scan is approximate but conservative: it counts indentation levels, `- ` item markers and open
+/// flow brackets outside quotes and comments.
 enum NestingScanner {
     /// A real configuration nests about 8 levels deep.
     static let limit = 64

@@ -1,4 +1,3 @@
-import Yams
 
 /// Reads `points:` lists, the same schema in a device profile and in a device's inline points.
 struct PointReader {
@@ -11,13 +10,13 @@ struct PointReader {
     static let maximumStringRegisters = 125
 
     /// Every valid point of the list; duplicate names are reported at the second one.
-    func points(_ nodes: [Node], owner: String) -> [PointDefinition] {
+    func points(_ nodes: [YAMLNode], owner: String) -> [PointDefinition] {
         var points: [PointDefinition] = []
-        var seen: [String: Node] = [:]
+        var seen: [String: YAMLNode] = [:]
         for node in nodes {
             guard let point = point(node, owner: owner) else { continue }
             if let first = seen[point.name] {
-                let firstLine = first.mark.map { " (first at line \($0.line))" } ?? ""
+                let firstLine = " (first at line \(first.mark.line))"
                 log.error("duplicate point name \"\(point.name)\" in \(owner)\(firstLine)",
                           at: Self.nameNode(of: node) ?? node)
                 continue
@@ -29,7 +28,7 @@ struct PointReader {
     }
 
     /// One point; nil when it has an error (logged).
-    func point(_ node: Node, owner: String) -> PointDefinition? {
+    func point(_ node: YAMLNode, owner: String) -> PointDefinition? {
         guard let map = MappingReader(node, section: "a point of \(owner)", keys: Self.keys, log: log) else { return nil }
         let nameNode = map.required("name")
         let name = nameNode.flatMap { map.values.name($0, key: "name") }
@@ -95,8 +94,8 @@ struct PointReader {
     }
 
     /// The `name:` value of a point mapping, to locate duplicate names precisely.
-    static func nameNode(of node: Node) -> Node? {
-        guard case .mapping(let mapping) = node else { return nil }
+    static func nameNode(of node: YAMLNode) -> YAMLNode? {
+        guard case .mapping(let mapping, _) = node else { return nil }
         return mapping.first { $0.key.scalar?.string == "name" }?.value
     }
 }

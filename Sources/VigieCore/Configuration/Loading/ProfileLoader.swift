@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Yams
 
 /// Loads device profiles: `devices/<id>.yaml`, one Modbus register map per device model.
 public enum ProfileLoader {
@@ -37,7 +36,7 @@ public enum ProfileLoader {
         throw ConfigurationErrors(diagnostics: log.diagnostics.sorted(by: ConfigurationLoader.fileOrder))
     }
 
-    static func profile(_ root: Node?, path: String, log: DiagnosticLog) -> DeviceProfile? {
+    static func profile(_ root: YAMLNode?, path: String, log: DiagnosticLog) -> DeviceProfile? {
         guard let root else {
             log.error("the profile is empty: it needs id, manufacturer, model, source and points", line: 1, column: 1)
             return nil

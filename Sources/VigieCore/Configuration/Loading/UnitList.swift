@@ -1,4 +1,3 @@
-import Yams
 
 /// Reads Modbus unit ids: `unit: 1`, or `units:` as `1-20`, `1,3,7-9` or `[1, 2, 5]`.
 struct UnitList {
@@ -7,10 +6,10 @@ struct UnitList {
     static let range = 1...247
 
     /// The unit ids in the order written; nil (and logged) on any error.
-    func units(_ node: Node, key: String) -> [Int]? {
-        var parts: [(text: String, node: Node)] = []
+    func units(_ node: YAMLNode, key: String) -> [Int]? {
+        var parts: [(text: String, node: YAMLNode)] = []
         switch node {
-        case .sequence(let sequence):
+        case .sequence(let sequence, _):
             for item in sequence {
                 guard let text = values.text(item, key: key) else { return nil }
                 parts.append((text, item))
@@ -37,7 +36,7 @@ struct UnitList {
         return units
     }
 
-    private func parseRange(_ text: String, key: String, node: Node) -> ClosedRange<Int>? {
+    private func parseRange(_ text: String, key: String, node: YAMLNode) -> ClosedRange<Int>? {
         let bounds = text.split(separator: "-", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
         let numbers = bounds.map(ValueReader.parseInt)
         guard (1...2).contains(bounds.count), numbers.allSatisfy({ $0 != nil }) else {

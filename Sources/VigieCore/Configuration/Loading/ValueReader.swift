@@ -1,4 +1,3 @@
-import Yams
 
 /// Reads typed values out of YAML nodes, logging a located error for each one that does not fit.
 ///
@@ -8,7 +7,7 @@ struct ValueReader {
     let log: DiagnosticLog
 
     /// The text of a scalar; logs and returns nil for a mapping, a list or nothing.
-    func text(_ node: Node, key: String) -> String? {
+    func text(_ node: YAMLNode, key: String) -> String? {
         guard case .scalar(let scalar) = node, !node.isNull else {
             log.error("\"\(key)\" must be text, not \(node.kindName)", at: node)
             return nil
@@ -16,7 +15,7 @@ struct ValueReader {
         return scalar.string
     }
 
-    func int(_ node: Node, key: String, range: ClosedRange<Int>) -> Int? {
+    func int(_ node: YAMLNode, key: String, range: ClosedRange<Int>) -> Int? {
         guard let text = text(node, key: key) else { return nil }
         guard let value = Self.parseInt(text), range.contains(value) else {
             log.error("\"\(key)\" must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(text)",
@@ -26,7 +25,7 @@ struct ValueReader {
         return value
     }
 
-    func double(_ node: Node, key: String) -> Double? {
+    func double(_ node: YAMLNode, key: String) -> Double? {
         guard let text = text(node, key: key) else { return nil }
         guard let value = Double(text.replacingAll("_", with: "")), value.isFinite else {
             log.error("\"\(key)\" must be a number, not \(text)", at: node)
@@ -35,7 +34,7 @@ struct ValueReader {
         return value
     }
 
-    func bool(_ node: Node, key: String) -> Bool? {
+    func bool(_ node: YAMLNode, key: String) -> Bool? {
         guard let text = text(node, key: key) else { return nil }
         switch text.lowercased() {
         case "true", "yes", "on": return true
@@ -46,7 +45,7 @@ struct ValueReader {
         }
     }
 
-    func duration(_ node: Node, key: String, allowZero: Bool = false) -> Duration? {
+    func duration(_ node: YAMLNode, key: String, allowZero: Bool = false) -> Duration? {
         guard let text = text(node, key: key) else { return nil }
         guard let value = Duration(parsing: text), allowZero || value > .zero else {
             log.error("\"\(key)\" must be a duration such as 500ms, 10s, 15m or 7d\(allowZero ? "" : " (above 0)"), "
@@ -56,7 +55,7 @@ struct ValueReader {
         return value
     }
 
-    func size(_ node: Node, key: String) -> ByteSize? {
+    func size(_ node: YAMLNode, key: String) -> ByteSize? {
         guard let text = text(node, key: key) else { return nil }
         guard let value = ByteSize(parsing: text), value.bytes > 0 else {
             log.error("\"\(key)\" must be a size such as 64KB, 512MB or 2GB, not \(text)", at: node)
@@ -65,7 +64,7 @@ struct ValueReader {
         return value
     }
 
-    func endpoint(_ node: Node, key: String, defaultPort: Int?) -> Endpoint? {
+    func endpoint(_ node: YAMLNode, key: String, defaultPort: Int?) -> Endpoint? {
         guard let text = text(node, key: key) else { return nil }
         guard let value = Endpoint(parsing: text, defaultPort: defaultPort) else {
             log.error("\"\(key)\" must be an address host:port or [v6]:port (port 1 to 65535), not \(text)", at: node)
@@ -75,7 +74,7 @@ struct ValueReader {
     }
 
     /// One of a closed set of words (`holding`, `senml`...), with a suggestion when misspelt.
-    func choice<Value: RawRepresentable<String> & CaseIterable>(_ node: Node, key: String, _: Value.Type) -> Value? {
+    func choice<Value: RawRepresentable<String> & CaseIterable>(_ node: YAMLNode, key: String, _: Value.Type) -> Value? {
         guard let text = text(node, key: key) else { return nil }
         if let value = Value(rawValue: text) ?? Value(rawValue: text.lowercased()) ?? Value(rawValue: text.uppercased()) {
             return value
@@ -87,13 +86,13 @@ struct ValueReader {
     }
 
     /// A file path; relative paths are taken from the configuration file's folder.
-    func path(_ node: Node, key: String, base: String) -> String? {
+    func path(_ node: YAMLNode, key: String, base: String) -> String? {
         guard let text = text(node, key: key) else { return nil }
         return PathResolution.resolve(text, against: base)
     }
 
     /// A name used in sensor ids and topics: lowercase letters, digits, `_`, `-`, `.`.
-    func name(_ node: Node, key: String, allowUnitPlaceholder: Bool = false) -> String? {
+    func name(_ node: YAMLNode, key: String, allowUnitPlaceholder: Bool = false) -> String? {
         guard let text = text(node, key: key) else { return nil }
         let bare = allowUnitPlaceholder ? text.replacingAll("{unit}", with: "") : text
         let allowed = bare.unicodeScalars.allSatisfy {
@@ -114,23 +113,5 @@ struct ValueReader {
             return Int(cleaned.dropFirst(2), radix: 16)
         }
         return Int(cleaned)
-    }
-}
-
-extension Node {
-    /// A plain empty value, `~` or `null`: the key is there with nothing after it.
-    var isNull: Bool {
-        guard case .scalar(let scalar) = self, scalar.style == .plain || scalar.style == .any else { return false }
-        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
-    }
-
-    /// How a node reads in an error message: `a mapping`, `a list`, `"text"`.
-    var kindName: String {
-        switch self {
-        case .mapping: "a mapping"
-        case .sequence: "a list"
-        case .alias: "an alias"
-        case .scalar(let scalar): isNull ? "nothing" : "\"\(scalar.string.prefix(40))\""
-        }
     }
 }
