@@ -34,7 +34,7 @@ Version: $version
 Architecture: $arch
 Maintainer: vigie developers <vigie@localhost>
 Installed-Size: $size
-Depends: adduser, libc6, libmodbus5, libmosquitto1, libsqlite3-0, libcurl4
+Depends: adduser, libc6, libmodbus5, libmosquitto1, libsqlite3-0, libcurl4, libyaml-0-2
 Recommends: mosquitto-clients
 Section: net
 Priority: optional
