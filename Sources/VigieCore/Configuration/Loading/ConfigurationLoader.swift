@@ -1,4 +1,3 @@
-
 /// Reads and validates a configuration file and the device profiles it names.
 ///
 /// Every error is collected, located and returned at once; nothing here traps on bad input.

@@ -1,4 +1,3 @@
-
 extension ConfigurationReader {
     static let mqttKeys = ["broker", "client_id", "username", "password_file", "tls", "keepalive", "max_payload_size",
                            "subscriptions"]

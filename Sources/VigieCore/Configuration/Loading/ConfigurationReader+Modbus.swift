@@ -1,4 +1,3 @@
-
 extension ConfigurationReader {
     static let busKeys = ["name", "tcp", "rtu", "timeout", "inter_request_delay", "max_gap", "devices"]
     static let serialKeys = ["port", "baud", "parity", "data_bits", "stop_bits"]

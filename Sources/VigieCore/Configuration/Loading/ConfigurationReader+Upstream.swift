@@ -1,4 +1,3 @@
-
 extension ConfigurationReader {
     static let mqttSinkKeys = ["name", "broker", "client_id", "username", "password_file", "tls", "topic", "format",
                                "qos", "send", "inflight", "drain_rate", "keepalive"]

@@ -1,4 +1,3 @@
-
 /// Reads the configuration file's node tree into a `Configuration`, logging every error it meets.
 ///
 /// Profiles are not opened here: devices that name one are recorded in `profileReferences`

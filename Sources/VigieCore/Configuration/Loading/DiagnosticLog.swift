@@ -1,4 +1,3 @@
-
 /// Collects the diagnostics of one file while it is read; not shared between tasks.
 final class DiagnosticLog {
     let file: String

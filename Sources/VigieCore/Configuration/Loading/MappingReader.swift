@@ -1,4 +1,3 @@
-
 /// The keys of one YAML mapping, read by name; unknown keys are reported once, with a suggestion.
 struct MappingReader {
     let values: ValueReader

@@ -1,4 +1,3 @@
-
 /// Reads `points:` lists, the same schema in a device profile and in a device's inline points.
 struct PointReader {
     let log: DiagnosticLog

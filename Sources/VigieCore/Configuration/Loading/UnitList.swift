@@ -1,4 +1,3 @@
-
 /// Reads Modbus unit ids: `unit: 1`, or `units:` as `1-20`, `1,3,7-9` or `[1, 2, 5]`.
 struct UnitList {
     let values: ValueReader

@@ -1,4 +1,3 @@
-
 /// Reads typed values out of YAML nodes, logging a located error for each one that does not fit.
 ///
 /// YAML 1.1 reads `off`, `no` and `1_000` in surprising ways; here every scalar is taken as
