@@ -137,3 +137,21 @@ private func value(_ key: String, in node: YAMLNode?) -> YAMLNode? {
     #expect(shape(root) == "{[a, b]: c}")
     #expect(diagnostics(of: "? [a, b]\n: c\n").map(\.description) == ["test.yaml:1:3: a key in the configuration must be a plain name, not a list"])
 }
+
+@Test func anAliasedPointListLoadsUnderEveryDeviceThatNamesIt() throws {
+    let yaml = """
+    modbus:
+      buses:
+        - name: a
+          tcp: 127.0.0.1:1502
+          devices:
+            - { name: d1, unit: 1, points: &points [{ name: p, table: holding, address: 0x10 }] }
+            - { name: d2, unit: 2, points: *points }
+    """
+    let devices = try loaded(yaml).configuration.modbus.buses.first?.devices ?? []
+    #expect(devices.map { $0.points.map(\.name) } == [["p"], ["p"]])
+    #expect(devices.last?.points.first?.address == 16)
+    // An error in the aliased list is located where it is written (at "ten"), once per use.
+    let broken = yaml.replacingAll("address: 0x10", with: "address: ten")
+    #expect(diagnostics(of: broken).map { "\($0.line):\($0.column)" } == ["6:85", "6:85"])
+}

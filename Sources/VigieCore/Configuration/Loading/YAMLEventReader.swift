@@ -31,19 +31,19 @@ struct YAMLEventReader: ~Copyable {
 
     /// Nil only when libyaml cannot allocate its parser.
     init?(text: String) {
-        let bytes = Array(text.utf8)
+        let count = text.utf8.count
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         guard yaml_parser_initialize(parser) == 1 else {
             parser.deallocate()
             return nil
         }
         // libyaml reads from this buffer until the parser is deleted: it must stay put.
-        let input = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
-        _ = input.initialize(from: bytes)
-        yaml_parser_set_input_string(parser, input.baseAddress, bytes.count)
+        let input = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(count, 1))
+        _ = input.initialize(fromContentsOf: text.utf8)
+        yaml_parser_set_input_string(parser, input.baseAddress, count)
         self.parser = parser
         self.input = input
-        self.count = bytes.count
+        self.count = count
     }
 
     deinit {
