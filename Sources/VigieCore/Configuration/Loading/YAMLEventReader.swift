@@ -1,4 +1,4 @@
-import CYAML
+internal import CYAML
 
 /// One libyaml parser event, copied into Swift values (no pointer outlives the C event).
 enum YAMLEvent: Sendable {
