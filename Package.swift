@@ -33,8 +33,8 @@ let package = Package(
         .systemLibrary(name: "CModbus", pkgConfig: "libmodbus", providers: [.apt(["libmodbus-dev"])]),
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        // libcurl is loaded on first use (Sources/CCurl/shim.h), so only its header is needed here.
-        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libcurl is loaded on first use (Sources/CCurl/shim.h): nothing to link, no header needed.
+        .systemLibrary(name: "CCurl"),
 
         // Pure Swift vocabulary: no C, no I/O beyond reading config files.
         .target(

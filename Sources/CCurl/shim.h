@@ -1,13 +1,41 @@
-#include <curl/curl.h>
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stddef.h>
 
 // libcurl is loaded on first use, not at start-up: linked normally, it brings ~25 shared
 // libraries (GnuTLS, Kerberos, LDAP, SSH, p11-kit...) that cost ~3.5 MB of resident memory and
-// start-up time in every daemon, while only a gateway with an HTTP sink needs them.
-// Only its header is used at build time; the library is found at run time as libcurl.so.4.
+// start-up time in every daemon, while only a gateway with an HTTP sink needs them. It is found
+// at run time as libcurl.so.4 (Debian's libcurl4), so building needs no curl package at all.
 //
+// The few declarations used are copied from curl.h: libcurl.so.4 has kept them stable since
+// 2006 (values checked against curl 7.88's header).
+typedef void CURL;
+typedef int CURLcode;
+typedef int CURLoption;
+typedef int CURLINFO;
+struct curl_slist {
+    char *data;
+    struct curl_slist *next;
+};
+#define CURLE_OK 0
+#define CURL_GLOBAL_DEFAULT 3L
+#define CURLOPT_POST 47
+#define CURLOPT_POSTFIELDSIZE 60
+#define CURLOPT_SSL_VERIFYHOST 81
+#define CURLOPT_NOSIGNAL 99
+#define CURLOPT_TIMEOUT_MS 155
+#define CURLOPT_CONNECTTIMEOUT_MS 156
+#define CURLOPT_WRITEDATA 10001
+#define CURLOPT_URL 10002
+#define CURLOPT_POSTFIELDS 10015
+#define CURLOPT_HTTPHEADER 10023
+#define CURLOPT_SSLCERT 10025
+#define CURLOPT_CAINFO 10065
+#define CURLOPT_SSLKEY 10087
+#define CURLOPT_PROTOCOLS_STR 10318
+#define CURLOPT_WRITEFUNCTION 20011
+#define CURLINFO_RESPONSE_CODE 0x200002
+
 // curl_easy_setopt and curl_easy_getinfo are variadic: Swift cannot call them. Each wrapper
 // below fixes one argument type so the call imports.
 
