@@ -4,7 +4,8 @@ import VigieCore
 /// POSTs a body to a URL with libcurl and returns the status and the start of the response.
 ///
 /// One instance owns one curl easy handle, reused across requests (keep-alive, TLS session
-/// reuse). Calls block: the HTTP sink runs them on its own thread, never on the cooperative pool.
+/// reuse). libcurl is loaded when the first poster is made (see `CCurl`'s shim): a gateway
+/// without an HTTP sink never maps it and the ~25 libraries it depends on. Calls block: the HTTP sink runs them on its own thread, never on the cooperative pool.
 /// `@unchecked Sendable`: it is handed once to the sink's thread, which is then its only user
 /// (one sink, one poster, one thread); it is not safe to call `post` concurrently.
 public final class HTTPPoster: @unchecked Sendable {
@@ -15,21 +16,28 @@ public final class HTTPPoster: @unchecked Sendable {
         public var bodyPrefix: String
     }
 
-    private let handle: UnsafeMutableRawPointer
+    /// The easy handle; nil when libcurl could not be loaded (then `post` says why).
+    private let handle: UnsafeMutableRawPointer?
+    private let unavailable: String?
 
     /// Response bytes kept for the log line of a refused batch.
     static let bodyPrefixLimit = 512
 
     public init() {
-        Self.initialiseLibraryOnce
-        guard let handle = curl_easy_init() else {
-            fatalError("curl_easy_init failed: out of memory")
+        if let error = vigie_curl_load_error() {
+            handle = nil
+            unavailable = "libcurl could not be loaded (install libcurl4): \(String(cString: error))"
+        } else if let handle = vigie_curl_easy_init() {
+            self.handle = handle
+            unavailable = nil
+        } else {
+            handle = nil
+            unavailable = "libcurl could not make a handle (out of memory)"
         }
-        self.handle = handle
     }
 
     deinit {
-        curl_easy_cleanup(handle)
+        if let handle { vigie_curl_easy_cleanup(handle) }
     }
 
     /// Sends `body` and waits for the answer; throws `UpstreamError` on a transport failure
@@ -38,14 +46,17 @@ public final class HTTPPoster: @unchecked Sendable {
         url: String, body: [UInt8], contentType: String, bearerToken: String?,
         tls: TLSConfiguration?, timeout: Duration
     ) throws(UpstreamError) -> Response {
-        curl_easy_reset(handle)
-        var headers: UnsafeMutablePointer<curl_slist>? = nil
-        headers = curl_slist_append(headers, "Content-Type: \(contentType)")
-        headers = curl_slist_append(headers, "Expect:")
-        if let bearerToken {
-            headers = curl_slist_append(headers, "Authorization: Bearer \(bearerToken)")
+        guard let handle else {
+            throw UpstreamError(.transport, "cannot POST to \(url): \(unavailable ?? "libcurl is unavailable")")
         }
-        defer { curl_slist_free_all(headers) }
+        vigie_curl_easy_reset(handle)
+        var headers: UnsafeMutablePointer<curl_slist>? = nil
+        headers = vigie_curl_slist_append(headers, "Content-Type: \(contentType)")
+        headers = vigie_curl_slist_append(headers, "Expect:")
+        if let bearerToken {
+            headers = vigie_curl_slist_append(headers, "Authorization: Bearer \(bearerToken)")
+        }
+        defer { vigie_curl_slist_free_all(headers) }
 
         let collector = ResponseCollector(limit: Self.bodyPrefixLimit)
         let collectorPointer = Unmanaged.passUnretained(collector).toOpaque()
@@ -76,7 +87,7 @@ public final class HTTPPoster: @unchecked Sendable {
         let result: CURLcode = payload.withUnsafeMutableBytes { buffer in
             _ = vigie_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
             _ = vigie_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, buffer.baseAddress)
-            return curl_easy_perform(handle)
+            return vigie_curl_easy_perform(handle)
         }
         guard result == CURLE_OK else {
             throw UpstreamError(.transport, "POST to \(url) failed: \(Self.message(result))")
@@ -87,13 +98,8 @@ public final class HTTPPoster: @unchecked Sendable {
     }
 
     private static func message(_ code: CURLcode) -> String {
-        String(cString: curl_easy_strerror(code))
+        String(cString: vigie_curl_easy_strerror(code))
     }
-
-    /// curl_global_init is not thread-safe: run it once, before the first handle.
-    private static let initialiseLibraryOnce: Void = {
-        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
-    }()
 }
 
 /// Keeps the first bytes of a response body.
