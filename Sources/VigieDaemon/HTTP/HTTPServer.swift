@@ -38,10 +38,10 @@ final class HTTPServer: Sendable {
         self.respond = respond
     }
 
-    /// Binds, then serves until the task is cancelled or the service group shuts down gracefully;
-    /// returns once every connection is closed.
+    /// Binds, calls `onListening` with the bound port, then serves until the task is cancelled or the
+    /// service group shuts down gracefully; returns once every connection is closed.
     /// - Throws: `.http` if the address cannot be bound (the message is the system's reason).
-    func run() async throws(VigieDaemonError) {
+    func run(onListening: (Int) -> Void = { _ in }) async throws(VigieDaemonError) {
         let listener: HTTPListener, stop: HTTPStopSignal
         do {
             listener = try HTTPListener(address)
@@ -51,6 +51,7 @@ final class HTTPServer: Sendable {
             throw error
         }
         announce(port: listener.port)
+        onListening(listener.port)
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 await serve(listener, stop)

@@ -58,9 +58,10 @@ public final class StatusHTTPServer: Service, Sendable {
 
     /// Listens until graceful shutdown or cancellation. Throws if the address cannot be bound.
     public func run() async throws {
-        logger.info("HTTP listening", metadata: ["http.address": "\(endpoint)"])
         do {
-            try await server.run()
+            try await server.run { [endpoint, logger] port in
+                logger.info("HTTP listening", metadata: ["http.address": "\(Endpoint(host: endpoint.host, port: port))"])
+            }
         } catch {
             logger.error("HTTP listener failed", metadata: ["http.address": "\(endpoint)", "error": "\(error)"])
             throw VigieDaemonError(.http, "Could not listen on \(endpoint) (\(error.message)): is another process using the port?")
