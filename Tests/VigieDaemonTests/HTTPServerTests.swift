@@ -7,11 +7,12 @@ import VigieCore
 
 /// The listener's own HTTP handling, over raw sockets: limits, bad requests, slow clients, shutdown.
 @Suite struct HTTPServerTests {
-    func makeServer(host: String = "127.0.0.1", readTimeout: Duration = .seconds(10)) throws -> StatusHTTPServer {
+    func makeServer(host: String = "127.0.0.1", readTimeout: Duration = .seconds(10),
+                    maximumConnections: Int = 32) throws -> StatusHTTPServer {
         try StatusHTTPServer(endpoint: Endpoint(host: host, port: 0), tokenFile: nil, environment: [:],
                              provider: FakeStatusProvider(), registry: PrometheusCollectorRegistry(),
                              startedAt: FakeStatusProvider.now, evaluator: HealthEvaluator(),
-                             limits: HTTPServer.Limits(readTimeout: readTimeout), logger: Logger(label: "test"))
+                             limits: HTTPServer.Limits(readTimeout: readTimeout, maximumConnections: maximumConnections), logger: Logger(label: "test"))
     }
 
     /// Runs `server` while `body` runs with its port, then cancels it.
@@ -68,6 +69,27 @@ import VigieCore
             for _ in 0..<3 { #expect(try await client.get("/health").status == 200) }
             #expect(statusLine(try #require(await silent.readToEnd())) == "HTTP/1.1 408 Request Timeout")
             #expect(statusLine(try #require(await partial.readToEnd())) == "HTTP/1.1 408 Request Timeout")
+        }
+    }
+
+    @Test func clientsBeyondTheConnectionCapGet503() async throws {
+        try await whileServing(try makeServer(maximumConnections: 1)) { port in
+            var holder: RawHTTP? = try RawHTTP(port: port)
+            holder?.send("GET /health HTTP/1.1\r\n")
+            // The holder takes the only slot once accepted; ask until the cap shows.
+            var answer = ""
+            for _ in 0..<200 where !answer.hasPrefix("HTTP/1.1 503") {
+                answer = try await RawHTTP.exchange(port: port, "GET /health HTTP/1.1\r\n\r\n")
+            }
+            #expect(statusLine(answer) == "HTTP/1.1 503 Service Unavailable")
+            holder?.send("\r\n")
+            #expect(statusLine(try #require(await holder?.readToEnd())) == "HTTP/1.1 200 OK")
+            holder = nil
+            // The slot is free once the server saw the holder close.
+            for _ in 0..<200 where !answer.hasPrefix("HTTP/1.1 200") {
+                answer = try await RawHTTP.exchange(port: port, "GET /health HTTP/1.1\r\n\r\n")
+            }
+            #expect(statusLine(answer) == "HTTP/1.1 200 OK")
         }
     }
 

@@ -94,6 +94,7 @@ final class HTTPServer: Sendable {
                 guard active.add(1, ordering: .relaxed).newValue <= limits.maximumConnections else {
                     active.subtract(1, ordering: .relaxed)
                     client.setTimeouts(.milliseconds(100))
+                    client.discardPending()
                     _ = client.writeAll(HTTPResponse.text(503, "Too many connections: try again shortly.\n").serialized())
                     continue
                 }

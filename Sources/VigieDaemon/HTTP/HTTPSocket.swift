@@ -72,6 +72,12 @@ final class HTTPSocket: @unchecked Sendable {
         }
     }
 
+    /// Drops what already arrived without waiting (before refusing a client unread).
+    func discardPending() {
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while recv(descriptor, &chunk, chunk.count, Int32(MSG_DONTWAIT)) > 0 {}
+    }
+
     /// Makes a blocking send or receive give up after `duration` (`SO_SNDTIMEO`, `SO_RCVTIMEO`).
     func setTimeouts(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
