@@ -9,8 +9,9 @@ import PackageDescription
 /// - swift-log: the logging API every component takes a `Logger` from.
 /// - swift-metrics: the metrics API components count with (the backend is chosen by the executable).
 /// - swift-service-lifecycle: long-running stages are `Service`s in one `ServiceGroup` (signals, shutdown).
-/// - FlyingFox (VigieDaemon only): the HTTP status page, /health, /metrics. Dependency-free (no
-///   SwiftNIO), so it adds far less code and memory than Hummingbird 2 / NIO on a 16 MB RSS target.
+/// - No HTTP library: the status page, /health, /metrics and `vigie status` use a small HTTP/1.1 server
+///   and client of our own over Glibc sockets (VigieDaemon/HTTP). FlyingFox imports Foundation, whose ICU
+///   alone is 34 MB of the binary, against a 16 MB RSS target; Hummingbird brings SwiftNIO.
 /// - swift-prometheus (VigieDaemon only): the swift-metrics backend rendering /metrics as Prometheus text.
 let package = Package(
     name: "vigie",
@@ -26,7 +27,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
@@ -66,7 +66,6 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),

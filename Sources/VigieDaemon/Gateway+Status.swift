@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VigieCore
 import VigieModbus
 import VigieMQTT

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import VigieDaemon
 
 /// `vigie status`: a running gateway's state in the terminal, from its HTTP API.
@@ -39,7 +40,7 @@ struct StatusCommand: AsyncParsableCommand {
             summary = StatusSummary.lines(snapshot, health: health, color: isatty(STDOUT_FILENO) == 1)
             failing = health.status == .failing
         } catch {
-            FileHandle.standardError.write(Data("vigie status: \(error.message)\n".utf8))
+            StandardError.print("vigie status: \(error.message)")
             throw ExitCode.failure
         }
         for line in summary { print(line) }

@@ -22,7 +22,7 @@ import VigieCore
                                           startedAt: FakeStatusProvider.now, logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await server.run() }
-            let port = try #require(try await server.listeningPort())
+            let port = try #require(await server.listeningPort())
             let url = "http://127.0.0.1:\(port)"
             try await body(try StatusClient(url: url, token: token), try StatusClient(url: url))
             tasks.cancelAll()

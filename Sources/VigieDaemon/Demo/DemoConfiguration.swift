@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The gateway configuration the demo runs (written to `<data dir>/demo.yaml`, so that it can
 /// be read and run again with `vigie run --config`).

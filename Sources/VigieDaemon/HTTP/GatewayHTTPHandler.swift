@@ -1,5 +1,4 @@
-import FlyingFox
-import Foundation
+import FoundationEssentials
 import Prometheus
 import VigieCore
 
@@ -8,7 +7,7 @@ import VigieCore
 /// Routes (GET): `/` status page, `/health`, `/metrics`, `/api/status` (the whole snapshot),
 /// `/api/sensors`, `/api/sensors/{device}/{point}/readings?from=&to=&limit=` (ms since the epoch;
 /// default the last 24 h, at most 5000), `/api/events?limit=`.
-struct GatewayHTTPHandler: HTTPHandler {
+struct GatewayHTTPHandler: Sendable {
     let provider: any GatewayStatusProvider
     let registry: PrometheusCollectorRegistry
     let processMetrics: ProcessMetrics
@@ -16,26 +15,35 @@ struct GatewayHTTPHandler: HTTPHandler {
     /// Required as `Authorization: Bearer <token>` when set.
     let token: String?
 
-    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
-        guard authorized(request) else {
-            return Self.text(401, "A bearer token is required: send 'Authorization: Bearer <token>'.\n",
-                             extra: [HTTPHeader("WWW-Authenticate"): "Bearer realm=\"vigie\""])
+    /// The answer to `request`; a failure to encode JSON is a 500.
+    func respond(to request: HTTPRequestHead) async -> HTTPResponse {
+        do {
+            return try await route(request)
+        } catch {
+            return .text(500, "The answer could not be encoded: \(error)\n")
         }
-        guard request.method == .GET || request.method == .HEAD else {
-            return Self.text(405, "Only GET is supported.\n")
+    }
+
+    private func route(_ request: HTTPRequestHead) async throws -> HTTPResponse {
+        guard authorized(request) else {
+            return .text(401, "A bearer token is required: send 'Authorization: Bearer <token>'.\n",
+                         extraFields: [.init(name: "WWW-Authenticate", value: "Bearer realm=\"vigie\"")])
+        }
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return .text(405, "Only GET is supported.\n", extraFields: [.init(name: "Allow", value: "GET, HEAD")])
         }
         let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
         switch path {
         case "/", "/index.html":
             let snapshot = await provider.snapshot()
             let page = StatusPage.render(snapshot, health: evaluator.evaluate(snapshot))
-            return Self.response(200, Data(page.utf8), type: "text/html; charset=utf-8")
+            return HTTPResponse(status: 200, contentType: "text/html; charset=utf-8", body: Array(page.utf8))
         case "/health":
             let report = evaluator.evaluate(await provider.snapshot())
             return try Self.json(report, status: report.httpStatus)
         case "/metrics":
             processMetrics.update()
-            return Self.response(200, Data(registry.emitToBuffer()), type: "text/plain; version=0.0.4; charset=utf-8")
+            return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: registry.emitToBuffer())
         case "/api/status":
             return try Self.json(await provider.snapshot())
         case "/api/sensors":
@@ -45,13 +53,13 @@ struct GatewayHTTPHandler: HTTPHandler {
             return try Self.json(await provider.events(limit: Int(clamping: max(1, min(limit, 10_000)))))
         default:
             if let sensor = Self.readingsSensor(path) { return try await readings(sensor, request) }
-            return Self.text(404, "No such page. Try /, /health, /metrics or /api/sensors.\n")
+            return .text(404, "No such page. Try /, /health, /metrics or /api/sensors.\n")
         }
     }
 
-    private func readings(_ sensorText: String, _ request: HTTPRequest) async throws -> HTTPResponse {
+    private func readings(_ sensorText: String, _ request: HTTPRequestHead) async throws -> HTTPResponse {
         guard let sensor = SensorID(sensorText) else {
-            return Self.text(400, "'\(sensorText)' is not a sensor id: use device/point.\n")
+            return .text(400, "'\(sensorText)' is not a sensor id: use device/point.\n")
         }
         let to: Int64, from: Int64, limit: Int64
         do {
@@ -59,7 +67,7 @@ struct GatewayHTTPHandler: HTTPHandler {
             from = try Self.integer(request, "from", default: to - 86_400_000)
             limit = try Self.integer(request, "limit", default: 5000)
         } catch {
-            return Self.text(400, "\(error.message)\n")
+            return .text(400, "\(error.message)\n")
         }
         do {
             let rows = try await provider.readings(sensor: sensor, from: from, to: to,
@@ -68,13 +76,13 @@ struct GatewayHTTPHandler: HTTPHandler {
                 .init(time: $0.time, value: $0.value, quality: $0.quality.description)
             }))
         } catch {
-            return Self.text(503, "The store could not be read: \(error)\n")
+            return .text(503, "The store could not be read: \(error)\n")
         }
     }
 
-    private func authorized(_ request: HTTPRequest) -> Bool {
+    private func authorized(_ request: HTTPRequestHead) -> Bool {
         guard let token else { return true }
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
+        guard let header = request.header("Authorization"), header.hasPrefix("Bearer ") else { return false }
         return Self.constantTimeEqual(Array(header.utf8.dropFirst(7)), Array(token.utf8))
     }
 
@@ -83,7 +91,7 @@ struct GatewayHTTPHandler: HTTPHandler {
         let prefix = "/api/sensors/", suffix = "/readings"
         guard path.hasPrefix(prefix), path.hasSuffix(suffix), path.count > prefix.count + suffix.count else { return nil }
         let middle = String(path.dropFirst(prefix.count).dropLast(suffix.count))
-        return middle.removingPercentEncoding ?? middle
+        return HTTPRequestHead.percentDecoded(Substring(middle)) ?? middle
     }
 
     static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
@@ -95,7 +103,7 @@ struct GatewayHTTPHandler: HTTPHandler {
 
     struct QueryError: Error { var message: String }
 
-    private static func integer(_ request: HTTPRequest, _ name: String, default value: Int64) throws(QueryError) -> Int64 {
+    private static func integer(_ request: HTTPRequestHead, _ name: String, default value: Int64) throws(QueryError) -> Int64 {
         guard let text = request.query[name], !text.isEmpty else { return value }
         guard let number = Int64(text) else {
             throw QueryError(message: "'\(name)=\(text)' is not an integer (milliseconds since the Unix epoch, or a count).")
@@ -115,22 +123,6 @@ struct GatewayHTTPHandler: HTTPHandler {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return response(status, try encoder.encode(value), type: "application/json")
-    }
-
-    private static func text(_ status: Int, _ body: String, extra: [HTTPHeader: String] = [:]) -> HTTPResponse {
-        var response = response(status, Data(body.utf8), type: "text/plain; charset=utf-8")
-        for (name, value) in extra { response.headers[name] = value }
-        return response
-    }
-
-    private static func response(_ status: Int, _ body: Data, type: String) -> HTTPResponse {
-        HTTPResponse(statusCode: HTTPStatusCode(status, phrase: phrase(status)),
-                     headers: [.contentType: type, HTTPHeader("Cache-Control"): "no-store"], body: body)
-    }
-
-    private static func phrase(_ status: Int) -> String {
-        [200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
-         503: "Service Unavailable"][status] ?? "Status"
+        return HTTPResponse(status: status, contentType: "application/json", body: Array(try encoder.encode(value)))
     }
 }
