@@ -2,6 +2,7 @@ import ArgumentParser
 import FoundationEssentials
 import Glibc
 import VigieDaemon
+import VigieMQTT
 
 /// `vigie status`: a running gateway's state in the terminal, from its HTTP API.
 struct StatusCommand: AsyncParsableCommand {
@@ -27,10 +28,10 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         var token: String?
         if let tokenFile {
-            guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
-                throw ValidationError("Cannot read --token-file \(tokenFile).")
+            switch CredentialFile.read(tokenFile) {
+            case .success(let secret): token = secret
+            case .failure(let failure): throw ValidationError("--token-file: \(failure.message)")
             }
-            token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let summary: [String]
         let failing: Bool

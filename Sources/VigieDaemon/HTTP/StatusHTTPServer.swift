@@ -3,6 +3,7 @@ import Logging
 import Prometheus
 import ServiceLifecycle
 import VigieCore
+import VigieMQTT
 
 /// The gateway's HTTP listener (`gateway.http`, default `127.0.0.1:9108`): status page, `/health`,
 /// `/metrics`, `/api/...`. Served by `HTTPServer`, the project's own small HTTP/1.1 server over
@@ -79,13 +80,11 @@ public final class StatusHTTPServer: Service, Sendable {
             throw VigieDaemonError(.httpConfiguration,
                 "gateway.http_token_file names $CREDENTIALS_DIRECTORY but it is not set: add LoadCredential= to the unit.")
         }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw VigieDaemonError(.httpConfiguration, "Cannot read gateway.http_token_file \(path): check it exists and is readable by vigie.")
+        switch CredentialFile.read(path) {
+        case .success(let token):
+            return token
+        case .failure(let failure):
+            throw VigieDaemonError(.httpConfiguration, "gateway.http_token_file: \(failure.message)")
         }
-        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !token.isEmpty, !token.contains(where: \.isNewline) else {
-            throw VigieDaemonError(.httpConfiguration, "gateway.http_token_file \(path) must hold one non-empty line.")
-        }
-        return token
     }
 }
