@@ -123,5 +123,31 @@ import VigieStore
         try ReadingQuery(dataDirectory: directory.path("data")).readings(matching: "meter/*") { stored.insert($0.sensor.point) }
         #expect(stored == ["voltage", "current"], "readings before and after the reload")
     }
+
+    /// The footprint rests on what the daemon maps: libcurl (and its ~25 libraries) only once an
+    /// HTTP sink posts, and never the full Foundation with its ICU data (FoundationEssentials only).
+    @Test func aDaemonWithoutHTTPSinkMapsNeitherLibcurlNorFullFoundation() async throws {
+        let directory = try TemporaryDirectory()
+        let httpPort = freeLoopbackPort()
+        let configPath = directory.path("vigie.yaml")
+        try "gateway: { id: lean, data_dir: \(directory.path("data")), http: \"127.0.0.1:\(httpPort)\" }\n"
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        let daemon = try TestProcess(Self.vigie, ["run", "--config", configPath], outputIn: directory.url, name: "vigie")
+        defer { daemon.stop() }
+        let client = try StatusClient(url: "127.0.0.1:\(httpPort)")
+        #expect(await eventually(15) { (try? await client.get("/health")) != nil }, "serving: \(daemon.log)")
+
+        // Read to the end: /proc files have no size, and String(contentsOfFile:) stops at the first read.
+        let mapsFile = try #require(FileHandle(forReadingAtPath: "/proc/\(daemon.pid)/maps"))
+        defer { try? mapsFile.close() }
+        let maps = String(decoding: mapsFile.readDataToEndOfFile(), as: UTF8.self)
+        let libraries = Set(maps.split(separator: "\n").compactMap { $0.split(separator: " ").last }
+            .filter { $0.hasPrefix("/") }.map { String($0.split(separator: "/").last ?? "") })
+        #expect(libraries.contains { $0.hasPrefix("libsqlite3") }, "the listing is read: \(libraries.sorted())")
+        #expect(!libraries.contains { $0.hasPrefix("libcurl") }, "\(libraries.sorted())")
+        #expect(!libraries.contains { $0.hasPrefix("libFoundation.so") || $0.contains("FoundationInternationalization")
+                    || $0.contains("FoundationICU") || $0.contains("FoundationNetworking") },
+                "\(libraries.sorted())")
+    }
 }
 
