@@ -223,9 +223,10 @@ def main():
     stack = Stack("ingest")
     try:
         if what in ("drain", "all"):
-            drain(stack, "value", count)
-            drain(stack, "senml", count // 5)
-            drain(stack, "zigbee2mqtt", count // 5)
+            # KINDS=senml,zigbee2mqtt runs only those drains (packs get N/5 messages, N/2 readings).
+            kinds = os.environ.get("KINDS", "value,senml,zigbee2mqtt").split(",")
+            for kind in kinds:
+                drain(stack, kind, count if kind == "value" else count // 5)
         if what in ("rates", "all"):
             rates(stack, [int(r) for r in os.environ.get("RATES", "2000,5000,10000,20000,40000,80000").split(",")])
     finally:

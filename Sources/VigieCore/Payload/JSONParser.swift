@@ -127,12 +127,19 @@ private struct Cursor {
         index += 1
         let start = index
         // Fast path: no escapes.
+        var ascii = true
         while let byte = current, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
             guard byte >= 0x20 else { throw failure("control character in string") }
+            if byte >= 0x80 { ascii = false }
             index += 1
         }
         guard let stop = current else { throw failure("unterminated string") }
         let scalars = bytes[start..<index]
+        if stop == UInt8(ascii: "\""), ascii {
+            // ASCII is valid UTF-8: no validation (whose generic path was a top cost of MQTT ingest).
+            index += 1
+            return String(decoding: scalars, as: UTF8.self)
+        }
         if stop == UInt8(ascii: "\"") {
             index += 1
             guard let text = String(validating: scalars, as: UTF8.self) else {
