@@ -122,11 +122,10 @@ public final class MQTTSource: Service, Sendable {
     func handle(_ message: MQTTMessage, limiters: inout [RejectionLogLimiter<ContinuousClock>],
                 decoded tally: inout [(messages: Int, readings: Int)], into readings: inout [Reading]) {
         guard let index = decoders.firstIndex(where: { $0.matches(topic: message.topic) }) else { return }
-        switch decoders[index].decode(topic: message.topic, payload: message.payload, receivedAt: now()) {
-        case .success(let decoded):
+        switch decoders[index].decode(topic: message.topic, payload: message.payload, receivedAt: now(), appendingTo: &readings) {
+        case .success(let count):
             tally[index].messages += 1
-            tally[index].readings += decoded.readings.count
-            for item in decoded.readings { readings.append(item.reading) }
+            tally[index].readings += count
         case .failure(let rejection):
             stats.withLock {
                 $0[index].messages += 1

@@ -77,4 +77,55 @@ import Testing
         #expect(throws: PayloadRejection.self) { try parser.parse([0x22, 0x61, 0xFF, 0x22]).get() }
         #expect(throws: PayloadRejection.self) { try parser.parse([0x22, 0x61, 0x01, 0x22]).get() }
     }
+
+    @Test func shortDecimalsParseAsStrtodDoes() throws {
+        var generator = SplitMix(seed: 11)
+        var texts = ["0.5", "-0.0", "0.1", "21.5", "-3.25", "123456789012.345", "0.000000000000001", "999999999999999.9",
+                     "1.7976931348623157", "0.30000000000000004", "12345678901234567.5", "1.5e3", "-0"]
+        for _ in 0..<2_000 {
+            let digits = Int(generator.next() % 15) + 1
+            let point = Int(generator.next() % UInt64(digits + 1))
+            var text = generator.next() % 2 == 0 ? "-" : ""
+            for position in 0..<digits {
+                if position == point, position > 0 { text += "." }
+                text += String(generator.next() % 10)
+            }
+            if text.hasPrefix("0") || text.hasPrefix("-0"), text.count > 2, !text.contains(".") { continue }
+            texts.append(text)
+        }
+        for text in texts {
+            guard case .success(.number(let parsed)) = JSONParser().parse(Array(text.utf8)) else { continue }
+            let reference = try #require(Double(text))
+            #expect(parsed.bitPattern == reference.bitPattern || (parsed == 0 && reference == 0 && text == "-0"), "\(text)")
+        }
+    }
+
+    @Test func decodingIntoReadingsGivesTheDecodedReadingsAndNothingOnRejection() throws {
+        let decoder = try SubscriptionDecoder(SubscriptionConfiguration(topic: "z/+", format: .zigbee2mqtt))
+        let payload = Array(#"{"Temperature":21.5,"humidity":40,"state":"ON","nested":{"a":1}}"#.utf8)
+        let decoded = try decoder.decode(topic: "z/Salon", payload: payload, receivedAt: 7).get()
+        var readings = [Reading(sensor: SensorID(device: "x", point: "y"), time: 1, value: 2)]
+        #expect(try decoder.decode(topic: "z/Salon", payload: payload, receivedAt: 7, appendingTo: &readings).get() == 3)
+        #expect(Array(readings.dropFirst()) == decoded.readings.map(\.reading))
+        let senml = try SubscriptionDecoder(SubscriptionConfiguration(topic: "+/x", format: .senml))
+        // The second record clears the base name and the topic names no device: rejected while
+        // naming, after the first reading was appended.
+        let rejected = senml.decode(topic: "/x", payload: Array(#"[{"bn":"d/","n":"a","v":1},{"bn":"","n":"b","v":2}]"#.utf8),
+                                    receivedAt: 7, appendingTo: &readings)
+        #expect(throws: PayloadRejection.self) { try rejected.get() }
+        #expect(readings.count == 4)
+    }
+}
+
+/// A small deterministic generator (tests only).
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }
