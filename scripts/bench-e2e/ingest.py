@@ -92,11 +92,14 @@ def drain(stack, kind, count):
     before = Snapshot(vigie.pid)
     peak = before.rss
     done_at = None
+    first = None  # (time, committed) of the first sample with readings committed: start-up ends there
     last_value, last_change = 0, time.monotonic()
     while True:
         value = metric(http, COMMITTED) or 0
         peak = max(peak, Snapshot(vigie.pid).rss)
         now = time.monotonic()
+        if first is None and value > 0:
+            first = (now, value)
         if value >= expected:
             done_at = now
             break
@@ -114,6 +117,8 @@ def drain(stack, kind, count):
         mosquitto_sub_msg_s=int(sub_count / sub_seconds), mosquitto_sub_cpu_s_per_M_msgs=f"{sub_cpu / sub_count * 1e6:.2f}",
         stored_readings=stored, expected=expected,
         vigie_msg_s=int(stored / per_message / seconds), vigie_readings_s=int(stored / seconds),
+        startup_s=f"{first[0] - start:.2f}" if first else "-",
+        readings_s_after_first_commit=int((stored - first[1]) / (done_at - first[0])) if first and done_at and done_at > first[0] else "-",
         ratio=f"{stored / per_message / seconds / (sub_count / sub_seconds):.0%}",
         cpu_s_per_M=f"{(after.cpu - before.cpu) / max(1, readings) * 1e6:.2f}",
         cpu_s_per_M_msgs=f"{(after.cpu - before.cpu) / max(1, readings / per_message) * 1e6:.2f}",
