@@ -39,6 +39,7 @@ extension MosquittoSession {
             while rc == MOSQ_ERR_SUCCESS.rawValue, !stopRequested.load(ordering: .relaxed) {
                 rc = mosquitto_loop(handle, 100, 1)
                 if rc == MOSQ_ERR_SUCCESS.rawValue { rc = readWaitingPackets() }
+                inbox.wake()
             }
             if stopRequested.load(ordering: .relaxed) { break }
             connected.store(false, ordering: .releasing)
