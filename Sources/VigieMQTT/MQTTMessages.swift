@@ -71,26 +71,39 @@ final class MessageInbox: Sendable {
         slots = DispatchSemaphore(value: max(1, capacity))
     }
 
-    /// On the network thread: waits for room; false when the message had to be dropped.
+    /// On the network thread: buffers the message, waiting for room; false when it had to be dropped.
+    ///
+    /// A waiting consumer is not woken here but by `wake()`, which the network thread calls after
+    /// each burst of packets it read: one task wake-up per burst instead of one per message (the
+    /// futex and task switch cost more than decoding a one-value message). Running out of room
+    /// wakes it too, so a burst larger than the capacity cannot stall.
     func push(_ message: MQTTMessage, stopping: () -> Bool) -> Bool {
         if consumer.load(ordering: .relaxed) == MessageInbox.gone {
             dropped.add(1, ordering: .relaxed)
             return false
         }
-        while slots.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
-            let state = consumer.load(ordering: .relaxed)
-            if state == MessageInbox.gone || (state == MessageInbox.idle && stopping()) {
-                dropped.add(1, ordering: .relaxed)
-                return false
+        if slots.wait(timeout: .now()) == .timedOut {
+            wake()
+            while slots.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+                let state = consumer.load(ordering: .relaxed)
+                if state == MessageInbox.gone || (state == MessageInbox.idle && stopping()) {
+                    dropped.add(1, ordering: .relaxed)
+                    return false
+                }
             }
         }
+        state.withLock { $0.buffer.append(message) }
+        return true
+    }
+
+    /// Resumes the consumer if it waits and messages are buffered (after a burst of `push`).
+    func wake() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.buffer.append(message)
+            guard state.buffer.count > state.head else { return nil }
             defer { state.waiter = nil }
             return state.waiter
         }
         waiter?.resume()
-        return true
     }
 
     /// No more messages: the consumer gets the ones buffered, then the end.

@@ -83,8 +83,10 @@ public final class MQTTSource: Service, Sendable {
                 var limiters = decoders.map { _ in RejectionLogLimiter<ContinuousClock>(interval: .seconds(60)) }
                 var messages = client.messages.makeAsyncIterator()
                 var readings: [Reading] = []
+                var decoded = [(messages: Int, readings: Int)](repeating: (0, 0), count: decoders.count)
                 while let batch = await messages.nextBatch(maxCount: Self.batchMessages) {
-                    for message in batch { handle(message, limiters: &limiters, into: &readings) }
+                    for message in batch { handle(message, limiters: &limiters, decoded: &decoded, into: &readings) }
+                    count(&decoded)
                     if !readings.isEmpty {
                         await sink.submit(readings)
                         readings.removeAll(keepingCapacity: true)
@@ -100,17 +102,30 @@ public final class MQTTSource: Service, Sendable {
     /// Messages decoded together at most: their readings go to the sink in one `submit`.
     static let batchMessages = 256
 
-    /// Decodes one message, appending its readings to `readings` (submitted by the caller).
-    func handle(_ message: MQTTMessage, limiters: inout [RejectionLogLimiter<ContinuousClock>], into readings: inout [Reading]) {
-        guard let index = decoders.firstIndex(where: { $0.matches(topic: message.topic) }) else { return }
-        switch decoders[index].decode(topic: message.topic, payload: message.payload, receivedAt: now()) {
-        case .success(let decoded):
-            stats.withLock {
-                $0[index].messages += 1
-                $0[index].readings += decoded.readings.count
+    /// Adds the batch's decoded messages and readings to the statistics and counters (one lock
+    /// per batch, not per message), and zeroes them.
+    private func count(_ decoded: inout [(messages: Int, readings: Int)]) {
+        stats.withLock { stats in
+            for (index, tally) in decoded.enumerated() where tally.messages > 0 {
+                stats[index].messages += tally.messages
+                stats[index].readings += tally.readings
             }
-            readingCounters[index].increment(by: Int64(decoded.readings.count))
-            for item in decoded.readings { readings.append(item.reading) }
+        }
+        for (index, tally) in decoded.enumerated() where tally.readings > 0 {
+            readingCounters[index].increment(by: Int64(tally.readings))
+        }
+        for index in decoded.indices { decoded[index] = (0, 0) }
+    }
+
+    /// Decodes one message, appending its readings to `readings` (submitted by the caller) and
+    /// tallying it in `decoded` (counted by the caller); a rejection is counted at once.
+    func handle(_ message: MQTTMessage, limiters: inout [RejectionLogLimiter<ContinuousClock>],
+                decoded tally: inout [(messages: Int, readings: Int)], into readings: inout [Reading]) {
+        guard let index = decoders.firstIndex(where: { $0.matches(topic: message.topic) }) else { return }
+        switch decoders[index].decode(topic: message.topic, payload: message.payload, receivedAt: now(), appendingTo: &readings) {
+        case .success(let count):
+            tally[index].messages += 1
+            tally[index].readings += count
         case .failure(let rejection):
             stats.withLock {
                 $0[index].messages += 1

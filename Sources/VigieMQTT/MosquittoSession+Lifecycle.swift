@@ -38,6 +38,8 @@ extension MosquittoSession {
             firstAttempt = false
             while rc == MOSQ_ERR_SUCCESS.rawValue, !stopRequested.load(ordering: .relaxed) {
                 rc = mosquitto_loop(handle, 100, 1)
+                if rc == MOSQ_ERR_SUCCESS.rawValue { rc = readWaitingPackets() }
+                inbox.wake()
             }
             if stopRequested.load(ordering: .relaxed) { break }
             connected.store(false, ordering: .releasing)
@@ -68,6 +70,26 @@ extension MosquittoSession {
             return state.waiters
         }
         for waiter in waiters { waiter.resume() }
+    }
+
+    /// Packets read at most after each `mosquitto_loop`, without waiting.
+    static let packetsPerWakeup = 64
+
+    /// Reads the packets already waiting in the socket, up to `packetsPerWakeup`.
+    ///
+    /// `mosquitto_loop` waits in `pselect`, then reads one packet (libmosquitto 2.0 ignores its
+    /// `max_packets` and reads as many packets as it has outgoing or QoS 2 messages queued: one,
+    /// for a subscriber). Under load that is a `pselect` per message; reading on until the socket
+    /// is empty (`EAGAIN`) takes a burst in one wake-up. The PUBACKs owed go out on the next
+    /// `mosquitto_loop`, as before.
+    private func readWaitingPackets() -> Int32 {
+        for _ in 0..<Self.packetsPerWakeup {
+            errno = 0
+            let rc = mosquitto_loop_read(handle, 1)
+            if rc != MOSQ_ERR_SUCCESS.rawValue { return rc }
+            if errno == EAGAIN || errno == EWOULDBLOCK || stopRequested.load(ordering: .relaxed) { break }
+        }
+        return MOSQ_ERR_SUCCESS.rawValue
     }
 
     private func backoffDelay(using generator: inout SystemRandomNumberGenerator) -> Duration {

@@ -66,10 +66,12 @@ import VigieStore
                                                   path: directory.path("vigie.yaml"))
         let logger = Logger(label: "anomaly-e2e")
         let store = try await ReadingStore.open(StoreConfiguration(loaded.configuration), logger: logger)
+        let latest = LatestReadings()
         let detection = DetectionStage(
             configuration: loaded.configuration.anomaly, catalog: SensorCatalog(loaded), outbox: store.outbox,
-            dataDirectory: directory.path("data"), sinks: { ["hub"] }, latest: LatestReadings(),
+            dataDirectory: directory.path("data"), sinks: { ["hub"] }, latest: latest,
             outboxChanged: {}, logger: logger)
+        store.writer.addObserver(latest) // as the gateway wires them
         store.writer.addObserver(detection)
         let source = try ModbusSource(configuration: loaded.configuration.modbus, profiles: loaded.profiles,
                                       sink: store.writer, logger: logger,
@@ -94,6 +96,10 @@ import VigieStore
         #expect(bySensor["canteen"]?.first?.start == building.spikeAt)
         #expect(bySensor["main"].map { $0[0].start >= building.shiftFrom && $0[0].start < building.shiftFrom + 5 * Self.poll } == true)
         #expect(bySensor["main"]?.first?.reasons.contains("unusual_behaviour") == true)
+        // The status page shows each sensor's latest reading with the score the detector gave it.
+        let statuses = latest.sensors(unit: { _ in nil })
+        #expect(statuses.map(\.id) == ["canteen/value", "hall/value", "main/value"])
+        #expect(statuses.allSatisfy { ($0.anomalyScore ?? -1) >= 0 && ($0.anomalyScore ?? 2) <= 1 }, "\(statuses)")
         // Each event went to the outbox for the hub.
         let pending = try await store.outbox.pending(sink: "hub", limit: 1000)
         #expect(pending.filter { $0.message.kind == OutboxKind.anomaly.rawValue }.count >= 3)

@@ -71,4 +71,20 @@ import Testing
         #expect(!inbox.push(message(1), stopping: { false }))
         #expect(inbox.dropped.load(ordering: .relaxed) == 1)
     }
+
+    @Test func burstsWokenOnlyAtTheirEndArriveWholeAndInOrder() async {
+        let inbox = MessageInbox(capacity: 1_000)
+        var iterator = MQTTMessages(inbox: inbox).makeAsyncIterator()
+        // As the network thread does: a burst of pushes, then one wake-up.
+        DispatchQueue(label: "test.network").async { [self] in
+            for burst in 0..<50 {
+                for index in burst * 10..<burst * 10 + 10 { _ = inbox.push(message(index), stopping: { false }) }
+                inbox.wake()
+            }
+            inbox.finish()
+        }
+        var received: [String] = []
+        while let batch = await iterator.nextBatch(maxCount: 64) { received += batch.map(\.topic) }
+        #expect(received == (0..<500).map { "t/\($0)" })
+    }
 }

@@ -17,7 +17,7 @@ struct FieldFlattener {
         switch value {
         case .object(let members):
             for member in members where !(prefix.isEmpty && skipping.contains(member.key)) {
-                try flatten(member.value, prefix: Self.join(prefix, member.key.lowercased()))
+                try flatten(member.value, prefix: Self.join(prefix, SensorID.lowercase(member.key)))
             }
         case .array(let elements):
             for (index, element) in elements.enumerated() {

@@ -127,12 +127,19 @@ private struct Cursor {
         index += 1
         let start = index
         // Fast path: no escapes.
+        var ascii = true
         while let byte = current, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
             guard byte >= 0x20 else { throw failure("control character in string") }
+            if byte >= 0x80 { ascii = false }
             index += 1
         }
         guard let stop = current else { throw failure("unterminated string") }
         let scalars = bytes[start..<index]
+        if stop == UInt8(ascii: "\""), ascii {
+            // ASCII is valid UTF-8: no validation (whose generic path was a top cost of MQTT ingest).
+            index += 1
+            return String(decoding: scalars, as: UTF8.self)
+        }
         if stop == UInt8(ascii: "\"") {
             index += 1
             guard let text = String(validating: scalars, as: UTF8.self) else {
@@ -235,10 +242,35 @@ private struct Cursor {
             for byte in slice where byte != UInt8(ascii: "-") { value = value * 10 + Int64(byte - UInt8(ascii: "0")) }
             return Double(slice.first == UInt8(ascii: "-") ? -value : value)
         }
+        if let value = Self.shortDecimal(slice) { return value }
         guard let value = Double(String(decoding: slice, as: UTF8.self)), value.isFinite else {
             throw PayloadRejection(.nonNumeric, "number out of range", offset: start)
         }
         return value
+    }
+
+    /// Powers of ten that a `Double` holds exactly.
+    static let exactPowersOfTen: [Double] = (0...22).map { exponent in (0..<exponent).reduce(1.0) { value, _ in value * 10 } }
+
+    /// A decimal without exponent and with at most 15 digits (`-12.75`), without `strtod`: its
+    /// digits form an integer below 2^53 and 10^fraction is exact, so one division gives the
+    /// correctly rounded value, as `strtod` would (Clinger's fast path). Nil otherwise.
+    static func shortDecimal(_ slice: ArraySlice<UInt8>) -> Double? {
+        var mantissa: Int64 = 0, digits = 0, fraction = 0, seenPoint = false, negative = false
+        for byte in slice {
+            switch byte {
+            case UInt8(ascii: "-"): negative = true
+            case UInt8(ascii: "."): seenPoint = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                mantissa = mantissa * 10 + Int64(byte - UInt8(ascii: "0"))
+                digits += 1
+                if seenPoint { fraction += 1 }
+                if digits > 15 { return nil }
+            default: return nil // an exponent
+            }
+        }
+        let value = Double(mantissa) / exactPowersOfTen[fraction]
+        return negative ? -value : value
     }
 
     mutating func digits() throws(PayloadRejection) {

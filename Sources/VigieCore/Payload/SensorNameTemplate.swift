@@ -15,6 +15,12 @@ struct SensorNameTemplate: Sendable {
     }
 
     let parts: [Part]
+    /// `parts` split where the sensor name splits into device and point: at the first `/` of a
+    /// literal (substituted values never hold one, `sanitize` replaces it). `point` is nil when no
+    /// literal holds a `/`. Rendering builds the two halves directly, without building the whole
+    /// name and splitting it again (it runs for every reading).
+    private let deviceParts: [Part]
+    private let pointParts: [Part]?
     var mentionsField: Bool { parts.contains(.field) }
     /// The highest `{N}` used.
     var highestLevel: Int { parts.compactMap { if case .level(let level) = $0 { level } else { nil } }.max() ?? 0 }
@@ -45,30 +51,53 @@ struct SensorNameTemplate: Sendable {
             }
         }
         if !literal.isEmpty { parts.append(.literal(literal)) }
-        self.parts = parts
+        self.init(parts: parts)
     }
 
-    init(parts: [Part]) { self.parts = parts }
+    init(parts: [Part]) {
+        self.parts = parts
+        (deviceParts, pointParts) = Self.split(parts)
+    }
+
+    private static func split(_ parts: [Part]) -> (device: [Part], point: [Part]?) {
+        for (position, part) in parts.enumerated() {
+            guard case .literal(let literal) = part, let slash = literal.firstIndex(of: "/") else { continue }
+            let before = String(literal[..<slash]), after = String(literal[literal.index(after: slash)...])
+            let device = parts[..<position] + (before.isEmpty ? [] : [.literal(before)])
+            let point = (after.isEmpty ? [] : [.literal(after)]) + parts[(position + 1)...]
+            return (Array(device), Array(point))
+        }
+        return (parts, nil)
+    }
 
     /// The sensor name, or a rejection when a topic level is missing or the result is not `device/point`.
     func render(captures: [String], device: String, field: String) throws(PayloadRejection) -> SensorID {
+        let devicePart = try Self.render(deviceParts, captures: captures, device: device, field: field)
+        guard let pointParts else {
+            throw PayloadRejection(.badSensorName, "\"\(devicePart)\" is not a device/point sensor name")
+        }
+        let pointPart = try Self.render(pointParts, captures: captures, device: device, field: field)
+        guard !devicePart.isEmpty, !pointPart.isEmpty else {
+            throw PayloadRejection(.badSensorName, "\"\(devicePart)/\(pointPart)\" is not a device/point sensor name")
+        }
+        return SensorID(device: devicePart, point: pointPart)
+    }
+
+    private static func render(_ parts: [Part], captures: [String], device: String, field: String) throws(PayloadRejection) -> String {
         var text = ""
         for part in parts {
             switch part {
             case .literal(let literal): text += literal
-            case .device: text += Self.sanitize(device)
-            case .field: text += Self.sanitize(field)
+            case .device: text += sanitize(device)
+            case .field: text += sanitize(field)
             case .level(let level):
                 guard level <= captures.count, !captures[level - 1].isEmpty else {
                     throw PayloadRejection(.badSensorName, "the topic has no wildcard level \(level) for the sensor template")
                 }
-                text += Self.sanitize(captures[level - 1])
+                text += sanitize(captures[level - 1])
             }
         }
-        guard let sensor = SensorID(text) else {
-            throw PayloadRejection(.badSensorName, "\"\(text)\" is not a device/point sensor name")
-        }
-        return sensor
+        return text
     }
 
     static func sanitize(_ text: String) -> String {

@@ -18,35 +18,36 @@ extension SubscriptionDecoder {
             guard case .object(let members) = record else {
                 throw PayloadRejection(.parseError, "SenML record \(index) is not an object")
             }
-            if let unknown = members.first(where: { $0.key.hasSuffix("_") }) {
-                throw PayloadRejection(.parseError, "SenML record \(index) has must-understand field \"\(unknown.key)\"")
+            let fields = SenMLRecord(members)
+            if let unknown = fields.mustUnderstand {
+                throw PayloadRejection(.parseError, "SenML record \(index) has must-understand field \"\(unknown)\"")
             }
-            func text(_ key: String) throws(PayloadRejection) -> String? {
-                guard let value = record[key] else { return nil }
+            func text(_ value: JSONValue?, _ key: String) throws(PayloadRejection) -> String? {
+                guard let value else { return nil }
                 guard case .string(let text) = value else {
                     throw PayloadRejection(.parseError, "SenML record \(index): \"\(key)\" is not a string")
                 }
                 return text
             }
-            func number(_ key: String) throws(PayloadRejection) -> Double? {
-                guard let value = record[key] else { return nil }
+            func number(_ value: JSONValue?, _ key: String) throws(PayloadRejection) -> Double? {
+                guard let value else { return nil }
                 guard case .number(let number) = value else {
                     throw PayloadRejection(.nonNumeric, "SenML record \(index): \"\(key)\" is not a number")
                 }
                 return number
             }
-            if let name = try text("bn") { baseDevice = Self.senmlDevice(baseName: name) }
-            if let time = try number("bt") { baseTime = time }
-            if let unit = try text("bu") { baseUnit = unit }
-            if let value = try number("bv") { baseValue = value }
-            if let sum = try number("bs") { baseSum = sum }
-            let name = try text("n") ?? ""
-            let unit = try text("u") ?? baseUnit
-            let relative = try number("t") ?? 0
+            if let name = try text(fields.bn, "bn") { baseDevice = Self.senmlDevice(baseName: name) }
+            if let time = try number(fields.bt, "bt") { baseTime = time }
+            if let unit = try text(fields.bu, "bu") { baseUnit = unit }
+            if let value = try number(fields.bv, "bv") { baseValue = value }
+            if let sum = try number(fields.bs, "bs") { baseSum = sum }
+            let name = try text(fields.n, "n") ?? ""
+            let unit = try text(fields.u, "u") ?? baseUnit
+            let relative = try number(fields.t, "t") ?? 0
             let value: Double
-            if let v = try number("v") {
+            if let v = try number(fields.v, "v") {
                 value = baseValue + v
-            } else if let s = try number("s") {
+            } else if let s = try number(fields.s, "s") {
                 value = baseSum + s
             } else {
                 ignored += 1 // vs, vb, vd, or a record setting only base fields

@@ -74,10 +74,38 @@ public struct SubscriptionDecoder: Sendable {
     }
 
     func decodeThrowing(topic: String, payload: [UInt8], receivedAt: Int64) throws(PayloadRejection) -> DecodedMessage {
+        var ignored = 0
+        let points = try self.points(topic: topic, payload: payload, receivedAt: receivedAt, ignored: &ignored)
+        var readings: [DecodedReading] = []
+        readings.reserveCapacity(points.count)
+        try name(points, topic: topic, receivedAt: receivedAt) { point, reading in
+            readings.append(DecodedReading(reading: reading, unit: point.unit ?? subscription.unit))
+        }
+        return DecodedMessage(readings: readings, ignoredFields: ignored)
+    }
+
+    /// Decodes one message straight into `readings` (no `DecodedMessage`, no units: what the
+    /// MQTT source needs for every message); the count appended, or the rejection, `readings`
+    /// then unchanged.
+    public func decode(topic: String, payload: [UInt8], receivedAt: Int64,
+                       appendingTo readings: inout [Reading]) -> Result<Int, PayloadRejection> {
+        let before = readings.count
+        do throws(PayloadRejection) {
+            var ignored = 0
+            let points = try self.points(topic: topic, payload: payload, receivedAt: receivedAt, ignored: &ignored)
+            try name(points, topic: topic, receivedAt: receivedAt) { _, reading in readings.append(reading) }
+            return .success(readings.count - before)
+        } catch {
+            readings.removeSubrange(before...)
+            return .failure(error)
+        }
+    }
+
+    private func points(topic: String, payload: [UInt8], receivedAt: Int64,
+                        ignored: inout Int) throws(PayloadRejection) -> [PayloadPoint] {
         guard payload.count <= maxPayloadSize else {
             throw PayloadRejection(.oversized, "payload of \(payload.count) bytes is over the \(maxPayloadSize)-byte limit")
         }
-        var ignored = 0
         let points: [PayloadPoint]
         switch subscription.format {
         case .value: points = [try valuePoint(payload, field: String(Self.lastLevels(of: topic).last))]
@@ -90,16 +118,18 @@ public struct SubscriptionDecoder: Sendable {
         guard points.count <= maxPoints else {
             throw PayloadRejection(.oversized, "\(points.count) points in one message, over the limit of \(maxPoints)")
         }
+        return points
+    }
+
+    /// Names each point (`template`) and hands it over as a reading, in payload order.
+    private func name(_ points: [PayloadPoint], topic: String, receivedAt: Int64,
+                      _ body: (PayloadPoint, Reading) -> Void) throws(PayloadRejection) {
         let captures = filter.captures(in: topic) ?? []
         let topicDevice = captures.first.flatMap { $0.isEmpty ? nil : $0 } ?? String(Self.lastLevels(of: topic).device)
-        var readings: [DecodedReading] = []
-        readings.reserveCapacity(points.count)
         for point in points {
             let sensor = try template.render(captures: captures, device: point.device ?? topicDevice, field: point.field)
-            let reading = Reading(sensor: sensor, time: point.time ?? receivedAt, value: point.value)
-            readings.append(DecodedReading(reading: reading, unit: point.unit ?? subscription.unit))
+            body(point, Reading(sensor: sensor, time: point.time ?? receivedAt, value: point.value))
         }
-        return DecodedMessage(readings: readings, ignoredFields: ignored)
     }
 
     /// The topic's last level, and the level a device name falls back to: the second-to-last

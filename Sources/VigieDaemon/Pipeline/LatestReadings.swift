@@ -25,16 +25,26 @@ public final class LatestReadings: CommitObserver {
         state.withLock { state in
             state.committed += Int64(readings.count)
             state.lastCommit = ReadingStore.wallClockMilliseconds()
-            for reading in readings where reading.time >= state.entries[reading.sensor]?.reading.time ?? .min {
-                state.entries[reading.sensor, default: Entry(reading: reading)].reading = reading
+            for reading in readings {
+                // One hash lookup per reading, the entry updated in place.
+                Self.keepNewer(reading, in: &state.entries[reading.sensor, default: Entry(reading: reading)])
             }
         }
         heartbeat?.beat()
     }
 
-    /// Records the score the detector gave a sensor's latest reading.
-    public func setScore(_ score: Double, of sensor: SensorID) {
-        state.withLock { $0.entries[sensor]?.score = score }
+    private static func keepNewer(_ reading: Reading, in entry: inout Entry) {
+        if reading.time >= entry.reading.time { entry.reading = reading }
+    }
+
+    /// Records the scores the detector gave sensors' latest readings (one lock for all).
+    public func setScores(_ scores: [(sensor: SensorID, score: Double)]) {
+        guard !scores.isEmpty else { return }
+        state.withLock { state in
+            for (sensor, score) in scores {
+                if let index = state.entries.index(forKey: sensor) { state.entries.values[index].score = score }
+            }
+        }
     }
 
     /// When the last batch was committed (ms since the epoch).
