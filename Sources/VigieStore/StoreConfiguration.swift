@@ -16,11 +16,15 @@ public struct StoreConfiguration: Sendable, Equatable {
     public var batchInterval: Duration
     /// Readings waiting for the writer; `submit` suspends when full.
     public var queueCapacity: Int
+    /// Small batches are committed to a write-ahead table and folded into per-sensor chunks about
+    /// this often (and every 50,000 readings): the longer, the fewer bytes written per reading.
+    public var foldInterval: Duration
 
     /// Settings given one by one (tests, tools); defaults as in `BufferConfiguration`.
     public init(dataDirectory: String, maxSize: ByteSize = ByteSize(bytes: 512 << 20),
                 keepReadings: Duration = .seconds(7 * 86_400), synchronous: SynchronousMode = .full,
-                batchSize: Int = 10_000, batchInterval: Duration = .milliseconds(500), queueCapacity: Int = 100_000) {
+                batchSize: Int = 10_000, batchInterval: Duration = .milliseconds(500), queueCapacity: Int = 100_000,
+                foldInterval: Duration = .seconds(60)) {
         self.dataDirectory = dataDirectory
         self.maxSize = maxSize
         self.keepReadings = keepReadings
@@ -28,6 +32,7 @@ public struct StoreConfiguration: Sendable, Equatable {
         self.batchSize = max(1, batchSize)
         self.batchInterval = batchInterval
         self.queueCapacity = max(1, queueCapacity)
+        self.foldInterval = foldInterval
     }
 
     /// The store's settings from the whole configuration.

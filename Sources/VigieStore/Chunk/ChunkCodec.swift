@@ -23,11 +23,35 @@ enum ChunkCodec {
     static func encode(_ points: some Collection<Point>) -> [UInt8] {
         var out: [UInt8] = [version]
         out.reserveCapacity(1 + points.count * 4)
-        var previousTime = points.first?.time ?? 0
-        var previousDelta: Int64 = 0
-        var previousBits: UInt64 = 0
-        var previousQuality: UInt8 = 0
-        for point in points {
+        var encoder = Encoder(firstTime: points.first?.time ?? 0)
+        for point in points { encoder.append(point, to: &out) }
+        return out
+    }
+
+    /// Decodes bytes written by `encode`; `firstTime` is the chunk's first time.
+    static func decode(_ bytes: [UInt8], firstTime: Int64) throws(StoreError) -> [Point] {
+        guard bytes.first == version else {
+            throw StoreError(.badChunk, "A stored chunk has an unknown format; this vigie is older than the data.")
+        }
+        var points: [Point] = []
+        var index = 1
+        var decoder = Decoder(firstTime: firstTime)
+        while index < bytes.count {
+            points.append(try decoder.next(bytes, &index))
+        }
+        return points
+    }
+
+    /// The running state of `encode`: appends one point after another (also used by `BatchCodec`).
+    struct Encoder {
+        private var previousTime: Int64
+        private var previousDelta: Int64 = 0
+        private var previousBits: UInt64 = 0
+        private var previousQuality: UInt8 = 0
+
+        init(firstTime: Int64) { previousTime = firstTime }
+
+        mutating func append(_ point: Point, to out: inout [UInt8]) {
             let delta = point.time &- previousTime
             let deltaOfDelta = delta &- previousDelta
             let xor = point.value.bitPattern ^ previousBits
@@ -36,7 +60,7 @@ enum ChunkCodec {
             let significant = xor == 0 ? 0 : 8 - leading - trailing
             let qualityChanged = point.quality != previousQuality
             out.append(UInt8(significant) | UInt8(leading) << 4 | (qualityChanged ? 0x80 : 0))
-            appendVarint(UInt64(bitPattern: (deltaOfDelta << 1) ^ (deltaOfDelta >> 63)), to: &out)
+            ChunkCodec.appendVarint(ChunkCodec.zigzag(deltaOfDelta), to: &out)
             if qualityChanged { out.append(point.quality) }
             if significant > 0 {
                 for index in leading..<(leading + significant) {
@@ -48,35 +72,32 @@ enum ChunkCodec {
             previousBits = point.value.bitPattern
             previousQuality = point.quality
         }
-        return out
     }
 
-    /// Decodes bytes written by `encode`; `firstTime` is the chunk's first time.
-    static func decode(_ bytes: [UInt8], firstTime: Int64) throws(StoreError) -> [Point] {
-        guard bytes.first == version else {
-            throw StoreError(.badChunk, "A stored chunk has an unknown format; this vigie is older than the data.")
-        }
-        var points: [Point] = []
-        var index = 1
-        var previousTime = firstTime
-        var previousDelta: Int64 = 0
-        var previousBits: UInt64 = 0
-        var previousQuality: UInt8 = 0
-        while index < bytes.count {
+    /// The running state of `decode`: reads one point after another.
+    struct Decoder {
+        private var previousTime: Int64
+        private var previousDelta: Int64 = 0
+        private var previousBits: UInt64 = 0
+        private var previousQuality: UInt8 = 0
+
+        init(firstTime: Int64) { previousTime = firstTime }
+
+        mutating func next(_ bytes: [UInt8], _ index: inout Int) throws(StoreError) -> Point {
+            guard index < bytes.count else { throw ChunkCodec.truncated() }
             let header = bytes[index]
             index += 1
             let significant = Int(header & 0x0f)
             let leading = Int((header >> 4) & 0x07)
-            guard significant <= 8, leading + significant <= 8 else { throw truncated() }
-            let zigzag = try readVarint(bytes, &index)
-            let deltaOfDelta = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
+            guard significant <= 8, leading + significant <= 8 else { throw ChunkCodec.truncated() }
+            let deltaOfDelta = ChunkCodec.unzigzag(try ChunkCodec.readVarint(bytes, &index))
             var quality = previousQuality
             if header & 0x80 != 0 {
-                guard index < bytes.count else { throw truncated() }
+                guard index < bytes.count else { throw ChunkCodec.truncated() }
                 quality = bytes[index]
                 index += 1
             }
-            guard index + significant <= bytes.count else { throw truncated() }
+            guard index + significant <= bytes.count else { throw ChunkCodec.truncated() }
             var xor: UInt64 = 0
             for position in leading..<(leading + significant) {
                 xor |= UInt64(bytes[index]) << UInt64(8 * (7 - position))
@@ -85,16 +106,19 @@ enum ChunkCodec {
             let delta = previousDelta &+ deltaOfDelta
             let time = previousTime &+ delta
             let bits = previousBits ^ xor
-            points.append(Point(time: time, value: Double(bitPattern: bits), quality: quality))
             previousTime = time
             previousDelta = delta
             previousBits = bits
             previousQuality = quality
+            return Point(time: time, value: Double(bitPattern: bits), quality: quality)
         }
-        return points
     }
 
-    private static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
+    static func zigzag(_ value: Int64) -> UInt64 { UInt64(bitPattern: (value << 1) ^ (value >> 63)) }
+
+    static func unzigzag(_ value: UInt64) -> Int64 { Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1) }
+
+    static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
         var value = value
         while value >= 0x80 {
             out.append(UInt8(truncatingIfNeeded: value) | 0x80)
@@ -103,7 +127,7 @@ enum ChunkCodec {
         out.append(UInt8(value))
     }
 
-    private static func readVarint(_ bytes: [UInt8], _ index: inout Int) throws(StoreError) -> UInt64 {
+    static func readVarint(_ bytes: [UInt8], _ index: inout Int) throws(StoreError) -> UInt64 {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -116,7 +140,7 @@ enum ChunkCodec {
         }
     }
 
-    private static func truncated() -> StoreError {
+    static func truncated() -> StoreError {
         StoreError(.badChunk, "A stored chunk of readings is truncated or damaged; export what remains and report it.")
     }
 }

@@ -44,6 +44,15 @@ enum StoreMigrations {
                 value INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
+        Migration(name: "2-write-ahead-batches", sql: """
+            -- Write-ahead of recent readings: one row per committed small batch (BatchCodec), appended
+            -- in commit order (one page dirtied per commit), folded into chunks about once a minute.
+            -- sensors.last_* now follow the chunks only; the newest readings may still be here.
+            CREATE TABLE batches (
+                id INTEGER PRIMARY KEY,
+                data BLOB NOT NULL
+            );
+            """),
     ]
 
     /// The schema version this build writes.
