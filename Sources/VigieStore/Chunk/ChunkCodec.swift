@@ -1,16 +1,25 @@
 /// Packs one sensor's readings, in time order, into a compact byte string (Gorilla-style, byte-aligned).
 ///
-/// Format version 1: one version byte, then per reading:
+/// Format: one version byte (1 or 2), then per reading:
 /// - a header byte: bits 0-3 the number `n` of significant bytes of the value XOR the previous
 ///   value (0 when the value repeats), bits 4-6 the number of leading zero bytes of that XOR,
 ///   bit 7 set when the quality differs from the previous reading's (a quality byte follows);
 /// - the delta-of-delta of the time in milliseconds, zigzag varint (1 byte for a steady poll);
 /// - the optional quality byte, then the `n` significant XOR bytes, big-endian.
 ///
+/// Version 2 adds a decimal form, header bits 0-3 = 15 and bits 4-6 a scale `k` (0 to 6): the
+/// value is `(round(previous × 10^k) + d) / 10^k`, with `d` a zigzag varint after the optional
+/// quality byte. The encoder uses it only when it reproduces the value's bits exactly and is
+/// shorter: a register scaled by 0.1 moving by a few steps costs 3 bytes instead of 8 to 9.
+///
 /// The first reading's "previous" is time `firstTime` with delta 0, value bits 0 and quality good.
 /// A steady sensor repeating its value costs 2 bytes per reading; a noisy float 4 to 8.
 enum ChunkCodec {
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
+    /// Header bits 0-3 marking the decimal form (version 2).
+    static let decimalMarker: UInt8 = 0x0f
+    /// Powers of ten of the decimal form's scales (exact doubles).
+    static let powersOfTen: [Double] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000]
 
     /// One stored point of a chunk: the sensor is the chunk's.
     struct Point: Equatable {
@@ -30,7 +39,7 @@ enum ChunkCodec {
 
     /// Decodes bytes written by `encode`; `firstTime` is the chunk's first time.
     static func decode(_ bytes: [UInt8], firstTime: Int64) throws(StoreError) -> [Point] {
-        guard bytes.first == version else {
+        guard let first = bytes.first, first == 1 || first == version else {
             throw StoreError(.badChunk, "A stored chunk has an unknown format; this vigie is older than the data.")
         }
         var points: [Point] = []
@@ -59,12 +68,21 @@ enum ChunkCodec {
             let trailing = xor == 0 ? 8 : xor.trailingZeroBitCount / 8
             let significant = xor == 0 ? 0 : 8 - leading - trailing
             let qualityChanged = point.quality != previousQuality
-            out.append(UInt8(significant) | UInt8(leading) << 4 | (qualityChanged ? 0x80 : 0))
-            ChunkCodec.appendVarint(ChunkCodec.zigzag(deltaOfDelta), to: &out)
-            if qualityChanged { out.append(point.quality) }
-            if significant > 0 {
-                for index in leading..<(leading + significant) {
-                    out.append(UInt8(truncatingIfNeeded: xor >> UInt64(8 * (7 - index))))
+            let qualityBit: UInt8 = qualityChanged ? 0x80 : 0
+            let decimal = significant > 1 ? ChunkCodec.decimal(point.value, after: previousBits) : nil
+            if let decimal, ChunkCodec.varintLength(ChunkCodec.zigzag(decimal.difference)) < significant {
+                out.append(ChunkCodec.decimalMarker | UInt8(decimal.scale) << 4 | qualityBit)
+                ChunkCodec.appendVarint(ChunkCodec.zigzag(deltaOfDelta), to: &out)
+                if qualityChanged { out.append(point.quality) }
+                ChunkCodec.appendVarint(ChunkCodec.zigzag(decimal.difference), to: &out)
+            } else {
+                out.append(UInt8(significant) | UInt8(leading) << 4 | qualityBit)
+                ChunkCodec.appendVarint(ChunkCodec.zigzag(deltaOfDelta), to: &out)
+                if qualityChanged { out.append(point.quality) }
+                if significant > 0 {
+                    for index in leading..<(leading + significant) {
+                        out.append(UInt8(truncatingIfNeeded: xor >> UInt64(8 * (7 - index))))
+                    }
                 }
             }
             previousTime = point.time
@@ -89,7 +107,8 @@ enum ChunkCodec {
             index += 1
             let significant = Int(header & 0x0f)
             let leading = Int((header >> 4) & 0x07)
-            guard significant <= 8, leading + significant <= 8 else { throw ChunkCodec.truncated() }
+            let isDecimal = header & 0x0f == ChunkCodec.decimalMarker
+            guard isDecimal || (significant <= 8 && leading + significant <= 8) else { throw ChunkCodec.truncated() }
             let deltaOfDelta = ChunkCodec.unzigzag(try ChunkCodec.readVarint(bytes, &index))
             var quality = previousQuality
             if header & 0x80 != 0 {
@@ -97,21 +116,69 @@ enum ChunkCodec {
                 quality = bytes[index]
                 index += 1
             }
-            guard index + significant <= bytes.count else { throw ChunkCodec.truncated() }
-            var xor: UInt64 = 0
-            for position in leading..<(leading + significant) {
-                xor |= UInt64(bytes[index]) << UInt64(8 * (7 - position))
-                index += 1
+            let bits: UInt64
+            if isDecimal {
+                let difference = ChunkCodec.unzigzag(try ChunkCodec.readVarint(bytes, &index))
+                guard let value = ChunkCodec.decimalValue(after: previousBits, scale: leading, difference: difference) else {
+                    throw ChunkCodec.truncated()
+                }
+                bits = value.bitPattern
+            } else {
+                guard index + significant <= bytes.count else { throw ChunkCodec.truncated() }
+                var xor: UInt64 = 0
+                for position in leading..<(leading + significant) {
+                    xor |= UInt64(bytes[index]) << UInt64(8 * (7 - position))
+                    index += 1
+                }
+                bits = previousBits ^ xor
             }
             let delta = previousDelta &+ deltaOfDelta
             let time = previousTime &+ delta
-            let bits = previousBits ^ xor
             previousTime = time
             previousDelta = delta
             previousBits = bits
             previousQuality = quality
             return Point(time: time, value: Double(bitPattern: bits), quality: quality)
         }
+    }
+
+    /// Largest integer magnitude of the decimal form: every integer below it is an exact double.
+    private static let decimalLimit: Double = 9_007_199_254_740_992
+
+    /// The smallest scale at which `value` is exactly `(round(previous × 10^k) + difference) / 10^k`.
+    static func decimal(_ value: Double, after previousBits: UInt64) -> (scale: Int, difference: Int64)? {
+        let previous = Double(bitPattern: previousBits)
+        for scale in 0...6 {
+            let power = powersOfTen[scale]
+            let scaled = (value * power).rounded()
+            guard abs(scaled) < decimalLimit else { return nil }
+            // As the decoder computes it (from an integer: -0.0 does not survive, and is not taken).
+            guard (Double(Int64(scaled)) / power).bitPattern == value.bitPattern else { continue }
+            guard let base = decimalBase(previous, power) else { return nil }
+            return (scale, Int64(scaled) - base)
+        }
+        return nil
+    }
+
+    /// The value of a decimal-form reading; nil when damaged bytes give no exact double.
+    static func decimalValue(after previousBits: UInt64, scale: Int, difference: Int64) -> Double? {
+        guard scale < powersOfTen.count, let base = decimalBase(Double(bitPattern: previousBits), powersOfTen[scale]) else {
+            return nil
+        }
+        let (scaled, overflow) = base.addingReportingOverflow(difference)
+        guard !overflow, abs(Double(scaled)) < decimalLimit else { return nil }
+        return Double(scaled) / powersOfTen[scale]
+    }
+
+    /// `round(previous × power)` as an integer, nil when not finite or too large to be exact.
+    private static func decimalBase(_ previous: Double, _ power: Double) -> Int64? {
+        let base = (previous * power).rounded()
+        guard abs(base) < decimalLimit else { return nil }
+        return Int64(base)
+    }
+
+    static func varintLength(_ value: UInt64) -> Int {
+        value == 0 ? 1 : (64 - value.leadingZeroBitCount + 6) / 7
     }
 
     static func zigzag(_ value: Int64) -> UInt64 { UInt64(bitPattern: (value << 1) ^ (value >> 63)) }

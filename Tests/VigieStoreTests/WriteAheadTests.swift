@@ -1,0 +1,87 @@
+import Testing
+import VigieCore
+@testable import VigieStore
+
+@Suite struct WriteAheadTests {
+    /// 40 sensors, 2 readings each per batch: every batch is written ahead, not chunked.
+    static func smallBatches(count: Int) -> [[Reading]] {
+        var batches: [[Reading]] = []
+        for batch in 0..<count {
+            var readings: [Reading] = []
+            for index in 0..<80 {
+                let second = Int64(batch * 2 + index / 40)
+                let tenths: Int = 2_000 + batch * 3 - index
+                readings.append(Reading(sensor: SensorID(device: "dev-\(index % 40)", point: "r"),
+                                        time: 1_764_000_000_000 + second * 1_000, value: Double(tenths) / 10))
+            }
+            batches.append(readings)
+        }
+        return batches
+    }
+
+    @Test func readingsWrittenAheadAreSeenByEveryQueryBeforeAndAfterTheFold() async throws {
+        let directory = TemporaryDirectory()
+        let batches = Self.smallBatches(count: 10)
+        let all = batches.flatMap { $0 }
+        let configuration = StoreConfiguration(dataDirectory: directory.path, batchSize: 80)
+        let sensor = SensorID("dev-7/r")!
+        let expectedLatest = all.filter { $0.sensor == sensor }.max { $0.time < $1.time }
+        try await withRunningStore(configuration) { store in
+            for batch in batches { await store.writer.submit(batch) }
+            #expect(try await eventually { store.writer.statistics.readingsCommitted == all.count })
+            // Committed, not folded (the fold waits a minute): only write-ahead rows so far.
+            let query = try ReadingQuery(dataDirectory: directory.path)
+            #expect(try query.connection.scalar("SELECT count(*) FROM chunks") == 0)
+            #expect(try query.connection.scalar("SELECT count(*) FROM batches") == 10)
+            #expect(Set(try storedReadings(directory.path)) == Set(all))
+            #expect(try storedReadings(directory.path, glob: "dev-7/*") == all.filter { $0.sensor == sensor })
+            #expect(try query.latest().first { $0.sensor == sensor } == expectedLatest)
+            let window = try await store.outbox.readings(of: [sensor], from: all[0].time, before: all[0].time + 4_000)
+            #expect(window.count == 4)
+        }
+        // The next open folds them into one chunk per sensor; the queries give the same answers.
+        let database = try StoreDatabase(configuration: configuration, logger: testLogger)
+        #expect(try database.connection.scalar("SELECT count(*) FROM batches") == 0)
+        #expect(try database.connection.scalar("SELECT count(*) FROM chunks") == 40)
+        #expect(Set(try storedReadings(directory.path)) == Set(all))
+        #expect(try storedReadings(directory.path).map(\.time) == all.map(\.time).sorted())
+        #expect(try ReadingQuery(dataDirectory: directory.path).latest().first { $0.sensor == sensor } == expectedLatest)
+    }
+
+    @Test func foldingIsIdempotentAndKeepsLateReadingsInOrder() throws {
+        let directory = TemporaryDirectory()
+        let database = try StoreDatabase(configuration: StoreConfiguration(dataDirectory: directory.path), logger: testLogger)
+        let batches = Self.smallBatches(count: 4)
+        // The newest batch first: the fold sorts each sensor's readings across batches.
+        for batch in batches.reversed() { try database.insert(batch) }
+        #expect(database.isFoldDue(interval: 0))
+        #expect(try database.foldWriteAhead() == 320)
+        #expect(!database.isFoldDue(interval: 0))
+        #expect(try database.foldWriteAhead() == 0)
+        let stored = try storedReadings(directory.path)
+        #expect(Set(stored) == Set(batches.flatMap { $0 }))
+        #expect(stored.map(\.time) == stored.map(\.time).sorted())
+        #expect(try database.connection.scalar("SELECT count(*) FROM chunks") == 40)
+    }
+
+    @Test func aBatchWithManyReadingsPerSensorIsChunkedAtOnce() throws {
+        let directory = TemporaryDirectory()
+        let database = try StoreDatabase(configuration: StoreConfiguration(dataDirectory: directory.path), logger: testLogger)
+        try database.insert(series("meter/power", count: StoreDatabase.directChunkReadingsPerSensor))
+        #expect(try database.connection.scalar("SELECT count(*) FROM batches") == 0)
+        #expect(try database.connection.scalar("SELECT count(*) FROM chunks") == 1)
+        #expect(!database.isFoldDue(interval: 0))
+    }
+
+    @Test func aDamagedWriteAheadRowIsDroppedWithoutBlockingTheOthers() throws {
+        let directory = TemporaryDirectory()
+        let database = try StoreDatabase(configuration: StoreConfiguration(dataDirectory: directory.path), logger: testLogger)
+        let batches = Self.smallBatches(count: 2)
+        try database.insert(batches[0])
+        try database.connection.execute("INSERT INTO batches(data) VALUES (x'01ffff')")
+        try database.insert(batches[1])
+        #expect(try database.foldWriteAhead() == 160)
+        #expect(try database.connection.scalar("SELECT count(*) FROM batches") == 0)
+        #expect(Set(try storedReadings(directory.path)) == Set(batches[0] + batches[1]))
+    }
+}
