@@ -51,17 +51,18 @@ public struct StoreConfiguration: Sendable, Equatable {
         (directory.hasSuffix("/") ? directory : directory + "/") + "vigie.db"
     }
 
-    static let pageSize: Int64 = 4_096
+    /// The page size of a new database: a small commit writes one 1 KB WAL frame per page it
+    /// dirties (4 KB pages made it 4 times as many bytes). Existing databases keep theirs.
+    static let newDatabasePageSize: Int64 = 1_024
 
     /// Room kept for the WAL: an eighth of the budget, between 64 KB and 16 MB.
     var walAllowance: Int64 { min(max(maxSize.bytes / 8, 64 << 10), 16 << 20) }
 
-    /// The hard page limit of the database file so that db + WAL fit the budget.
-    var maxPageCount: Int64 { max(16, (maxSize.bytes - walAllowance) / Self.pageSize) }
+    /// The hard limit on the database file so that db + WAL fit the budget.
+    var maxDatabaseBytes: Int64 { max(64 << 10, maxSize.bytes - walAllowance) }
 
     var pragmas: StorePragmas {
-        StorePragmas(synchronousFull: synchronous == .full,
-                     walAutocheckpointPages: Int(max(16, walAllowance / Self.pageSize / 2)),
-                     journalSizeLimit: walAllowance, maxPageCount: maxPageCount)
+        StorePragmas(synchronousFull: synchronous == .full, newDatabasePageSize: Self.newDatabasePageSize,
+                     walAutocheckpointBytes: walAllowance / 2, journalSizeLimit: walAllowance, maxDatabaseBytes: maxDatabaseBytes)
     }
 }
