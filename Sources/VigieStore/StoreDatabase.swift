@@ -9,8 +9,8 @@ final class StoreDatabase {
     let configuration: StoreConfiguration
     let logger: Logger
     private var sensorIDs: [SensorID: Int64] = [:]
-    /// Readings in the write-ahead table, and since when (monotonic ns) it holds any.
-    var writeAhead: (readings: Int, since: UInt64?) = (0, nil)
+    /// Where the write-ahead stands (see `StoreDatabase+WriteAhead`).
+    var writeAhead = WriteAheadState()
 
     /// A batch with at least this many readings per sensor is chunked at once, not written ahead.
     static let directChunkReadingsPerSensor = 32
@@ -103,6 +103,7 @@ final class StoreDatabase {
                 ChunkCodec.Point(time: reading.time, value: reading.value, quality: reading.quality.code))
         }
         let direct = readings.count >= Self.directChunkReadingsPerSensor * bySensor.count
+        var nextSlot = writeAhead.nextSlot
         do {
             try connection.transaction {
                 var groups: [BatchCodec.Group] = []
@@ -115,14 +116,14 @@ final class StoreDatabase {
                         groups.append(BatchCodec.Group(sensor: id, points: points))
                     }
                 }
-                if !direct { try appendWriteAhead(groups) }
+                if !direct { nextSlot = try appendWriteAhead(groups) }
             }
         } catch {
             // Ids created in a rolled-back transaction are gone.
             sensorIDs.removeAll()
             throw error
         }
-        if !direct { noteWriteAhead(readings.count) }
+        if !direct { noteWriteAhead(readings.count, nextSlot: nextSlot) }
     }
 
     /// Packs one sensor's `points` (sorted by time) into chunks spanning at most `maxChunkSpanMilliseconds`

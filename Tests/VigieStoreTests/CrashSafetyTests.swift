@@ -19,7 +19,7 @@ import VigieCore
     @Test func aWriterKilledWhileFoldingItsWriteAheadLosesNothingItCommitted() async throws {
         let directory = try await killMidStreamAndCheck(probeArguments: ["100", "20", "30"])
         let database = try StoreDatabase(configuration: StoreConfiguration(dataDirectory: directory.path), logger: testLogger)
-        #expect(try database.connection.scalar("SELECT count(*) FROM batches") == 0)
+        #expect(database.writeAhead.readings == 0)
         #expect(try database.connection.scalar("SELECT count(DISTINCT sensor) FROM chunks") == 21)
     }
 

@@ -29,19 +29,21 @@ import VigieCore
         try await withRunningStore(configuration) { store in
             for batch in batches { await store.writer.submit(batch) }
             #expect(try await eventually { store.writer.statistics.readingsCommitted == all.count })
-            // Committed, not folded (the fold waits a minute): only write-ahead rows so far.
+            // Committed, not folded (the fold waits a minute): only write-ahead slots so far.
             let query = try ReadingQuery(dataDirectory: directory.path)
             #expect(try query.connection.scalar("SELECT count(*) FROM chunks") == 0)
             #expect(try query.connection.scalar("SELECT count(*) FROM batches") == 10)
+            #expect(try query.connection.scalar("SELECT max(length(data)) FROM batches") == Int64(WriteAheadSlots.size))
             #expect(Set(try storedReadings(directory.path)) == Set(all))
             #expect(try storedReadings(directory.path, glob: "dev-7/*") == all.filter { $0.sensor == sensor })
             #expect(try query.latest().first { $0.sensor == sensor } == expectedLatest)
             let window = try await store.outbox.readings(of: [sensor], from: all[0].time, before: all[0].time + 4_000)
             #expect(window.count == 4)
         }
-        // The next open folds them into one chunk per sensor; the queries give the same answers.
+        // The next open folds them into one chunk per sensor (the slots stay, stale, for reuse);
+        // the queries give the same answers.
         let database = try StoreDatabase(configuration: configuration, logger: testLogger)
-        #expect(try database.connection.scalar("SELECT count(*) FROM batches") == 0)
+        #expect(database.writeAhead.readings == 0 && database.writeAhead.nextSlot == 1)
         #expect(try database.connection.scalar("SELECT count(*) FROM chunks") == 40)
         #expect(Set(try storedReadings(directory.path)) == Set(all))
         #expect(try storedReadings(directory.path).map(\.time) == all.map(\.time).sorted())
@@ -73,15 +75,44 @@ import VigieCore
         #expect(!database.isFoldDue(interval: 0))
     }
 
-    @Test func aDamagedWriteAheadRowIsDroppedWithoutBlockingTheOthers() throws {
+    @Test func slotsAreReusedInPlaceAfterAFoldAndStaleOnesAreNeverReadAgain() throws {
         let directory = TemporaryDirectory()
         let database = try StoreDatabase(configuration: StoreConfiguration(dataDirectory: directory.path), logger: testLogger)
-        let batches = Self.smallBatches(count: 2)
-        try database.insert(batches[0])
-        try database.connection.execute("INSERT INTO batches(data) VALUES (x'01ffff')")
-        try database.insert(batches[1])
+        let batches = Self.smallBatches(count: 6)
+        for batch in batches.prefix(5) { try database.insert(batch) }
+        let slots = try database.connection.scalar("SELECT count(*) FROM batches")
+        #expect(try database.foldWriteAhead() == 400)
+        // One batch after the fold: it takes the first slot again; the four after it are stale.
+        try database.insert(batches[5])
+        #expect(try database.connection.scalar("SELECT count(*) FROM batches") == slots)
+        #expect(Set(try storedReadings(directory.path)) == Set(batches.flatMap { $0 }))
+        #expect(try database.foldWriteAhead() == 80)
+        #expect(try storedReadings(directory.path).count == 480)
+    }
+
+    @Test func aBatchLongerThanASlotSpansSeveralAndComesBackWhole() throws {
+        let directory = TemporaryDirectory()
+        let database = try StoreDatabase(configuration: StoreConfiguration(dataDirectory: directory.path), logger: testLogger)
+        // 1,000 sensors, one full-precision reading each: about 13 KB, 14 slots.
+        let batch = (0..<1_000).map {
+            Reading(sensor: SensorID(device: "big-\($0)", point: "v"), time: testNow + Int64($0), value: Double($0).squareRoot())
+        }
+        try database.insert(batch)
+        #expect(database.writeAhead.nextSlot > 10)
+        #expect(Set(try storedReadings(directory.path)) == Set(batch))
+        #expect(try database.foldWriteAhead() == 1_000)
+        #expect(Set(try storedReadings(directory.path)) == Set(batch))
+    }
+
+    @Test func aDamagedWriteAheadBatchIsSkippedWithoutBlockingTheOthers() throws {
+        let directory = TemporaryDirectory()
+        let database = try StoreDatabase(configuration: StoreConfiguration(dataDirectory: directory.path), logger: testLogger)
+        let batches = Self.smallBatches(count: 3)
+        for batch in batches { try database.insert(batch) }
+        // The second batch's version byte (right after the slot header) is overwritten.
+        try database.connection.execute("UPDATE batches SET data = substr(data, 1, 7) || x'ff' || substr(data, 9) WHERE slot = 2")
+        #expect(throws: StoreError.self) { _ = try storedReadings(directory.path) }
         #expect(try database.foldWriteAhead() == 160)
-        #expect(try database.connection.scalar("SELECT count(*) FROM batches") == 0)
-        #expect(Set(try storedReadings(directory.path)) == Set(batches[0] + batches[1]))
+        #expect(Set(try storedReadings(directory.path)) == Set(batches[0] + batches[2]))
     }
 }

@@ -82,9 +82,9 @@ public final class ReadingQuery {
     private func writtenAhead() throws -> [BatchCodec.Group] {
         // A database of schema 1 (an old copy, read-only) has no write-ahead.
         guard try connection.scalar("PRAGMA user_version") ?? 0 >= 2 else { return [] }
-        let select = try connection.uncachedStatement("SELECT data FROM batches ORDER BY id")
         var groups: [BatchCodec.Group] = []
-        while try select.step() { groups += try BatchCodec.decode(select.blob(at: 0)) }
+        let cycle = try StoreDatabase.writeAheadCycle(connection)
+        try StoreDatabase.forEachWrittenAhead(connection, cycle: cycle, logger: nil) { groups.append($0) }
         return groups
     }
 

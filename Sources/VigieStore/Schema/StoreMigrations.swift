@@ -44,14 +44,15 @@ enum StoreMigrations {
                 value INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
-        Migration(name: "2-write-ahead-batches", sql: """
-            -- Write-ahead of recent readings: one row per committed small batch (BatchCodec), appended
-            -- in commit order (one page dirtied per commit), folded into chunks about once a minute.
-            -- sensors.last_* now follow the chunks only; the newest readings may still be here.
+        Migration(name: "2-write-ahead-slots", sql: """
+            -- Write-ahead of recent readings: fixed-size slots rewritten in place (WriteAheadSlots),
+            -- a commit fills the next ones; folded into chunks about once a minute, which advances
+            -- the cycle watermark and so makes the slots stale. sensors.last_* follow the chunks only.
             CREATE TABLE batches (
-                id INTEGER PRIMARY KEY,
+                slot INTEGER PRIMARY KEY,
                 data BLOB NOT NULL
             );
+            INSERT INTO watermarks(name, value) VALUES ('write_ahead.cycle', 1);
             """),
     ]
 
