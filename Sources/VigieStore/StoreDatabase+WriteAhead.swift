@@ -21,6 +21,8 @@ extension StoreDatabase {
     /// Readings written ahead that trigger a fold whatever their age (bounds the fold's memory).
     static let foldReadings = 50_000
     static let cycleWatermark = "write_ahead.cycle"
+    /// Empty slots added after a new one: the table grows by 32 KB runs (with 1 KB pages).
+    static let spareSlots: Int64 = 31
 
     /// Writes one batch into the next slots; inside the caller's transaction. Returns the next slot.
     func appendWriteAhead(_ groups: [BatchCodec.Group]) throws -> Int64 {
@@ -34,10 +36,18 @@ extension StoreDatabase {
             update.bind(slot, at: 2)
             try update.step()
             if connection.changes == 0 {
+                // A new slot, and empty (stale) ones after it: pages are added in runs, not one per commit.
                 insert.reset()
                 insert.bind(slot, at: 1)
                 insert.bind(bytes, at: 2)
                 try insert.step()
+                let empty = try connection.statement("INSERT OR IGNORE INTO batches(slot, data) VALUES (?, zeroblob(?))")
+                for spare in (slot + 1)...(slot + Self.spareSlots) {
+                    empty.reset()
+                    empty.bind(spare, at: 1)
+                    empty.bind(Int64(WriteAheadSlots.size), at: 2)
+                    try empty.step()
+                }
             }
             slot += 1
         }

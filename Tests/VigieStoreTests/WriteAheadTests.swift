@@ -32,7 +32,7 @@ import VigieCore
             // Committed, not folded (the fold waits a minute): only write-ahead slots so far.
             let query = try ReadingQuery(dataDirectory: directory.path)
             #expect(try query.connection.scalar("SELECT count(*) FROM chunks") == 0)
-            #expect(try query.connection.scalar("SELECT count(*) FROM batches") == 10)
+            #expect(try query.connection.scalar("SELECT count(*) FROM batches") == 1 + StoreDatabase.spareSlots)
             #expect(try query.connection.scalar("SELECT max(length(data)) FROM batches") == Int64(WriteAheadSlots.size))
             #expect(Set(try storedReadings(directory.path)) == Set(all))
             #expect(try storedReadings(directory.path, glob: "dev-7/*") == all.filter { $0.sensor == sensor })
