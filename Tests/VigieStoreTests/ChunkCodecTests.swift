@@ -48,10 +48,14 @@ import Testing
             points.append(Point(time: 1_764_000_000_000 + Int64(index) * 1_000, value: Double(level) / 10, quality: 0))
         }
         #expect(ChunkCodec.encode(points).count <= 1 + 3 * 1_000 + 8)
+        // The same register as a Modbus decoder computes it, raw × 0.1 (3 × 0.1 is 0.30000000000000004).
+        let multiplied = points.map { Point(time: $0.time, value: ($0.value * 10).rounded() * 0.1, quality: 0) }
+        #expect(multiplied.contains { $0.value != ($0.value * 10).rounded() / 10 })
+        #expect(ChunkCodec.encode(multiplied).count <= 1 + 3 * 1_000 + 8)
         let values: [Double] = [21.37, -0.0, 0, -0.5, 1e-6, 123_456.789, 0.1 + 0.2, 1e300, -7, 9_007_199_254_740_991]
         var mixed: [Point] = []
         for (offset, value) in values.enumerated() { mixed.append(Point(time: Int64(offset), value: value, quality: 0)) }
-        for series in [points, mixed] {
+        for series in [points, multiplied, mixed] {
             let decoded = try ChunkCodec.decode(ChunkCodec.encode(series), firstTime: series[0].time)
             #expect(decoded.map { $0.value.bitPattern } == series.map { $0.value.bitPattern })
             #expect(decoded.map { $0.time } == series.map { $0.time })

@@ -11,13 +11,20 @@
 /// value is `(round(previous × 10^k) + d) / 10^k`, with `d` a zigzag varint after the optional
 /// quality byte. The encoder uses it only when it reproduces the value's bits exactly and is
 /// shorter: a register scaled by 0.1 moving by a few steps costs 3 bytes instead of 8 to 9.
+/// Header bits 0-3 = 14 is the same with the value `(round(previous × 10^k) + d) × 10^-k`, the
+/// double 10^-k (0.1, 0.01...): what `raw × 0.1` gives, which is often not the double nearest
+/// to `raw / 10`.
 ///
 /// The first reading's "previous" is time `firstTime` with delta 0, value bits 0 and quality good.
 /// A steady sensor repeating its value costs 2 bytes per reading; a noisy float 4 to 8.
 enum ChunkCodec {
     static let version: UInt8 = 2
-    /// Header bits 0-3 marking the decimal form (version 2).
+    /// Header bits 0-3 marking the decimal forms (version 2): `n / 10^k`, and `n × 10^-k` (a
+    /// Modbus register times a scale of 0.1 is the latter, which is not the nearest double to n / 10).
     static let decimalMarker: UInt8 = 0x0f
+    static let scaledMarker: UInt8 = 0x0e
+    /// The doubles nearest to 10^-k, as a scale written `0.1` in a configuration is.
+    static let inversePowersOfTen: [Double] = [1, 0.1, 0.01, 0.001, 0.000_1, 0.000_01, 0.000_001, 0.000_000_1]
     /// Powers of ten of the decimal form's scales (exact doubles).
     static let powersOfTen: [Double] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000]
 
@@ -71,7 +78,7 @@ enum ChunkCodec {
             let qualityBit: UInt8 = qualityChanged ? 0x80 : 0
             let decimal = significant > 1 ? ChunkCodec.decimal(point.value, after: previousBits) : nil
             if let decimal, ChunkCodec.varintLength(ChunkCodec.zigzag(decimal.difference)) < significant {
-                out.append(ChunkCodec.decimalMarker | UInt8(decimal.scale) << 4 | qualityBit)
+                out.append(decimal.marker | UInt8(decimal.scale) << 4 | qualityBit)
                 ChunkCodec.appendVarint(ChunkCodec.zigzag(deltaOfDelta), to: &out)
                 if qualityChanged { out.append(point.quality) }
                 ChunkCodec.appendVarint(ChunkCodec.zigzag(decimal.difference), to: &out)
@@ -107,7 +114,7 @@ enum ChunkCodec {
             index += 1
             let significant = Int(header & 0x0f)
             let leading = Int((header >> 4) & 0x07)
-            let isDecimal = header & 0x0f == ChunkCodec.decimalMarker
+            let isDecimal = header & 0x0f >= ChunkCodec.scaledMarker
             guard isDecimal || (significant <= 8 && leading + significant <= 8) else { throw ChunkCodec.truncated() }
             let deltaOfDelta = ChunkCodec.unzigzag(try ChunkCodec.readVarint(bytes, &index))
             var quality = previousQuality
@@ -119,7 +126,8 @@ enum ChunkCodec {
             let bits: UInt64
             if isDecimal {
                 let difference = ChunkCodec.unzigzag(try ChunkCodec.readVarint(bytes, &index))
-                guard let value = ChunkCodec.decimalValue(after: previousBits, scale: leading, difference: difference) else {
+                guard let value = ChunkCodec.decimalValue(after: previousBits, marker: header & 0x0f, scale: leading,
+                                                          difference: difference) else {
                     throw ChunkCodec.truncated()
                 }
                 bits = value.bitPattern
@@ -145,29 +153,37 @@ enum ChunkCodec {
     /// Largest integer magnitude of the decimal form: every integer below it is an exact double.
     private static let decimalLimit: Double = 9_007_199_254_740_992
 
-    /// The smallest scale at which `value` is exactly `(round(previous × 10^k) + difference) / 10^k`.
-    static func decimal(_ value: Double, after previousBits: UInt64) -> (scale: Int, difference: Int64)? {
+    /// The smallest scale at which `value` is exactly `(round(previous × 10^k) + difference) / 10^k`,
+    /// or else `× 10^-k`, with the header marker of that form.
+    static func decimal(_ value: Double, after previousBits: UInt64) -> (marker: UInt8, scale: Int, difference: Int64)? {
+        guard value.isFinite else { return nil }
         let previous = Double(bitPattern: previousBits)
-        for scale in 0...6 {
-            let power = powersOfTen[scale]
-            let scaled = (value * power).rounded()
-            guard abs(scaled) < decimalLimit else { return nil }
-            // As the decoder computes it (from an integer: -0.0 does not survive, and is not taken).
-            guard (Double(Int64(scaled)) / power).bitPattern == value.bitPattern else { continue }
-            guard let base = decimalBase(previous, power) else { return nil }
-            return (scale, Int64(scaled) - base)
+        for marker in [decimalMarker, scaledMarker] {
+            for scale in 0...6 {
+                let power = powersOfTen[scale]
+                let scaled = (value * power).rounded()
+                guard abs(scaled) < decimalLimit else { break }
+                // As the decoder computes it (from an integer: -0.0 does not survive, and is not taken).
+                guard decimalValue(Int64(scaled), marker: marker, scale: scale).bitPattern == value.bitPattern else { continue }
+                guard let base = decimalBase(previous, power) else { return nil }
+                return (marker, scale, Int64(scaled) - base)
+            }
         }
         return nil
     }
 
     /// The value of a decimal-form reading; nil when damaged bytes give no exact double.
-    static func decimalValue(after previousBits: UInt64, scale: Int, difference: Int64) -> Double? {
+    static func decimalValue(after previousBits: UInt64, marker: UInt8, scale: Int, difference: Int64) -> Double? {
         guard scale < powersOfTen.count, let base = decimalBase(Double(bitPattern: previousBits), powersOfTen[scale]) else {
             return nil
         }
         let (scaled, overflow) = base.addingReportingOverflow(difference)
         guard !overflow, abs(Double(scaled)) < decimalLimit else { return nil }
-        return Double(scaled) / powersOfTen[scale]
+        return decimalValue(scaled, marker: marker, scale: scale)
+    }
+
+    private static func decimalValue(_ scaled: Int64, marker: UInt8, scale: Int) -> Double {
+        marker == decimalMarker ? Double(scaled) / powersOfTen[scale] : Double(scaled) * inversePowersOfTen[scale]
     }
 
     /// `round(previous × power)` as an integer, nil when not finite or too large to be exact.
