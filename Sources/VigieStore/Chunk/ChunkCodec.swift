@@ -67,7 +67,9 @@ enum ChunkCodec {
 
         init(firstTime: Int64) { previousTime = firstTime }
 
-        mutating func append(_ point: Point, to out: inout [UInt8]) {
+        /// Appends `point`; without `writesTime` its delta-of-delta is left out (it must be 0: the
+        /// first point of a `BatchCodec` group, at the group's time).
+        mutating func append(_ point: Point, to out: inout [UInt8], writesTime: Bool = true) {
             let delta = point.time &- previousTime
             let deltaOfDelta = delta &- previousDelta
             let xor = point.value.bitPattern ^ previousBits
@@ -79,12 +81,12 @@ enum ChunkCodec {
             let decimal = significant > 1 ? ChunkCodec.decimal(point.value, after: previousBits) : nil
             if let decimal, ChunkCodec.varintLength(ChunkCodec.zigzag(decimal.difference)) < significant {
                 out.append(decimal.marker | UInt8(decimal.scale) << 4 | qualityBit)
-                ChunkCodec.appendVarint(ChunkCodec.zigzag(deltaOfDelta), to: &out)
+                if writesTime { ChunkCodec.appendVarint(ChunkCodec.zigzag(deltaOfDelta), to: &out) }
                 if qualityChanged { out.append(point.quality) }
                 ChunkCodec.appendVarint(ChunkCodec.zigzag(decimal.difference), to: &out)
             } else {
                 out.append(UInt8(significant) | UInt8(leading) << 4 | qualityBit)
-                ChunkCodec.appendVarint(ChunkCodec.zigzag(deltaOfDelta), to: &out)
+                if writesTime { ChunkCodec.appendVarint(ChunkCodec.zigzag(deltaOfDelta), to: &out) }
                 if qualityChanged { out.append(point.quality) }
                 if significant > 0 {
                     for index in leading..<(leading + significant) {
@@ -108,7 +110,8 @@ enum ChunkCodec {
 
         init(firstTime: Int64) { previousTime = firstTime }
 
-        mutating func next(_ bytes: [UInt8], _ index: inout Int) throws(StoreError) -> Point {
+        /// Reads one point; without `readsTime`, one written without its time (delta-of-delta 0).
+        mutating func next(_ bytes: [UInt8], _ index: inout Int, readsTime: Bool = true) throws(StoreError) -> Point {
             guard index < bytes.count else { throw ChunkCodec.truncated() }
             let header = bytes[index]
             index += 1
@@ -116,7 +119,7 @@ enum ChunkCodec {
             let leading = Int((header >> 4) & 0x07)
             let isDecimal = header & 0x0f >= ChunkCodec.scaledMarker
             guard isDecimal || (significant <= 8 && leading + significant <= 8) else { throw ChunkCodec.truncated() }
-            let deltaOfDelta = ChunkCodec.unzigzag(try ChunkCodec.readVarint(bytes, &index))
+            let deltaOfDelta = readsTime ? ChunkCodec.unzigzag(try ChunkCodec.readVarint(bytes, &index)) : 0
             var quality = previousQuality
             if header & 0x80 != 0 {
                 guard index < bytes.count else { throw ChunkCodec.truncated() }
