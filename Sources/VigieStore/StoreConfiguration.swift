@@ -16,11 +16,15 @@ public struct StoreConfiguration: Sendable, Equatable {
     public var batchInterval: Duration
     /// Readings waiting for the writer; `submit` suspends when full.
     public var queueCapacity: Int
+    /// Small batches are committed to a write-ahead table and folded into per-sensor chunks about
+    /// this often (and every 50,000 readings): the longer, the fewer bytes written per reading.
+    public var foldInterval: Duration
 
     /// Settings given one by one (tests, tools); defaults as in `BufferConfiguration`.
     public init(dataDirectory: String, maxSize: ByteSize = ByteSize(bytes: 512 << 20),
                 keepReadings: Duration = .seconds(7 * 86_400), synchronous: SynchronousMode = .full,
-                batchSize: Int = 10_000, batchInterval: Duration = .milliseconds(500), queueCapacity: Int = 100_000) {
+                batchSize: Int = 10_000, batchInterval: Duration = .milliseconds(500), queueCapacity: Int = 100_000,
+                foldInterval: Duration = .seconds(60)) {
         self.dataDirectory = dataDirectory
         self.maxSize = maxSize
         self.keepReadings = keepReadings
@@ -28,6 +32,7 @@ public struct StoreConfiguration: Sendable, Equatable {
         self.batchSize = max(1, batchSize)
         self.batchInterval = batchInterval
         self.queueCapacity = max(1, queueCapacity)
+        self.foldInterval = foldInterval
     }
 
     /// The store's settings from the whole configuration.
@@ -46,17 +51,18 @@ public struct StoreConfiguration: Sendable, Equatable {
         (directory.hasSuffix("/") ? directory : directory + "/") + "vigie.db"
     }
 
-    static let pageSize: Int64 = 4_096
+    /// The page size of a new database: a small commit writes one 1 KB WAL frame per page it
+    /// dirties (4 KB pages made it 4 times as many bytes). Existing databases keep theirs.
+    static let newDatabasePageSize: Int64 = 1_024
 
     /// Room kept for the WAL: an eighth of the budget, between 64 KB and 16 MB.
     var walAllowance: Int64 { min(max(maxSize.bytes / 8, 64 << 10), 16 << 20) }
 
-    /// The hard page limit of the database file so that db + WAL fit the budget.
-    var maxPageCount: Int64 { max(16, (maxSize.bytes - walAllowance) / Self.pageSize) }
+    /// The hard limit on the database file so that db + WAL fit the budget.
+    var maxDatabaseBytes: Int64 { max(64 << 10, maxSize.bytes - walAllowance) }
 
     var pragmas: StorePragmas {
-        StorePragmas(synchronousFull: synchronous == .full,
-                     walAutocheckpointPages: Int(max(16, walAllowance / Self.pageSize / 2)),
-                     journalSizeLimit: walAllowance, maxPageCount: maxPageCount)
+        StorePragmas(synchronousFull: synchronous == .full, newDatabasePageSize: Self.newDatabasePageSize,
+                     walAutocheckpointBytes: walAllowance / 2, journalSizeLimit: walAllowance, maxDatabaseBytes: maxDatabaseBytes)
     }
 }

@@ -21,7 +21,7 @@ extension StoreDatabase {
     func usedBytes() throws -> Int64 {
         let pages = try connection.scalar("PRAGMA page_count") ?? 0
         let free = try connection.scalar("PRAGMA freelist_count") ?? 0
-        let pageSize = try connection.scalar("PRAGMA page_size") ?? StoreConfiguration.pageSize
+        let pageSize = try connection.scalar("PRAGMA page_size") ?? 4_096
         return (pages - free) * pageSize
     }
 
@@ -42,7 +42,7 @@ extension StoreDatabase {
     /// left, the outbox is compacted as far as it goes; only then are the oldest messages dropped.
     func enforceBudget() throws -> Eviction {
         var eviction = Eviction()
-        let limit = configuration.maxPageCount * StoreConfiguration.pageSize
+        let limit = configuration.maxDatabaseBytes
         guard try usedBytes() > limit * 9 / 10 else { return eviction }
         var compactable = true
         while true {

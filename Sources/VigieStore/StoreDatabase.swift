@@ -9,6 +9,11 @@ final class StoreDatabase {
     let configuration: StoreConfiguration
     let logger: Logger
     private var sensorIDs: [SensorID: Int64] = [:]
+    /// Where the write-ahead stands (see `StoreDatabase+WriteAhead`).
+    var writeAhead = WriteAheadState()
+
+    /// A batch with at least this many readings per sensor is chunked at once, not written ahead.
+    static let directChunkReadingsPerSensor = 32
 
     /// A sensor's readings within one batch are split into chunks spanning at most this, so that
     /// time-range queries can bound their index scan to `first_ms >= from - maxChunkSpan`.
@@ -30,6 +35,8 @@ final class StoreDatabase {
             connection = try Self.openChecked(path: path, configuration: configuration)
         }
         try FileSystem.remove(Self.cleanMarker(path))
+        // Readings written ahead before a crash or shutdown are chunked now (idempotent).
+        _ = try foldWriteAhead()
     }
 
     /// Marks a clean shutdown: the next start skips the integrity check.
@@ -85,47 +92,65 @@ final class StoreDatabase {
         return id
     }
 
-    /// Writes `readings` in one transaction: per sensor, sorted by time, packed into chunks.
+    /// Writes `readings` in one transaction. A batch with many readings per sensor is packed straight
+    /// into per-sensor chunks; a small one (the usual case below some thousand readings a second)
+    /// goes to the write-ahead table as one row, folded into chunks later (`foldWriteAhead`): one
+    /// page dirtied per commit instead of one chunk row per sensor plus index and sensor pages.
     func insert(_ readings: [Reading]) throws {
         var bySensor: [SensorID: [ChunkCodec.Point]] = [:]
         for reading in readings {
             bySensor[reading.sensor, default: []].append(
                 ChunkCodec.Point(time: reading.time, value: reading.value, quality: reading.quality.code))
         }
+        let direct = readings.count >= Self.directChunkReadingsPerSensor * bySensor.count
+        var nextSlot = writeAhead.nextSlot
         do {
             try connection.transaction {
-                let insert = try connection.statement(
-                    "INSERT INTO chunks(sensor, first_ms, last_ms, count, data) VALUES (?, ?, ?, ?, ?)")
+                var groups: [BatchCodec.Group] = []
                 for (sensor, unsorted) in bySensor {
                     let id = try sensorID(sensor)
                     let points = unsorted.sorted { $0.time < $1.time }
-                    var start = 0
-                    while start < points.count {
-                        var end = start + 1
-                        while end < points.count, points[end].time &- points[start].time <= Self.maxChunkSpanMilliseconds {
-                            end += 1
-                        }
-                        let slice = points[start..<end]
-                        insert.reset()
-                        insert.bind(id, at: 1)
-                        insert.bind(slice[start].time, at: 2)
-                        insert.bind(slice[end - 1].time, at: 3)
-                        insert.bind(Int64(slice.count), at: 4)
-                        insert.bind(ChunkCodec.encode(slice), at: 5)
-                        try insert.step()
-                        start = end
+                    if direct {
+                        try writeChunks(sensor: id, points)
+                    } else {
+                        groups.append(BatchCodec.Group(sensor: id, points: points))
                     }
-                    if let last = points.last { try updateLatest(sensor: id, last) }
                 }
+                if !direct { nextSlot = try appendWriteAhead(groups) }
             }
         } catch {
             // Ids created in a rolled-back transaction are gone.
             sensorIDs.removeAll()
             throw error
         }
+        if !direct { noteWriteAhead(readings.count, nextSlot: nextSlot) }
     }
 
-    /// Keeps `sensors.last_*` on the newest reading (a late reading does not replace a newer one).
+    /// Packs one sensor's `points` (sorted by time) into chunks spanning at most `maxChunkSpanMilliseconds`
+    /// and moves the sensor's latest reading forward.
+    func writeChunks(sensor id: Int64, _ points: [ChunkCodec.Point]) throws {
+        let insert = try connection.statement(
+            "INSERT INTO chunks(sensor, first_ms, last_ms, count, data) VALUES (?, ?, ?, ?, ?)")
+        var start = 0
+        while start < points.count {
+            var end = start + 1
+            while end < points.count, points[end].time &- points[start].time <= Self.maxChunkSpanMilliseconds {
+                end += 1
+            }
+            let slice = points[start..<end]
+            insert.reset()
+            insert.bind(id, at: 1)
+            insert.bind(slice[start].time, at: 2)
+            insert.bind(slice[end - 1].time, at: 3)
+            insert.bind(Int64(slice.count), at: 4)
+            insert.bind(ChunkCodec.encode(slice), at: 5)
+            try insert.step()
+            start = end
+        }
+        if let last = points.last { try updateLatest(sensor: id, last) }
+    }
+
+    /// Keeps `sensors.last_*` on the newest chunked reading (a late reading does not replace a newer one).
     private func updateLatest(sensor id: Int64, _ point: ChunkCodec.Point) throws {
         let update = try connection.statement("""
             UPDATE sensors SET last_ms = ?, last_value = ?, last_quality = ? WHERE id = ? AND (last_ms IS NULL OR last_ms <= ?)

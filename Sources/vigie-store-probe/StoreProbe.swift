@@ -7,28 +7,37 @@ import Glibc
 
 /// The store crash test's child: writes sequence-numbered readings of `probe/seq` to DATA_DIR
 /// forever, printing `committed N` (every value below N is committed) after each commit, until killed.
+/// With SENSORS, reading N goes to sensor `probe/seq-<N % SENSORS>` (small batches per sensor: the
+/// write-ahead path), and FOLD_MS folds the write-ahead into chunks that often (checked every 10 ms).
 ///
-/// Usage: vigie-store-probe DATA_DIR [BATCH_SIZE]
+/// Usage: vigie-store-probe DATA_DIR [BATCH_SIZE] [SENSORS FOLD_MS]
 @main
 struct StoreProbe {
     static func main() async throws {
         let arguments = CommandLine.arguments
         guard arguments.count >= 2 else {
-            print("usage: vigie-store-probe DATA_DIR [BATCH_SIZE]")
+            print("usage: vigie-store-probe DATA_DIR [BATCH_SIZE] [SENSORS FOLD_MS]")
             exit(2)
         }
         let batchSize = arguments.count > 2 ? Int(arguments[2]) ?? 100 : 100
+        let sensorCount = arguments.count > 3 ? max(1, Int(arguments[3]) ?? 1) : nil
+        let foldMilliseconds = arguments.count > 4 ? Int64(arguments[4]) ?? 60_000 : 60_000
         let configuration = StoreConfiguration(dataDirectory: arguments[1], batchSize: batchSize,
-                                               batchInterval: .milliseconds(20), queueCapacity: batchSize * 4)
-        let store = try await ReadingStore.open(configuration, logger: Logger(label: "vigie.store.probe"))
+                                               batchInterval: .milliseconds(20), queueCapacity: batchSize * 4,
+                                               foldInterval: .milliseconds(foldMilliseconds))
+        let store = try await ReadingStore.open(configuration, logger: Logger(label: "vigie.store.probe"),
+                                                maintenanceInterval: sensorCount == nil ? .seconds(1) : .milliseconds(10))
         store.writer.addObserver(Reporter())
-        let sensor = SensorID(device: "probe", point: "seq")
+        let sensors = sensorCount.map { count in (0..<count).map { SensorID(device: "probe", point: "seq-\($0)") } }
+            ?? [SensorID(device: "probe", point: "seq")]
         await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.writer.run() }
             let start = ReadingStore.wallClockMilliseconds()
             var next: Int64 = 0
             while true {
-                let readings = (next..<(next + 10)).map { Reading(sensor: sensor, time: start + $0, value: Double($0)) }
+                let readings = (next..<(next + 10)).map {
+                    Reading(sensor: sensors[Int($0 % Int64(sensors.count))], time: start + $0, value: Double($0))
+                }
                 await store.writer.submit(readings)
                 next += 10
             }

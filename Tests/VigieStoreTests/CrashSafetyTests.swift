@@ -11,10 +11,26 @@ import VigieCore
     }
 
     @Test func aWriterKilledMidStreamLosesNothingItCommitted() async throws {
+        try await killMidStreamAndCheck(probeArguments: ["100"])
+    }
+
+    /// 20 sensors in batches of 100: every batch goes to the write-ahead, folded every 30 ms, so the
+    /// kill lands among commits and folds; nothing committed may be lost or doubled.
+    @Test func aWriterKilledWhileFoldingItsWriteAheadLosesNothingItCommitted() async throws {
+        let directory = try await killMidStreamAndCheck(probeArguments: ["100", "20", "30"])
+        let database = try StoreDatabase(configuration: StoreConfiguration(dataDirectory: directory.path), logger: testLogger)
+        #expect(database.writeAhead.readings == 0)
+        #expect(try database.connection.scalar("SELECT count(DISTINCT sensor) FROM chunks") == 21)
+    }
+
+    /// Runs the probe with `probeArguments`, kills it after 5,000 reported readings, checks every
+    /// reported reading is stored once with no hole, then that the store opens and takes more.
+    @discardableResult
+    private func killMidStreamAndCheck(probeArguments: [String]) async throws -> TemporaryDirectory {
         let directory = TemporaryDirectory()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.probePath)
-        process.arguments = [directory.path, "100"]
+        process.arguments = [directory.path] + probeArguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -51,6 +67,7 @@ import VigieCore
             await store.writer.submit(series("probe/after", count: 3))
         }
         #expect(try storedReadings(directory.path, glob: "probe/after").count == 3)
+        return directory
     }
 
     @Test func aCorruptDatabaseIsMovedAsideAndAFreshOneCreated() async throws {

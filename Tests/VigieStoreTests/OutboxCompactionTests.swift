@@ -75,7 +75,7 @@ import VigieCore
         let statistics = writer.statistics
         let remaining = try await ReadingStore.open(configuration, logger: testLogger).outbox.pending(sink: "hub", limit: 100_000)
         // The database file never passes its page limit; with the WAL checkpointed, db + WAL fit the budget.
-        #expect(largest <= configuration.maxPageCount * StoreConfiguration.pageSize)
+        #expect(largest <= configuration.maxDatabaseBytes)
         #expect(Self.fileBytes(configuration) <= budget.bytes)
         #expect(statistics.messagesCompacted > 0)
         #expect(statistics.messagesDropped == 0)

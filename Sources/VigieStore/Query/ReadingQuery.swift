@@ -55,17 +55,37 @@ public final class ReadingQuery {
 
     /// The latest reading of each sensor, by sensor name (sensors without readings left out).
     public func latest() throws -> [Reading] {
-        let select = try connection.statement("""
-            SELECT name, last_ms, last_value, last_quality FROM sensors WHERE last_ms IS NOT NULL ORDER BY name
-            """)
-        defer { select.reset() }
-        var result: [Reading] = []
-        while try select.step() {
-            guard let name = select.string(at: 0), let sensor = SensorID(name) else { continue }
-            result.append(Reading(sensor: sensor, time: select.int64(at: 1), value: select.double(at: 2),
-                                  quality: Quality(code: UInt8(truncatingIfNeeded: select.int64(at: 3)))))
+        try connection.snapshot {
+            let select = try connection.statement("SELECT id, name, last_ms, last_value, last_quality FROM sensors ORDER BY name")
+            defer { select.reset() }
+            var names: [Int64: SensorID] = [:]
+            var newest: [SensorID: Reading] = [:]
+            while try select.step() {
+                guard let name = select.string(at: 1), let sensor = SensorID(name) else { continue }
+                names[select.int64(at: 0)] = sensor
+                guard !select.isNull(at: 2) else { continue }
+                newest[sensor] = Reading(sensor: sensor, time: select.int64(at: 2), value: select.double(at: 3),
+                                         quality: Quality(code: UInt8(truncatingIfNeeded: select.int64(at: 4))))
+            }
+            // The chunks' latest, then anything newer still in the write-ahead.
+            for group in try writtenAhead() {
+                guard let sensor = names[group.sensor] else { continue }
+                for point in group.points where point.time >= newest[sensor]?.time ?? .min {
+                    newest[sensor] = Reading(sensor: sensor, time: point.time, value: point.value, quality: Quality(code: point.quality))
+                }
+            }
+            return newest.values.sorted { $0.sensor.description < $1.sensor.description }
         }
-        return result
+    }
+
+    /// The groups of the write-ahead table (recent small batches not yet folded into chunks).
+    private func writtenAhead() throws -> [BatchCodec.Group] {
+        // A database of schema 1 (an old copy, read-only) has no write-ahead.
+        guard try connection.scalar("PRAGMA user_version") ?? 0 >= 2 else { return [] }
+        var groups: [BatchCodec.Group] = []
+        let cycle = try StoreDatabase.writeAheadCycle(connection)
+        try StoreDatabase.forEachWrittenAhead(connection, cycle: cycle, logger: nil) { groups.append($0) }
+        return groups
     }
 
     private func sensorNames(matching glob: String?) throws -> [Int64: SensorID] {
@@ -82,6 +102,12 @@ public final class ReadingQuery {
 
     private func readings(sensorIDs: [Int64: SensorID], from: Int64?, to: Int64?, _ body: (Reading) throws -> Void) throws {
         guard !sensorIDs.isEmpty else { return }
+        try connection.snapshot { try readChunksAndWriteAhead(sensorIDs: sensorIDs, from: from, to: to, body) }
+    }
+
+    /// Both tables on one snapshot: a fold committing meanwhile cannot hide or double a reading.
+    private func readChunksAndWriteAhead(sensorIDs: [Int64: SensorID], from: Int64?, to: Int64?,
+                                         _ body: (Reading) throws -> Void) throws {
         let lower = from.map { $0 &- StoreDatabase.maxChunkSpanMilliseconds } ?? .min
         let upper = to ?? .max
         // Not cached: a streaming read keeps its statement busy while `body` may run other queries.
@@ -91,6 +117,11 @@ public final class ReadingQuery {
         select.bind(lower, at: 1)
         select.bind(upper, at: 2)
         var merge = TimeOrderedMerge<SensorID>()
+        // The write-ahead is small (folded every minute): its points wait in the merge for their turn.
+        for group in try writtenAhead() {
+            guard let sensor = sensorIDs[group.sensor] else { continue }
+            merge.push(group.points.filter { $0.time >= from ?? .min && $0.time <= upper }, tag: sensor)
+        }
         let emit: (SensorID, ChunkCodec.Point) throws -> Void = { sensor, point in
             try body(Reading(sensor: sensor, time: point.time, value: point.value, quality: Quality(code: point.quality)))
         }

@@ -80,6 +80,15 @@ final class SQLiteConnection {
         }
     }
 
+    /// Runs `body` on one read snapshot (a deferred transaction) unless a transaction is already open:
+    /// several SELECTs then see the same committed state.
+    func snapshot<T>(_ body: () throws -> T) throws -> T {
+        guard sqlite3_get_autocommit(handle) != 0 else { return try body() }
+        try execute("BEGIN")
+        defer { sqlite3_exec(handle, "COMMIT", nil, nil, nil) }
+        return try body()
+    }
+
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     var changes: Int { Int(sqlite3_changes(handle)) }
 

@@ -44,6 +44,16 @@ enum StoreMigrations {
                 value INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
+        Migration(name: "2-write-ahead-slots", sql: """
+            -- Write-ahead of recent readings: fixed-size slots rewritten in place (WriteAheadSlots),
+            -- a commit fills the next ones; folded into chunks about once a minute, which advances
+            -- the cycle watermark and so makes the slots stale. sensors.last_* follow the chunks only.
+            CREATE TABLE batches (
+                slot INTEGER PRIMARY KEY,
+                data BLOB NOT NULL
+            );
+            INSERT INTO watermarks(name, value) VALUES ('write_ahead.cycle', 1);
+            """),
     ]
 
     /// The schema version this build writes.

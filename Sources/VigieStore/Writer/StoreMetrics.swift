@@ -10,6 +10,7 @@ struct StoreMetrics: Sendable {
     let droppedError: Counter
     let droppedClosed: Counter
     let expired: Counter
+    let readingsFolded: Counter
     let evicted: Counter
     let messagesDropped: Counter
     let messagesCompacted: Counter
@@ -28,6 +29,7 @@ struct StoreMetrics: Sendable {
         droppedError = counter("vigie_store_readings_dropped_total", [("reason", "error")])
         droppedClosed = counter("vigie_store_readings_dropped_total", [("reason", "closed")])
         expired = counter("vigie_store_readings_expired_total")
+        readingsFolded = counter("vigie_store_readings_folded_total")
         evicted = counter("vigie_store_readings_evicted_total", [("reason", "budget")])
         messagesDropped = counter("vigie_store_outbox_dropped_total", [("reason", "budget")])
         messagesCompacted = counter("vigie_store_outbox_compacted_total")

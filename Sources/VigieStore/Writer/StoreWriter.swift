@@ -11,7 +11,8 @@ import VigieCore
 /// `batchInterval` (defaults 10,000 and 500 ms: on a crash at most half a second of readings, never
 /// one already committed, is lost). SQLite runs on the writer's own dispatch queue, never on the
 /// cooperative pool. Between batches, at most once per `maintenanceInterval`, it deletes expired
-/// readings in small steps, enforces the size budget and truncates the WAL. On graceful shutdown
+/// readings in small steps, enforces the size budget and truncates the WAL; about every
+/// `foldInterval` it folds the write-ahead of small batches into per-sensor chunks. On graceful shutdown
 /// (or cancellation) it commits everything queued, then closes the database.
 public final class StoreWriter: Service, ReadingSink {
     private let configuration: StoreConfiguration
@@ -81,6 +82,7 @@ public final class StoreWriter: Service, ReadingSink {
     private func loop(_ database: StoreDatabase) {
         let interval = UInt64(max(0, configuration.batchInterval.milliseconds)) * 1_000_000
         let maintenanceNanoseconds = UInt64(max(0, maintenanceInterval.milliseconds)) * 1_000_000
+        let foldNanoseconds = UInt64(max(0, configuration.foldInterval.milliseconds)) * 1_000_000
         var lastMaintenance = ConditionLock.now()
         var isFull = false
         while true {
@@ -90,6 +92,7 @@ public final class StoreWriter: Service, ReadingSink {
             if !take.readings.isEmpty { commit(take.readings, to: database, isFull: &isFull) }
             if take.isFinished { break }
             if ConditionLock.now() &- lastMaintenance >= maintenanceNanoseconds {
+                fold(database, interval: foldNanoseconds)
                 maintain(database)
                 lastMaintenance = ConditionLock.now()
             }
@@ -139,6 +142,19 @@ public final class StoreWriter: Service, ReadingSink {
             }
             logger.error("A batch of readings could not be committed.",
                          metadata: ["store.readings": "\(readings.count)", "error": "\(error)"])
+        }
+    }
+
+    /// Folds the write-ahead into chunks when it is due; a failure is retried at the next maintenance.
+    private func fold(_ database: StoreDatabase, interval: UInt64) {
+        guard database.isFoldDue(interval: interval) else { return }
+        do {
+            let moved = try database.foldWriteAhead()
+            metrics.readingsFolded.increment(by: moved)
+        } catch {
+            metrics.maintenanceErrors.increment()
+            counts.withLock { $0.errors += 1 }
+            logger.error("Recent readings could not be folded into chunks; it is retried later.", metadata: ["error": "\(error)"])
         }
     }
 
