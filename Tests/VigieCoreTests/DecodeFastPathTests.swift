@@ -79,7 +79,7 @@ import Testing
     }
 
     @Test func shortDecimalsParseAsStrtodDoes() throws {
-        var generator = SplitMix(seed: 11)
+        var generator = SplitMix64(seed: 11)
         var texts = ["0.5", "-0.0", "0.1", "21.5", "-3.25", "123456789012.345", "0.000000000000001", "999999999999999.9",
                      "1.7976931348623157", "0.30000000000000004", "12345678901234567.5", "1.5e3", "-0"]
         for _ in 0..<2_000 {
@@ -114,18 +114,5 @@ import Testing
                                     receivedAt: 7, appendingTo: &readings)
         #expect(throws: PayloadRejection.self) { try rejected.get() }
         #expect(readings.count == 4)
-    }
-}
-
-/// A small deterministic generator (tests only).
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

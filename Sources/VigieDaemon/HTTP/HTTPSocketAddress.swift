@@ -24,19 +24,15 @@ struct HTTPSocketAddress: Sendable {
             address.sin6_family = sa_family_t(AF_INET6)
             address.sin6_port = port
             parsed = inet_pton(AF_INET6, host, &address.sin6_addr)
-            withUnsafeBytes(of: address) { source in
-                withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: source) }
-            }
-            (family, length) = (AF_INET6, socklen_t(MemoryLayout<sockaddr_in6>.size))
+            length = Self.copy(address, into: &storage)
+            family = AF_INET6
         } else {
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = port
             parsed = inet_pton(AF_INET, host, &address.sin_addr)
-            withUnsafeBytes(of: address) { source in
-                withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: source) }
-            }
-            (family, length) = (AF_INET, socklen_t(MemoryLayout<sockaddr_in>.size))
+            length = Self.copy(address, into: &storage)
+            family = AF_INET
         }
         guard parsed == 1 else {
             throw VigieDaemonError(.httpConfiguration, "gateway.http host '\(endpoint.host)' must be an IP address (e.g. 127.0.0.1 or ::1).")
@@ -49,6 +45,14 @@ struct HTTPSocketAddress: Sendable {
         withUnsafeBytes(of: storage) { raw in
             body(raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), length)
         }
+    }
+
+    /// Copies a `sockaddr_in` or `sockaddr_in6` into `storage`; returns its length.
+    private static func copy<Address>(_ address: Address, into storage: inout sockaddr_storage) -> socklen_t {
+        withUnsafeBytes(of: address) { source in
+            withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: source) }
+        }
+        return socklen_t(MemoryLayout<Address>.size)
     }
 
     /// The port a bound socket `fd` listens on (after binding port 0), or nil if unknown.

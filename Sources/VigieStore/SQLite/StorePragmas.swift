@@ -7,9 +7,13 @@
 /// - `page_size` (new databases only): 1 KB, so that a small commit writes 1 KB frames to the WAL,
 ///   not 4 KB ones (SD card wear); an existing database keeps its page size.
 /// - `wal_autocheckpoint` and `journal_size_limit` bound the WAL so db + WAL stay in the budget.
+/// - `cache_size`: 1 MB of page cache per connection instead of SQLite's 2 MB. The writer appends
+///   (the hot pages are few) and readers scan once; over a long run the default let each of the
+///   daemon's connections grow by ~2 MB of RSS for no measurable speed (docs/performance.md).
 struct StorePragmas {
     var synchronousFull = true
     var busyTimeoutMilliseconds = 5_000
+    var cacheKilobytes = 1_024
     /// The page size of a database created by this connection; nil leaves SQLite's (4096).
     var newDatabasePageSize: Int64?
     /// WAL bytes before an automatic checkpoint; nil leaves SQLite's default (1000 pages).
@@ -21,6 +25,7 @@ struct StorePragmas {
 
     func apply(to connection: SQLiteConnection) throws(StoreError) {
         try connection.execute("PRAGMA busy_timeout = \(busyTimeoutMilliseconds)")
+        try connection.execute("PRAGMA cache_size = -\(cacheKilobytes)")
         if connection.isReadOnly { return }
         // Before anything is written: it only takes effect on a database not created yet.
         if let newDatabasePageSize { try connection.execute("PRAGMA page_size = \(newDatabasePageSize)") }
