@@ -13,15 +13,52 @@ import VigieMQTT
     init() throws { directory = try TemporaryDirectory() }
 
     private func makeSink(_ hub: HTTPHub, outbox: TestOutbox, batch: Int, format: UpstreamFormat = .json,
+                          tls: TLSConfiguration? = nil,
                           signal: OutboxSignal = OutboxSignal(), metrics: TestMetrics = TestMetrics()) throws -> HTTPSink {
         let tokenFile = directory.path("token")
         try "secret-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
         return HTTPSink(name: outbox.sink,
-                        configuration: HTTPSinkConfiguration(url: hub.url, tokenFile: tokenFile, format: format, batch: batch,
-                                                             timeout: .seconds(5)),
+                        configuration: HTTPSinkConfiguration(url: hub.url, tokenFile: tokenFile, tls: tls, format: format,
+                                                             batch: batch, timeout: .seconds(5)),
                         outbox: outbox.view, signal: signal,
                         backoff: Backoff.Configuration(initial: .milliseconds(50), maximum: .milliseconds(200)), logger: .test,
                         metricsFactory: metrics)
+    }
+
+    /// libcurl is loaded at run time with its options declared by vigie: the TLS ones must reach it.
+    @Test func anHTTPSHubIsReachedWithTheConfiguredCAAndClientCertificate() async throws {
+        let certificates = try TestCertificates(in: directory)
+        let hub = try HTTPHub(statuses: [200], directory: directory, tls: certificates)
+        defer { hub.stop() }
+        let outbox = try await TestOutbox.open(sink: "http:hub", directory: directory)
+        try await outbox.append(0..<2)
+        let tls = TLSConfiguration(ca: certificates.caCert, cert: certificates.clientCert, key: certificates.clientKey)
+        let sink = try makeSink(hub, outbox: outbox, batch: 10, tls: tls)
+
+        let drained = try await run([sink]) { try await outbox.waiting().isEmpty }
+
+        #expect(drained, "\(sink.status)")
+        #expect(hub.url.hasPrefix("https://"))
+        #expect(hub.requests.map(\.body) == [#"[{"n":0},{"n":1}]"#])
+    }
+
+    @Test func aHubWhoseCertificateTheCADidNotSignGetsNothing() async throws {
+        let hubCertificates = try TestCertificates(in: directory, prefix: "hub")
+        let otherCA = try TestCertificates(in: directory, prefix: "other")
+        let hub = try HTTPHub(statuses: [200], directory: directory, tls: hubCertificates)
+        defer { hub.stop() }
+        let outbox = try await TestOutbox.open(sink: "http:hub", directory: directory)
+        try await outbox.append(0..<2)
+        let tls = TLSConfiguration(ca: otherCA.caCert, cert: hubCertificates.clientCert, key: hubCertificates.clientKey)
+        let sink = try makeSink(hub, outbox: outbox, batch: 10, tls: tls)
+
+        let refused = try await run([sink]) { sink.status.lastError != nil }
+
+        #expect(refused)
+        #expect(sink.status.lastError?.contains("certificate") == true || sink.status.lastError?.contains("SSL") == true,
+                "\(sink.status.lastError ?? "")")
+        #expect(hub.requests.isEmpty)
+        #expect(try await outbox.waiting().count == 2, "nothing acknowledged")
     }
 
     @Test func aServerErrorIsRetriedAndTheBatchAcknowledgedOnSuccess() async throws {
