@@ -72,7 +72,7 @@ struct HTTPRequestHead: Sendable, Equatable {
         guard bytes.count <= maximumSize else {
             throw Failure(status: 431, message: "The request head is over \(maximumSize) bytes.")
         }
-        var lines = split(lines: bytes)
+        var lines = lines(of: bytes[...])
         while lines.last?.isEmpty == true { lines.removeLast() }
         guard let requestLine = lines.first, !requestLine.isEmpty else {
             throw Failure(status: 400, message: "The request line is missing.")
@@ -86,7 +86,8 @@ struct HTTPRequestHead: Sendable, Equatable {
         return head
     }
 
-    private static func split(lines bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+    /// The lines of a head (requests and, in `StatusExchange`, answers), LF or CRLF ended.
+    static func lines(of bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
         bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
             line.last == 0x0D ? line.dropLast() : line
         }

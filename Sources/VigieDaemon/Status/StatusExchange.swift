@@ -49,8 +49,8 @@ enum StatusExchange {
         guard let headLength = scanner.headLength(in: answer) else {
             return .failure(Failure(reason: answer.isEmpty ? "the connection closed without an answer" : "the answer's head is incomplete"))
         }
-        let lines = answer[..<headLength].split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
-            .map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }.filter { !$0.isEmpty }
+        let lines = HTTPRequestHead.lines(of: answer[..<headLength]).filter { !$0.isEmpty }
+            .map { String(decoding: $0, as: UTF8.self) }
         let statusParts = lines.first?.split(separator: " ", maxSplits: 2) ?? []
         guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."), statusParts[1].count == 3,
               let status = Int(statusParts[1]) else {
