@@ -118,7 +118,8 @@ let package = Package(
         .testTarget(name: "VigieModbusTests", dependencies: ["VigieModbus"]),
         .testTarget(name: "VigieMQTTTests", dependencies: ["VigieMQTT"]),
         .testTarget(name: "VigieDaemonTests", dependencies: [
-            "VigieDaemon", "vigie", .product(name: "MetricsTestKit", package: "swift-metrics"),
+            "VigieDaemon", "VigieHTTP", "VigieUpstream", "VigieDemo", "vigie",
+            .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
     ],
     swiftLanguageModes: [.v6]
