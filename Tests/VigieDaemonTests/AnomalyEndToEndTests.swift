@@ -5,6 +5,7 @@ import VigieCore
 import VigieModbus
 import VigieStore
 @testable import VigieDaemon
+import VigieTestKit
 
 /// Issue #7's end-to-end check: the Modbus simulator's injected faults go through the real
 /// pipeline (simulator → ModbusSource → store writer → DetectionStage → event tracker →
@@ -51,7 +52,7 @@ import VigieStore
     }
 
     @Test func injectedFaultsRaiseOneEventEachAndAFaultFreeHourNone() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let time = SimulatedTime(Self.start)
         let building = Building(start: Self.start)
         let end = Self.start + 3 * Self.hour

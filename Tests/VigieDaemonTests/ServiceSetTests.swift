@@ -3,6 +3,7 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 @testable import VigieDaemon
+import VigieTestKit
 
 /// A service that records when it starts and how it ends.
 private final class RecordingService: Service, Sendable {

@@ -1,6 +1,7 @@
 import Testing
 import VigieCore
 import VigieStore
+import VigieTestKit
 
 @Suite struct ExportFormatTests {
     @Test func csvRoundTripsWhatWasWritten() async throws {

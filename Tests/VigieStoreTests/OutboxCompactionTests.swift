@@ -2,6 +2,7 @@ import MetricsTestKit
 import Testing
 import VigieCore
 @testable import VigieStore
+import VigieTestKit
 
 /// A long outage against a small budget: the outbox's old aggregates are merged into coarser
 /// windows before anything is dropped, and what is dropped is counted.

@@ -1,6 +1,7 @@
 import Testing
 import VigieCore
 @testable import VigieStore
+import VigieTestKit
 
 @Suite struct OutboxTests {
     static func message(_ sink: String, _ topic: String, size: Int = 4) -> OutboxMessage {

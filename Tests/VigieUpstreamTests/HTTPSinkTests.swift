@@ -4,14 +4,14 @@ import MetricsTestKit
 import ServiceLifecycle
 import Testing
 import VigieCore
-import VigieDaemon
 import VigieMQTT
 @testable import VigieUpstream
+import VigieTestKit
 
 @Suite struct HTTPSinkTests {
     let directory: TemporaryDirectory
 
-    init() throws { directory = try TemporaryDirectory() }
+    init() throws { directory = TemporaryDirectory() }
 
     private func makeSink(_ hub: HTTPHub, outbox: TestOutbox, batch: Int, format: UpstreamFormat = .json,
                           tls: TLSConfiguration? = nil,

@@ -3,14 +3,14 @@ import Logging
 import MetricsTestKit
 import Testing
 import VigieCore
-import VigieDaemon
 import VigieMQTT
 @testable import VigieUpstream
+import VigieTestKit
 
 @Suite(.serialized) struct MQTTSinkTests {
     let directory: TemporaryDirectory
 
-    init() throws { directory = try TemporaryDirectory() }
+    init() throws { directory = TemporaryDirectory() }
 
     init(directory: TemporaryDirectory) { self.directory = directory }
 

@@ -1,6 +1,5 @@
 import Testing
 import VigieCore
-@testable import VigieDaemon
 @testable import VigieUpstream
 
 @Test func storedAggregatesRenderAsSenMLWithTheirSequenceNumber() throws {

@@ -1,9 +1,9 @@
 import Foundation
 import Logging
 import VigieCore
-import VigieDaemon
 import VigieStore
 @testable import VigieUpstream
+import VigieTestKit
 
 /// A real store in a temporary directory, and helpers to queue numbered messages for one sink.
 struct TestOutbox {
@@ -63,12 +63,4 @@ struct TestOutbox {
     func waitingCount() async throws -> Int {
         try await store.outbox.backlog().first { $0.sink == sink }?.depth ?? 0
     }
-}
-
-extension Logger {
-    static let test: Logger = {
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        return logger
-    }()
 }
