@@ -28,19 +28,19 @@ struct PipelineParts: Sendable {
             let source = try ModbusSource(configuration: ModbusConfiguration(buses: [bus]), profiles: loaded.profiles,
                                           sink: writer, logger: logger)
             modbus.append((bus.name, source))
-            sourceChildren.append(.init(key: "modbus:\(bus.name)", fingerprint: "\(bus)|\(devices)", service: source))
+            sourceChildren.append(.init(key: .modbus(bus: bus.name), fingerprint: "\(bus)|\(devices)", service: source))
         }
         if let mqttConfiguration = configuration.mqtt {
             let source = try MQTTSource(configuration: mqttConfiguration, sink: writer, logger: logger)
             mqtt = source
-            sourceChildren.append(.init(key: "mqtt", fingerprint: "\(mqttConfiguration)", service: source))
+            sourceChildren.append(.init(key: .mqttSource, fingerprint: "\(mqttConfiguration)", service: source))
         }
         if !configuration.upstream.isEmpty {
             let sinks = try UpstreamSinks(configuration.upstream, gateway: configuration.gateway.id,
                                           statistics: configuration.aggregate.stats, outbox: outbox,
                                           health: health, logger: logger)
             upstream = sinks
-            sinkChildren.append(.init(key: "upstream", fingerprint: "\(configuration.gateway.id)|\(configuration.upstream)",
+            sinkChildren.append(.init(key: .upstream, fingerprint: "\(configuration.gateway.id)|\(configuration.upstream)",
                                       service: ServiceBundle(services: sinks.services)))
         }
     }
