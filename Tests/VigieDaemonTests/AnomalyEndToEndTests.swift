@@ -103,7 +103,7 @@ import VigieTestKit
         #expect(statuses.allSatisfy { ($0.anomalyScore ?? -1) >= 0 && ($0.anomalyScore ?? 2) <= 1 }, "\(statuses)")
         // Each event went to the outbox for the hub.
         let pending = try await store.outbox.pending(sink: "hub", limit: 1000)
-        #expect(pending.filter { $0.message.kind == OutboxKind.anomaly.rawValue }.count >= 3)
+        #expect(pending.filter { (try? $0.message.get().kind) == .anomaly }.count >= 3)
     }
 
     static let point = PointDefinition(name: "value", table: .holding, address: 0, type: .float32)

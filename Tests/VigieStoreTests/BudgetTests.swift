@@ -79,8 +79,8 @@ final class SizeWatcher: CommitObserver {
             var full = false
             while !full {
                 do {
-                    seqs += try await store.outbox.append([OutboxMessage(sink: "hub", kind: "aggregate", topic: "t",
-                                                                         payload: Array(repeating: 7, count: 2_000), createdMilliseconds: 1)])
+                    seqs += try await store.outbox.append([OutboxMessage(sink: "hub", kind: .aggregate, device: "t",
+                                                                         storageText: Array(repeating: 7, count: 2_000), createdMilliseconds: 1)])
                 } catch let error as StoreError {
                     #expect(error.code == .full)
                     full = true

@@ -33,8 +33,8 @@ import VigieTestKit
         return devices.map { device in
             let pack = AggregatePack.packs(window: window, readings: readings(device, window), statistics: statistics,
                                            unit: { _ in "W" })[0]
-            return OutboxMessage(sink: sink, kind: OutboxKind.aggregate.rawValue, topic: device,
-                                 payload: Array(pack.storageText.utf8), createdMilliseconds: window.end)
+            return OutboxMessage(sink: sink, kind: .aggregate, device: device,
+                                 storageText: Array(pack.storageText.utf8), createdMilliseconds: window.end)
         }
     }
 
@@ -88,7 +88,7 @@ import VigieTestKit
         var covered: [String: Int64] = [:]
         var coarsest: Int64 = 0
         for entry in remaining {
-            let pack = try AggregatePack(storageText: String(decoding: entry.message.payload, as: UTF8.self))
+            let pack = try AggregatePack(storageText: String(decoding: try entry.message.get().storageText, as: UTF8.self))
             // Per device, in sequence order, the windows follow each other with no gap and no overlap.
             #expect(pack.window.start == covered[pack.device] ?? Self.start, "device \(pack.device) seq \(entry.seq)")
             covered[pack.device] = pack.window.end
@@ -134,7 +134,7 @@ import VigieTestKit
                     == Int64(statistics.messagesDropped))
         // The newest are kept, each still a 15m window.
         let newest = try #require(remaining.last)
-        let pack = try AggregatePack(storageText: String(decoding: newest.message.payload, as: UTF8.self))
+        let pack = try AggregatePack(storageText: String(decoding: try newest.message.get().storageText, as: UTF8.self))
         #expect(pack.window.end == Self.start + Int64(windows) * Self.quarter)
         #expect(pack.window.milliseconds == Self.quarter)
     }

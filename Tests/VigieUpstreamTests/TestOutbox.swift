@@ -23,7 +23,7 @@ struct TestOutbox {
     @discardableResult
     func append(_ numbers: Range<Int>, topic: String = "hub/test") async throws -> [Int64] {
         let messages = numbers.map { number in
-            OutboxMessage(sink: sink, kind: "aggregate", topic: topic, payload: Array("{\"n\":\(number)}".utf8),
+            OutboxMessage(sink: sink, kind: .aggregate, device: topic, storageText: Array("{\"n\":\(number)}".utf8),
                           createdMilliseconds: 1_700_000_000_000 + Int64(number))
         }
         return try await store.outbox.append(messages)
@@ -38,8 +38,8 @@ struct TestOutbox {
             let readings = [Reading(sensor: SensorID(device: "meter", point: "power"), time: window.start,
                                     value: Double(number))]
             let pack = AggregatePack.packs(window: window, readings: readings, statistics: [.mean], unit: { _ in "W" })[0]
-            return OutboxMessage(sink: sink, kind: "aggregate", topic: "meter",
-                                 payload: Array(UpstreamMessage.aggregate(pack).storageText.utf8),
+            return OutboxMessage(sink: sink, kind: .aggregate, device: "meter",
+                                 storageText: Array(UpstreamMessage.aggregate(pack).storageText.utf8),
                                  createdMilliseconds: 1_700_000_000_000 + Int64(number))
         }
         return try await store.outbox.append(messages)
@@ -54,7 +54,7 @@ struct TestOutbox {
     @discardableResult
     func append(payloads: [String], topic: String = "hub/test") async throws -> [Int64] {
         try await store.outbox.append(payloads.map { payload in
-            OutboxMessage(sink: sink, kind: "aggregate", topic: topic, payload: Array(payload.utf8),
+            OutboxMessage(sink: sink, kind: .aggregate, device: topic, storageText: Array(payload.utf8),
                           createdMilliseconds: 1_700_000_000_000)
         })
     }

@@ -84,10 +84,10 @@ public final class AggregationService: Service {
                                                 statistics: configuration.stats, unit: unit)
                 let created = now()
                 for pack in packs {
-                    let payload = Array(UpstreamMessage.aggregate(pack).storageText.utf8)
+                    let stored = Array(UpstreamMessage.aggregate(pack).storageText.utf8)
                     for sink in sinks {
-                        messages.append(OutboxMessage(sink: sink, kind: OutboxKind.aggregate.rawValue, topic: pack.device,
-                                                      payload: payload, createdMilliseconds: created))
+                        messages.append(OutboxMessage(sink: sink, kind: .aggregate, device: pack.device,
+                                                      storageText: stored, createdMilliseconds: created))
                     }
                 }
             }

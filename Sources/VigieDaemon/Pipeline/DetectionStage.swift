@@ -138,10 +138,10 @@ public final class DetectionStage: CommitObserver, Service {
         guard !sinks.isEmpty else { return }
         let created = messages.last?.time ?? 0
         let outboxMessages = messages.flatMap { message in
-            let payload = Array(UpstreamMessage.anomaly(message).storageText.utf8)
+            let stored = Array(UpstreamMessage.anomaly(message).storageText.utf8)
             return sinks.map { sink in
-                OutboxMessage(sink: sink, kind: OutboxKind.anomaly.rawValue, topic: message.sensor.device,
-                              payload: payload, createdMilliseconds: created)
+                OutboxMessage(sink: sink, kind: .anomaly, device: message.sensor.device,
+                              storageText: stored, createdMilliseconds: created)
             }
         }
         do {

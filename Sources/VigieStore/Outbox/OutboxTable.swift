@@ -1,3 +1,5 @@
+import VigieCore
+
 /// The outbox and watermark SQL, over any write connection.
 enum OutboxTable {
     static func append(_ messages: [OutboxMessage], on connection: SQLiteConnection) throws -> [Int64] {
@@ -8,9 +10,9 @@ enum OutboxTable {
         for message in messages {
             insert.reset()
             insert.bind(message.sink, at: 1)
-            insert.bind(message.kind, at: 2)
-            insert.bind(message.topic, at: 3)
-            insert.bind(message.payload, at: 4)
+            insert.bind(message.kind.rawValue, at: 2)
+            insert.bind(message.device, at: 3)
+            insert.bind(message.storageText, at: 4)
             insert.bind(message.createdMilliseconds, at: 5)
             try insert.step()
             seqs.append(connection.lastInsertRowID)
@@ -57,8 +59,11 @@ enum OutboxTable {
         defer { select.reset() }
         var entries: [OutboxEntry] = []
         while try select.step() {
-            let message = OutboxMessage(sink: sink, kind: select.string(at: 1) ?? "", topic: select.string(at: 2) ?? "",
-                                        payload: select.blob(at: 3), createdMilliseconds: select.int64(at: 4))
+            let storedKind = select.string(at: 1) ?? ""
+            let message: Result<OutboxMessage, UnreadableOutboxRow> = OutboxKind(rawValue: storedKind).map { kind in
+                .success(OutboxMessage(sink: sink, kind: kind, device: select.string(at: 2) ?? "", storageText: select.blob(at: 3),
+                                       createdMilliseconds: select.int64(at: 4)))
+            } ?? .failure(UnreadableOutboxRow(kind: storedKind))
             entries.append(OutboxEntry(seq: select.int64(at: 0), message: message))
         }
         return entries

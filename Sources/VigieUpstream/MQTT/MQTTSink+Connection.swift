@@ -92,6 +92,7 @@ extension MQTTSink {
 
     /// Why `message` can never be published (MQTT 3.1.1 limits), or nil.
     package static func unpublishable(_ message: PendingMessage) -> String? {
+        if let undeliverable = message.undeliverable { return undeliverable }
         let topic = message.topic
         if topic.isEmpty { return "outbox message \(message.seq) has an empty topic" }
         if topic.contains("+") || topic.contains("#") || topic.contains("\0") {
