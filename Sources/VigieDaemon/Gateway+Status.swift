@@ -25,8 +25,8 @@ extension Gateway: GatewayStatusProvider {
                                databaseBytes: health.databaseBytes(), maxBytes: configuration.buffer.maxSize.bytes,
                                lastCommit: latest.lastCommit),
             sinks: (parts.upstream?.statuses ?? []).map { sink in
-                let waiting = backlog.first { $0.sink == sink.name }
-                let target = configuration.upstream.first { $0.name == sink.name }.map(Self.describe) ?? sink.name
+                let waiting = backlog.first { $0.sink.description == sink.name }
+                let target = configuration.upstream.first { $0.name.description == sink.name }.map(Self.describe) ?? sink.name
                 return UpstreamStatus(name: sink.name, target: target, state: sink.connected ? .ok : .degraded,
                                       connected: sink.connected, backlog: waiting?.depth ?? 0,
                                       oldestPending: waiting?.oldestCreatedMilliseconds, lastError: sink.lastError)

@@ -6,13 +6,13 @@ import VigieStore
 /// The store has no dead-letter table: a parked (refused) batch is deleted here, and the sink
 /// counts it (`vigie_upstream_messages_parked_total`, `SinkStatus.parked`).
 public struct StoreSinkOutbox: SinkOutbox {
-    public let sink: String
+    public let sink: SinkName
     private let outbox: Outbox
     private let renderer: PublicationRenderer?
 
     /// Without a renderer, a row's device and stored text go out as topic and payload as they are:
     /// the delivery tests queue final topics and payloads that way. The daemon always renders.
-    public init(sink: String, outbox: Outbox, renderer: PublicationRenderer? = nil) {
+    public init(sink: SinkName, outbox: Outbox, renderer: PublicationRenderer? = nil) {
         self.sink = sink
         self.outbox = outbox
         self.renderer = renderer

@@ -37,12 +37,12 @@ public struct UpstreamSinks: Sendable {
             case .mqtt(let mqtt):
                 let options = MQTTSink.Options(gateway: gateway, clientID: "vigie-\(gateway)-\(index)",
                                                healthInterval: healthInterval)
-                let sink = try MQTTSink(name: upstream.name, configuration: mqtt, options: options, outbox: view,
+                let sink = try MQTTSink(name: upstream.name.description, configuration: mqtt, options: options, outbox: view,
                                         signal: signal, health: health, logger: logger)
                 services.append(sink)
                 statusReaders.append { sink.status }
             case .http(let http):
-                let sink = HTTPSink(name: upstream.name, configuration: http, outbox: view, signal: signal, logger: logger)
+                let sink = HTTPSink(name: upstream.name.description, configuration: http, outbox: view, signal: signal, logger: logger)
                 services.append(sink)
                 statusReaders.append { sink.status }
             }

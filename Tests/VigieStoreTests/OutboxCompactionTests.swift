@@ -28,7 +28,7 @@ import VigieTestKit
     }
 
     /// The stored aggregate message of every device for the 15m window number `index`.
-    static func messages(window index: Int, sink: String = "hub") -> [OutboxMessage] {
+    static func messages(window index: Int, sink: SinkName = "hub") -> [OutboxMessage] {
         let window = WindowRange(start: start + Int64(index) * quarter, end: start + Int64(index + 1) * quarter)
         return devices.map { device in
             let pack = AggregatePack.packs(window: window, readings: readings(device, window), statistics: statistics,

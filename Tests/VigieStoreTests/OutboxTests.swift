@@ -4,7 +4,7 @@ import VigieCore
 import VigieTestKit
 
 @Suite struct OutboxTests {
-    static func message(_ sink: String, _ topic: String, size: Int = 4) -> OutboxMessage {
+    static func message(_ sink: SinkName, _ topic: String, size: Int = 4) -> OutboxMessage {
         OutboxMessage(sink: sink, kind: .aggregate, device: topic, storageText: Array(topic.utf8) + Array(repeating: 0, count: size),
                       createdMilliseconds: 1_764_000_000_000)
     }

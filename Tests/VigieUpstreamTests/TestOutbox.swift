@@ -9,9 +9,9 @@ import VigieTestKit
 struct TestOutbox {
     let directory: TemporaryDirectory
     let store: ReadingStore
-    let sink: String
+    let sink: SinkName
 
-    static func open(sink: String, directory: TemporaryDirectory) async throws -> TestOutbox {
+    static func open(sink: SinkName, directory: TemporaryDirectory) async throws -> TestOutbox {
         let store = try await ReadingStore.open(StoreConfiguration(dataDirectory: directory.path("data"), synchronous: .normal),
                                                 logger: Logger(label: "test.store"))
         return TestOutbox(directory: directory, store: store, sink: sink)

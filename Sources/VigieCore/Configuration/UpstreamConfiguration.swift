@@ -4,10 +4,10 @@ public enum UpstreamConfiguration: Sendable, Equatable {
     case http(HTTPSinkConfiguration)
 
     /// A stable name for logs, metrics and the outbox (`mqtt:hub.example:8883`, `http:https://...`).
-    public var name: String {
+    public var name: SinkName {
         switch self {
-        case .mqtt(let sink): sink.name ?? "mqtt:\(sink.broker)"
-        case .http(let sink): sink.name ?? "http:\(sink.url)"
+        case .mqtt(let sink): SinkName(sink.name ?? "mqtt:\(sink.broker)")
+        case .http(let sink): SinkName(sink.name ?? "http:\(sink.url)")
         }
     }
 

@@ -15,7 +15,7 @@ import VigieStore
 public final class AggregationService: Service {
     private let configuration: AggregateConfiguration
     /// Names of the sinks that want aggregates; one outbox message per sink per pack.
-    private let sinks: @Sendable () -> [String]
+    private let sinks: @Sendable () -> [SinkName]
     private let outbox: Outbox
     private let unit: @Sendable (SensorID) -> String?
     private let outboxChanged: @Sendable () -> Void
@@ -27,7 +27,7 @@ public final class AggregationService: Service {
     /// Upper bound on a sleep between checks, so a wall-clock jump is noticed within it.
     static let maximumSleep: Duration = .seconds(1)
 
-    public init(configuration: AggregateConfiguration, sinks: @escaping @Sendable () -> [String], outbox: Outbox,
+    public init(configuration: AggregateConfiguration, sinks: @escaping @Sendable () -> [SinkName], outbox: Outbox,
                 unit: @escaping @Sendable (SensorID) -> String?,
                 outboxChanged: @escaping @Sendable () -> Void = {},
                 now: @escaping @Sendable () -> Int64 = ReadingStore.wallClockMilliseconds,

@@ -17,7 +17,7 @@ public final class DetectionStage: CommitObserver, Service {
     private let catalog: SensorCatalog
     private let outbox: Outbox
     private let history: StoreReader
-    private let sinks: @Sendable () -> [String]
+    private let sinks: @Sendable () -> [SinkName]
     private let latest: LatestReadings
     private let outboxChanged: @Sendable () -> Void
     private let logger: Logger
@@ -34,7 +34,7 @@ public final class DetectionStage: CommitObserver, Service {
     static let recentLimit = 200
 
     public init(configuration: AnomalyConfiguration, catalog: SensorCatalog, outbox: Outbox, dataDirectory: String,
-                sinks: @escaping @Sendable () -> [String], latest: LatestReadings, outboxChanged: @escaping @Sendable () -> Void,
+                sinks: @escaping @Sendable () -> [SinkName], latest: LatestReadings, outboxChanged: @escaping @Sendable () -> Void,
                 logger: Logger) {
         self.configuration = configuration
         self.catalog = catalog

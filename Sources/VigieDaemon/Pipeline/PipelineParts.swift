@@ -46,7 +46,7 @@ struct PipelineParts: Sendable {
     }
 
     /// Sink names that take messages of `kind`.
-    static func sinks(taking kind: OutboxKind, in configuration: Configuration) -> [String] {
+    static func sinks(taking kind: OutboxKind, in configuration: Configuration) -> [SinkName] {
         configuration.upstream.filter { $0.kinds.contains(kind) }.map(\.name)
     }
 }

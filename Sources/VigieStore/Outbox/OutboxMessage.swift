@@ -8,7 +8,7 @@ import VigieCore
 /// schema, kept so that older databases open unchanged).
 public struct OutboxMessage: Sendable, Equatable {
     /// The sink that must deliver it (its name in the configuration).
-    public var sink: String
+    public var sink: SinkName
     /// What the message is: which stored form `storageText` holds.
     public var kind: OutboxKind
     /// The device the message is about (empty for gateway-wide messages): a sink puts it in the
@@ -23,7 +23,7 @@ public struct OutboxMessage: Sendable, Equatable {
     public var createdMilliseconds: Int64
 
     /// A message to append.
-    public init(sink: String, kind: OutboxKind, device: String, storageText: [UInt8], createdMilliseconds: Int64) {
+    public init(sink: SinkName, kind: OutboxKind, device: String, storageText: [UInt8], createdMilliseconds: Int64) {
         self.sink = sink
         self.kind = kind
         self.device = device
@@ -59,14 +59,14 @@ public struct UnreadableOutboxRow: Error, Sendable, Equatable, CustomStringConve
 /// What waits for one sink.
 public struct OutboxBacklog: Sendable, Equatable {
     /// The sink's name.
-    public var sink: String
+    public var sink: SinkName
     /// Messages not yet acknowledged.
     public var depth: Int
     /// Creation time of the oldest one, nil when there is none.
     public var oldestCreatedMilliseconds: Int64?
 
     /// A sink's backlog.
-    public init(sink: String, depth: Int, oldestCreatedMilliseconds: Int64?) {
+    public init(sink: SinkName, depth: Int, oldestCreatedMilliseconds: Int64?) {
         self.sink = sink
         self.depth = depth
         self.oldestCreatedMilliseconds = oldestCreatedMilliseconds
