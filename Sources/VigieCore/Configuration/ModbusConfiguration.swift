@@ -79,14 +79,17 @@ public struct ModbusDeviceConfiguration: Sendable, Equatable {
     public var points: [PointDefinition]
     /// Default poll interval of the device's points.
     public var poll: Duration
+    /// Replaces the profile's `ngsi_ld` model for this entry.
+    public var ngsiLD: NGSILDModel?
 
     public init(name: String, units: [Int], profile: String? = nil, points: [PointDefinition] = [],
-                poll: Duration = .seconds(10)) {
+                poll: Duration = .seconds(10), ngsiLD: NGSILDModel? = nil) {
         self.name = name
         self.units = units
         self.profile = profile
         self.points = points
         self.poll = poll
+        self.ngsiLD = ngsiLD
     }
 
     /// The device name for one unit id of the entry.
