@@ -4,6 +4,7 @@ import VigieCore
 import VigieModbus
 import VigieMQTT
 import VigieStore
+import VigieUpstream
 
 /// The parts of the pipeline a reload may replace: one Modbus source per bus, the MQTT source,
 /// the upstream sinks; each with the fingerprint of its configuration.
