@@ -10,8 +10,9 @@ public struct StoreSinkOutbox: SinkOutbox {
     private let outbox: Outbox
     private let renderer: PublicationRenderer?
 
-    /// Without a renderer, a row's device and stored text go out as topic and payload as they are:
-    /// the delivery tests queue final topics and payloads that way. The daemon always renders.
+    /// Without a renderer, a row is handed over unrendered: its device as `topic`, its stored text
+    /// as `payload`. The hub sinks read the `UpstreamMessage` back themselves that way, and the
+    /// delivery tests queue final topics and payloads so.
     public init(sink: SinkName, outbox: Outbox, renderer: PublicationRenderer? = nil) {
         self.sink = sink
         self.outbox = outbox

@@ -23,9 +23,10 @@ public struct UpstreamSinks: Sendable {
 
     /// Builds the sinks (no I/O yet: credential files are read when each sink starts).
     /// Throws `UpstreamError` (VigieCore) when a topic template is invalid.
+    /// `ngsiLDModels`: the Smart Data Model of each device by name (`LoadedConfiguration.ngsiLDModels`).
     public init(_ configurations: [UpstreamConfiguration], gateway: String, statistics: [Statistic], outbox: Outbox,
                 health: @escaping @Sendable () async -> GatewayHealth, logger: Logger,
-                healthInterval: Duration = .seconds(60)) throws {
+                healthInterval: Duration = .seconds(60), ngsiLDModels: [String: NGSILDModel] = [:]) throws {
         var services: [any Service] = []
         var signals: [OutboxSignal] = []
         var statusReaders: [@Sendable () -> SinkStatus] = []
@@ -43,6 +44,17 @@ public struct UpstreamSinks: Sendable {
                 statusReaders.append { sink.status }
             case .http(let http):
                 let sink = HTTPSink(name: upstream.name.description, configuration: http, outbox: view, signal: signal, logger: logger)
+                services.append(sink)
+                statusReaders.append { sink.status }
+            case .sensorThings(let sta):
+                let sink = HubSinks.sensorThings(sta, name: upstream.name.description, gateway: gateway, statistics: statistics,
+                                                 outbox: outbox, signal: signal, logger: logger)
+                services.append(sink)
+                statusReaders.append { sink.status }
+            case .ngsiLD(let ngsi):
+                let mapper = NGSILDMapper(gateway: gateway, models: ngsiLDModels, statistics: statistics)
+                let sink = HubSinks.ngsiLD(ngsi, name: upstream.name.description, mapper: mapper, outbox: outbox, signal: signal,
+                                           logger: logger)
                 services.append(sink)
                 statusReaders.append { sink.status }
             }
@@ -71,6 +83,10 @@ extension PublicationRenderer {
                           gateway: gateway)
         case .http(let sink):
             try self.init(template: TopicTemplate(parsing: Self.defaultTemplate), format: sink.format,
+                          statistics: statistics, gateway: gateway)
+        case .sensorThings, .ngsiLD:
+            // Hub sinks read the stored messages and encode them themselves; this renderer is unused.
+            try self.init(template: TopicTemplate(parsing: Self.defaultTemplate), format: .json,
                           statistics: statistics, gateway: gateway)
         }
     }

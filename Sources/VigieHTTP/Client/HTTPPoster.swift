@@ -1,7 +1,7 @@
 import CCurl
 import VigieCore
 
-/// POSTs a body to a URL with libcurl and returns the status and the start of the response.
+/// POSTs a body to a URL (or GETs one) with libcurl and returns the status and the start of the response.
 ///
 /// One instance owns one curl easy handle, reused across requests (keep-alive, TLS session
 /// reuse). libcurl is loaded when the first poster is made (see `CCurl`'s shim): a gateway
@@ -21,7 +21,7 @@ public final class HTTPPoster: @unchecked Sendable {
     private let unavailable: String?
 
     /// Response bytes kept for the log line of a refused batch.
-    package static let bodyPrefixLimit = 512
+    public static let bodyPrefixLimit = 512
 
     public init() {
         if let error = vigie_curl_load_error() {
@@ -46,25 +46,41 @@ public final class HTTPPoster: @unchecked Sendable {
         url: String, body: [UInt8], contentType: String, bearerToken: String?,
         tls: TLSConfiguration?, timeout: Duration
     ) throws(UpstreamError) -> Response {
+        var headers = ["Content-Type: \(contentType)"]
+        if let bearerToken { headers.append("Authorization: Bearer \(bearerToken)") }
+        return try exchange(method: .post(body), url: url, headers: headers, tls: tls, timeout: timeout)
+    }
+
+    /// The request of `exchange`: a GET, or a POST of a body.
+    public enum Method: Sendable {
+        case get
+        case post([UInt8])
+    }
+
+    /// Sends one request with `headers` (`Name: value` lines) and waits for the answer, keeping
+    /// the first `responseLimit` bytes of its body; throws `UpstreamError` on a transport failure.
+    public func exchange(
+        method: Method, url: String, headers lines: [String], tls: TLSConfiguration?, timeout: Duration,
+        responseLimit: Int = HTTPPoster.bodyPrefixLimit
+    ) throws(UpstreamError) -> Response {
         guard let handle else {
-            throw UpstreamError(.transport, "cannot POST to \(url): \(unavailable ?? "libcurl is unavailable")")
+            throw UpstreamError(.transport, "cannot reach \(url): \(unavailable ?? "libcurl is unavailable")")
         }
         vigie_curl_easy_reset(handle)
         var headers: UnsafeMutablePointer<curl_slist>? = nil
-        headers = vigie_curl_slist_append(headers, "Content-Type: \(contentType)")
-        headers = vigie_curl_slist_append(headers, "Expect:")
-        if let bearerToken {
-            headers = vigie_curl_slist_append(headers, "Authorization: Bearer \(bearerToken)")
-        }
+        for line in lines + ["Expect:"] { headers = vigie_curl_slist_append(headers, line) }
         defer { vigie_curl_slist_free_all(headers) }
 
-        let collector = ResponseCollector(limit: Self.bodyPrefixLimit)
+        let collector = ResponseCollector(limit: responseLimit)
         let collectorPointer = Unmanaged.passUnretained(collector).toOpaque()
         let timeoutMillis = max(1, Int(timeout.milliseconds))
         var setupFailed = CURLE_OK
         func set(_ code: CURLcode) { if setupFailed == CURLE_OK { setupFailed = code } }
         set(vigie_curl_setopt_string(handle, CURLOPT_URL, url))
-        set(vigie_curl_setopt_long(handle, CURLOPT_POST, 1))
+        switch method {
+        case .get: set(vigie_curl_setopt_long(handle, CURLOPT_HTTPGET, 1))
+        case .post: set(vigie_curl_setopt_long(handle, CURLOPT_POST, 1))
+        }
         set(vigie_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headers)))
         set(vigie_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeoutMillis))
         set(vigie_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, timeoutMillis))
@@ -82,15 +98,21 @@ public final class HTTPPoster: @unchecked Sendable {
             throw UpstreamError(.transport, "could not set up the request to \(url): \(Self.message(setupFailed))")
         }
 
-        // POSTFIELDS is not copied by curl: the body must stay alive until perform returns.
-        var payload = body.isEmpty ? [0] : body
-        let result: CURLcode = payload.withUnsafeMutableBytes { buffer in
-            _ = vigie_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
-            _ = vigie_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, buffer.baseAddress)
-            return vigie_curl_easy_perform(handle)
+        let result: CURLcode
+        switch method {
+        case .get:
+            result = vigie_curl_easy_perform(handle)
+        case .post(let body):
+            // POSTFIELDS is not copied by curl: the body must stay alive until perform returns.
+            var payload = body.isEmpty ? [0] : body
+            result = payload.withUnsafeMutableBytes { buffer in
+                _ = vigie_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count)
+                _ = vigie_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, buffer.baseAddress)
+                return vigie_curl_easy_perform(handle)
+            }
         }
         guard result == CURLE_OK else {
-            throw UpstreamError(.transport, "POST to \(url) failed: \(Self.message(result))")
+            throw UpstreamError(.transport, "\(method.name) \(url) failed: \(Self.message(result))")
         }
         var status = 0
         _ = vigie_curl_response_code(handle, &status)
@@ -99,6 +121,16 @@ public final class HTTPPoster: @unchecked Sendable {
 
     private static func message(_ code: CURLcode) -> String {
         String(cString: vigie_curl_easy_strerror(code))
+    }
+}
+
+extension HTTPPoster.Method {
+    /// `GET` or `POST`, for messages.
+    var name: String {
+        switch self {
+        case .get: "GET"
+        case .post: "POST"
+        }
     }
 }
 
