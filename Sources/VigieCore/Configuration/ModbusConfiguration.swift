@@ -81,15 +81,18 @@ public struct ModbusDeviceConfiguration: Sendable, Equatable {
     public var points: [PointDefinition]
     /// Default poll interval of the device's points.
     public var poll: Duration
+    /// Replaces the profile's `ngsi_ld` model for this entry.
+    public var ngsiLD: NGSILDModel?
 
     public init(name: String, units: [Int], profile: String? = nil, sunspec: Bool = false, points: [PointDefinition] = [],
-                poll: Duration = .seconds(10)) {
+                poll: Duration = .seconds(10), ngsiLD: NGSILDModel? = nil) {
         self.name = name
         self.units = units
         self.profile = profile
         self.sunspec = sunspec
         self.points = points
         self.poll = poll
+        self.ngsiLD = ngsiLD
     }
 
     /// The device name for one unit id of the entry.

@@ -182,14 +182,17 @@ public struct DeviceProfile: Sendable, Equatable {
     public var source: String
     public var maxRegistersPerRequest: Int?
     public var points: [PointDefinition]
+    /// The Smart Data Model its windows become at an NGSI-LD broker, nil for the fallback.
+    public var ngsiLD: NGSILDModel?
 
     public init(id: String, manufacturer: String, model: String, source: String,
-                maxRegistersPerRequest: Int? = nil, points: [PointDefinition]) {
+                maxRegistersPerRequest: Int? = nil, points: [PointDefinition], ngsiLD: NGSILDModel? = nil) {
         self.id = id
         self.manufacturer = manufacturer
         self.model = model
         self.source = source
         self.maxRegistersPerRequest = maxRegistersPerRequest
         self.points = points
+        self.ngsiLD = ngsiLD
     }
 }
