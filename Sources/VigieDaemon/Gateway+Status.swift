@@ -33,7 +33,7 @@ extension Gateway: GatewayStatusProvider {
                                       connected: sink.connected, backlog: waiting?.depth ?? 0,
                                       oldestPending: waiting?.oldestCreatedMilliseconds, lastError: sink.lastError ?? held)
             },
-            sensors: latest.sensors(unit: catalog.unit(of:)),
+            sensors: latest.sensors(unit: catalog.unit(of:), labels: catalog.labels(of:)),
             openAnomalies: detection.openEvents().map(Self.anomalyStatus),
             clock: ClockStatus.current())
     }

@@ -15,7 +15,8 @@ public enum StatusPage {
 
         html += section("Sensors", columns: ["Sensor", "Value", "Quality", "Updated", "Anomaly", "Last \(chartHours) h"],
                         rows: snapshot.sensors.map { sensor in
-            let value = sensor.value.map { StatusFormat.value($0) + (sensor.unit.map { " " + $0 } ?? "") } ?? "–"
+            let value = sensor.value.map { StatusFormat.value($0) + (sensor.unit.map { " " + $0 } ?? "")
+                + (sensor.label.map { " " + $0 } ?? "") } ?? "–"
             let score = sensor.anomalyScore.map { StatusFormat.value($0) } ?? "–"
             let scoreClass = (sensor.anomalyScore ?? 0) >= 0.5 ? "bad" : ""
             return ["<b>\(escape(sensor.id))</b>", "<span class=num>\(escape(value))</span>",

@@ -53,15 +53,15 @@ public final class LatestReadings: CommitObserver {
     /// Readings committed since start.
     public var committed: Int64 { state.withLock { $0.committed } }
 
-    /// One status line per sensor, sorted by name.
-    public func sensors(unit: (SensorID) -> String?) -> [SensorStatus] {
+    /// One status line per sensor, sorted by name; an enum sensor's value carries its label.
+    public func sensors(unit: (SensorID) -> String?, labels: (SensorID) -> [Int: String] = { _ in [:] }) -> [SensorStatus] {
         let entries = state.withLock { $0.entries }
         return entries.keys.sorted().compactMap { sensor in
             guard let entry = entries[sensor] else { return nil }
-            return SensorStatus(id: sensor.description, unit: unit(sensor),
-                                value: entry.reading.value.isFinite ? entry.reading.value : nil,
+            let value = entry.reading.value.isFinite ? entry.reading.value : nil
+            return SensorStatus(id: sensor.description, unit: unit(sensor), value: value,
                                 quality: entry.reading.quality.description, time: entry.reading.time,
-                                anomalyScore: entry.score)
+                                anomalyScore: entry.score, label: value.flatMap { Int(exactly: $0) }.flatMap { labels(sensor)[$0] })
         }
     }
 }

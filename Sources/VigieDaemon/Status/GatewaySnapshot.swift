@@ -165,14 +165,18 @@ public struct SensorStatus: Codable, Sendable, Equatable {
     public var time: Int64?
     /// In [0, 1]; nil while the detector warms up.
     public var anomalyScore: Double?
+    /// The value's label, for an enum point (`enum:`).
+    public var label: String?
 
-    public init(id: String, unit: String?, value: Double?, quality: String, time: Int64?, anomalyScore: Double? = nil) {
+    public init(id: String, unit: String?, value: Double?, quality: String, time: Int64?, anomalyScore: Double? = nil,
+                label: String? = nil) {
         self.id = id
         self.unit = unit
         self.value = value
         self.quality = quality
         self.time = time
         self.anomalyScore = anomalyScore
+        self.label = label
     }
 }
 
