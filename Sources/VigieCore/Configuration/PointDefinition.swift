@@ -18,10 +18,13 @@ public struct PointDefinition: Sendable, Equatable {
     /// The physical range; a value outside it is flagged by the anomaly detector.
     public var min: Double?
     public var max: Double?
+    /// Present only on a point the hub may write (`write: { min, max, step }`).
+    public var write: PointWriteLimits?
 
     public init(name: String, table: RegisterTable, address: Int, type: ValueType = .uint16,
                 order: ByteOrder = .abcd, scale: Double = 1, offset: Double = 0, unit: String? = nil,
-                description: String? = nil, poll: Duration? = nil, min: Double? = nil, max: Double? = nil) {
+                description: String? = nil, poll: Duration? = nil, min: Double? = nil, max: Double? = nil,
+                write: PointWriteLimits? = nil) {
         self.name = name
         self.table = table
         self.address = address
@@ -34,6 +37,7 @@ public struct PointDefinition: Sendable, Equatable {
         self.poll = poll
         self.min = min
         self.max = max
+        self.write = write
     }
 
     /// Registers (or bits, for coils and discrete inputs) the point occupies.

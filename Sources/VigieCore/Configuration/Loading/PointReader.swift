@@ -3,7 +3,7 @@ struct PointReader {
     let log: DiagnosticLog
 
     static let keys = ["name", "table", "address", "type", "length", "order", "scale", "offset", "unit",
-                       "description", "poll", "min", "max"]
+                       "description", "poll", "min", "max", "write"]
 
     /// Longest string a point may hold: 125 registers, the most one read request returns.
     static let maximumStringRegisters = 125
@@ -59,9 +59,14 @@ struct PointReader {
             || (map.has("min") && minimum == nil) || (map.has("max") && maximum == nil)
             || (map.has("length") && length == nil)
         guard !hasBadValue else { return nil }
-        return PointDefinition(name: name, table: table, address: address, type: type, order: order ?? .abcd,
-                               scale: scale ?? 1, offset: offset ?? 0, unit: unit, description: description,
-                               poll: poll, min: minimum, max: maximum)
+        var point = PointDefinition(name: name, table: table, address: address, type: type, order: order ?? .abcd,
+                                    scale: scale ?? 1, offset: offset ?? 0, unit: unit, description: description,
+                                    poll: poll, min: minimum, max: maximum)
+        if let node = map["write"] {
+            guard let limits = writeLimits(node, point: point, section: section) else { return nil }
+            point.write = limits
+        }
+        return point
     }
 
     private func valueType(_ map: MappingReader, table: RegisterTable?, length: Int?, section: String) -> ValueType? {
