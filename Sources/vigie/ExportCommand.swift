@@ -8,7 +8,7 @@ import Glibc
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Print stored readings in time order (CSV or JSON Lines).",
+        abstract: "Print stored readings in time order (CSV or JSON Lines), or with --commands the hub's commands.",
         discussion: """
             Reads DATA_DIR/vigie.db read-only: safe while the daemon runs, or on a copy of the data directory.
             Times are RFC 3339 UTC with milliseconds; --from and --to (inclusive) also take epoch milliseconds.
@@ -17,6 +17,7 @@ struct ExportCommand: ParsableCommand {
               vigie export --data-dir /var/lib/vigie > readings.csv
               vigie export --data-dir /var/lib/vigie --sensor 'chaufferie/*' --from 2026-11-28T00:00:00Z --format jsonl
               vigie export --data-dir ./data --sensor '*/co2' --from 1764288000000 --to 1764374400000
+              vigie export --data-dir /var/lib/vigie --commands --format jsonl
             """
     )
 
@@ -35,7 +36,11 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "csv or jsonl.")
     var format: ExportFormat = .csv
 
+    @Flag(help: "Print the commands received from the hub (the audit trail) instead of readings; --from/--to select by reception time.")
+    var commands = false
+
     func validate() throws {
+        if commands, sensor != nil { throw ValidationError("--sensor selects readings; it does not apply to --commands") }
         let range = try timeRange()
         if let from = range.from, let to = range.to, from > to {
             throw ValidationError("--from (\(self.from ?? "")) is after --to (\(self.to ?? "")).")
@@ -46,6 +51,12 @@ struct ExportCommand: ParsableCommand {
         let range = try timeRange()
         let query = try ReadingQuery(dataDirectory: dataDirectory)
         let output = LineOutput()
+        if commands {
+            if format == .csv { output.write(ExportFormat.commandsHeader) }
+            for command in try query.commands(from: range.from, to: range.to) { output.write(format.line(command)) }
+            output.flush()
+            return
+        }
         if let header = format.header { output.write(header) }
         let showProgress = isatty(STDERR_FILENO) == 1
         var count = 0

@@ -42,19 +42,30 @@ struct ModbusDeviceOptions: ParsableArguments {
                 return (device, nil)
             }
             guard let config, let device else { throw ValidationError("say which device") }
-            let loaded = try ConfigurationLoader.load(path: config)
-            let resolver = ModbusDeviceResolver(profiles: loaded.profiles)
-            for bus in loaded.configuration.modbus.buses {
-                if var found = try resolver.devices(of: bus).first(where: { $0.name == device }) {
-                    if let unit { found.unit = unit }
-                    return (found, bus)
-                }
-            }
-            throw ModbusCommandFailure(message: "\(config): no Modbus device named \(device)")
+            return try Self.configured(device, in: config, unit: unit)
         } catch let error as ConfigurationErrors {
             throw ModbusCommandFailure(message: error.description)
         } catch let error as DeviceResolutionError {
             throw ModbusCommandFailure(message: error.message)
         }
+    }
+
+    /// The device named `name` in the configuration file `config`, and its bus.
+    static func configured(_ name: String, in config: String, unit: Int?) throws -> (device: ModbusDevice, bus: ModbusBusConfiguration) {
+        do {
+            let loaded = try ConfigurationLoader.load(path: config)
+            let resolver = ModbusDeviceResolver(profiles: loaded.profiles)
+            for bus in loaded.configuration.modbus.buses {
+                if var found = try resolver.devices(of: bus).first(where: { $0.name == name }) {
+                    if let unit { found.unit = unit }
+                    return (found, bus)
+                }
+            }
+        } catch let error as ConfigurationErrors {
+            throw ModbusCommandFailure(message: error.description)
+        } catch let error as DeviceResolutionError {
+            throw ModbusCommandFailure(message: error.message)
+        }
+        throw ModbusCommandFailure(message: "\(config): no Modbus device named \(name)")
     }
 }

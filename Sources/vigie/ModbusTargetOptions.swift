@@ -27,6 +27,11 @@ struct ModbusTargetOptions: ParsableArguments {
     }
 
     func transport() throws -> ModbusTransport {
+        try Self.transport(tcp: tcp, rtu: rtu)
+    }
+
+    /// The transport `--tcp` or `--rtu` names (exactly one of them).
+    static func transport(tcp: String?, rtu: String?) throws -> ModbusTransport {
         switch (tcp, rtu) {
         case (let tcp?, nil):
             guard let endpoint = Endpoint(parsing: tcp, defaultPort: 502) else {
