@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigieCore
+import VigieDaemon
 import VigieStore
 
 /// Commands from the hub against real peers: a pymodbus device, mosquitto, mbpoll as an
@@ -45,7 +46,8 @@ import VigieStore
             #expect(reply?["status"] as? String == "refused" && reply?["reason"] as? String == item.reason, "\(item.id): \(reply ?? [:])")
         }
         #expect(await eventually { rig.replies.contains { $0["id"] is NSNull && $0["reason"] as? String == "bad_request" } })
-        #expect(rig.deviceWrites.isEmpty && (try rig.register(30)) == 2315, "nothing written: \(rig.deviceWrites)")
+        let register = try rig.register(30)
+        #expect(rig.deviceWrites.isEmpty && register == 2315, "nothing written: \(rig.deviceWrites)")
 
         let metrics = try await StatusClient(url: "127.0.0.1:\(rig.httpPort)").get("/metrics")
         #expect(String(decoding: metrics.body, as: UTF8.self).contains(#"vigie_control_commands_total{status="refused"} 6"#))
@@ -66,6 +68,7 @@ import VigieStore
         try await rig.start()
         let reply = await rig.reply(to: "c-queued")
         #expect(reply?["status"] as? String == "refused" && reply?["reason"] as? String == "stale", "\(reply ?? [:])")
-        #expect(rig.deviceWrites.isEmpty && (try rig.register(30)) == 2315)
+        let register = try rig.register(30)
+        #expect(rig.deviceWrites.isEmpty && register == 2315)
     }
 }

@@ -42,7 +42,7 @@ private let consigne = PointDefinition(name: "consigne", table: .holding, addres
     #expect(reason(.number(20), readOnly) == .notWritable)
     let coil = PointDefinition(name: "pompe", table: .coils, address: 3, type: .bool, write: PointWriteLimits())
     #expect(reason(.number(1), coil) == .badRequest)
-    #expect(try? PlannedWrite.plan(.bool(true), for: coil).get().action == .coil(true))
+    #expect((try? PlannedWrite.plan(.bool(true), for: coil).get())?.action == .coil(true))
     if case .failure(let refusal) = PlannedWrite.plan(.number(30), for: consigne) {
         #expect(refusal.detail == "30 is above the maximum 23 Cel")
     }
@@ -57,7 +57,7 @@ private let consigne = PointDefinition(name: "consigne", table: .holding, addres
         }
         #expect(refusal.reason == .outOfRange)
     }
-    #expect(try? PlannedWrite.plan(.number(65_535), for: wide).get().action == .registers([65_535]))
+    #expect((try? PlannedWrite.plan(.number(65_535), for: wide).get())?.action == .registers([65_535]))
 }
 
 @Test func aReadBackMatchesWithinOneRawStep() throws {

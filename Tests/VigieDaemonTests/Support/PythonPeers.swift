@@ -20,7 +20,7 @@ enum PythonPeers {
         try? FileManager.default.removeItem(atPath: folder)
         try runTool("/usr/bin/python3", ["-m", "venv", folder])
         try runTool(python, ["-m", "pip", "install", "-q", "--disable-pip-version-check"] + requirements)
-        FileManager.default.createFile(atPath: ready, contents: Data())
+        _ = FileManager.default.createFile(atPath: ready, contents: Data())
         return python
     }
 
