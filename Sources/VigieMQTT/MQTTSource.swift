@@ -55,7 +55,7 @@ public final class MQTTSource: Service, Sendable {
         MQTTClient.Configuration(
             host: configuration.broker.host, port: configuration.broker.port, clientID: configuration.clientID,
             username: configuration.username, password: try configuration.passwordFile.map { path throws(MQTTError) in
-                try SecretFile.read(path)
+                try CredentialFile.read(path).mapError { MQTTError(.secretUnreadable, $0.message) }.get()
             },
             tls: configuration.tls, keepalive: configuration.keepalive, cleanSession: false)
     }

@@ -18,16 +18,19 @@ struct ModbusDeviceOptions: ParsableArguments {
 
     func validate() throws {
         switch (profile, config, device) {
-        case (_?, nil, nil), (nil, _?, _?): return
+        case (_?, nil, nil), (nil, _?, _?), (nil, nil, nil): return
         case (nil, _?, nil): throw ValidationError("--config needs --device NAME")
         case (nil, nil, _?): throw ValidationError("--device needs --config FILE")
-        case (nil, nil, nil): throw ValidationError("say which device: --profile ID or --config FILE --device NAME")
         default: throw ValidationError("give either --profile or --config with --device, not both")
         }
     }
 
+    /// Whether a device was named at all (`read` and `scan` work without one).
+    var isGiven: Bool { profile != nil || config != nil }
+
     /// The device, and its bus when it comes from a configuration.
     func resolve(unit: Int?) throws -> (device: ModbusDevice, bus: ModbusBusConfiguration?) {
+        guard isGiven else { throw ValidationError("say which device: --profile ID or --config FILE --device NAME") }
         do {
             if let profile {
                 let loaded: DeviceProfile
@@ -42,30 +45,19 @@ struct ModbusDeviceOptions: ParsableArguments {
                 return (device, nil)
             }
             guard let config, let device else { throw ValidationError("say which device") }
-            return try Self.configured(device, in: config, unit: unit)
-        } catch let error as ConfigurationErrors {
-            throw ModbusCommandFailure(message: error.description)
-        } catch let error as DeviceResolutionError {
-            throw ModbusCommandFailure(message: error.message)
-        }
-    }
-
-    /// The device named `name` in the configuration file `config`, and its bus.
-    static func configured(_ name: String, in config: String, unit: Int?) throws -> (device: ModbusDevice, bus: ModbusBusConfiguration) {
-        do {
             let loaded = try ConfigurationLoader.load(path: config)
             let resolver = ModbusDeviceResolver(profiles: loaded.profiles)
             for bus in loaded.configuration.modbus.buses {
-                if var found = try resolver.devices(of: bus).first(where: { $0.name == name }) {
+                if var found = try resolver.devices(of: bus).first(where: { $0.name == device }) {
                     if let unit { found.unit = unit }
                     return (found, bus)
                 }
             }
+            throw ModbusCommandFailure(message: "\(config): no Modbus device named \(device)")
         } catch let error as ConfigurationErrors {
             throw ModbusCommandFailure(message: error.description)
         } catch let error as DeviceResolutionError {
             throw ModbusCommandFailure(message: error.message)
         }
-        throw ModbusCommandFailure(message: "\(config): no Modbus device named \(name)")
     }
 }

@@ -21,14 +21,9 @@ struct ModbusWriteCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("A vigie configuration file (with --device and --point).", valueName: "file")) var config: String?
-    @Option(help: ArgumentHelp("A device name from the configuration.", valueName: "name")) var device: String?
-    @Option(help: ArgumentHelp("A point of that device.", valueName: "name")) var point: String?
-    @Option(name: .long, help: ArgumentHelp("A Modbus TCP server or gateway (raw form, or instead of the configured bus).",
-                                            valueName: "host:port")) var tcp: String?
-    @Option(name: .long, help: ArgumentHelp("A serial port, with optional baud rate and framing.", valueName: "port[:baud[:8N1]]"))
-    var rtu: String?
-    @Option(help: ArgumentHelp("How long to wait for each reply.", valueName: "duration")) var timeout: String = "1s"
+    @OptionGroup var target: ModbusTargetOptions
+    @OptionGroup var selection: ModbusDeviceOptions
+    @Option(help: ArgumentHelp("A point of the device (with --config and --device).", valueName: "name")) var point: String?
     @Option(help: "The unit id (1-247; default 1, or the configured one).") var unit: Int?
     @Option(help: "holding or coils.") var table: String = "holding"
     @Option(help: "The protocol address, 0-based.") var address: Int?
@@ -40,16 +35,14 @@ struct ModbusWriteCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let unit { _ = try parseUnit(unit) }
-        guard Duration(parsing: timeout).map({ $0 > .zero }) == true else {
-            throw ValidationError("--timeout \(timeout) is not a duration: write it like 500ms or 2s")
-        }
-        if config != nil {
-            guard device != nil, point != nil else { throw ValidationError("--config needs --device NAME and --point NAME") }
+        if selection.isGiven {
+            guard selection.config != nil else { throw ValidationError("--profile has no write ranges: use --config FILE --device NAME") }
+            guard point != nil else { throw ValidationError("--config needs --point NAME") }
             guard address == nil else { throw ValidationError("--address is for the raw form; with --config the point says where") }
             return
         }
-        guard device == nil, point == nil else { throw ValidationError("--device and --point need --config FILE") }
-        _ = try ModbusTargetOptions.transport(tcp: tcp, rtu: rtu)
+        guard point == nil else { throw ValidationError("--point needs --config FILE --device NAME") }
+        _ = try target.transport(bus: nil)
         guard let address, (0...65535).contains(address) else { throw ValidationError("--address: give the protocol address, 0...65535") }
         guard table == "holding" || table == "coils" else { throw ValidationError("--table \(table): only holding and coils can be written") }
         guard let type = ValueType(name: self.type), ValueType.numericTypes.contains(type) else {
@@ -60,7 +53,8 @@ struct ModbusWriteCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (target, transport, timeout) = try resolve()
+        let (target, bus) = try resolve()
+        let transport = try self.target.transport(bus: bus)
         let plan: PlannedWrite
         switch PlannedWrite.plan(Self.value(value), for: target.point) {
         case .success(let planned): plan = planned
@@ -69,6 +63,7 @@ struct ModbusWriteCommand: AsyncParsableCommand {
         let words: String = switch plan.action {
         case .registers(let words): formatWords(words)
         case .coil(let state): state ? "1" : "0"
+        case .bits(let field, let value): "bits \(field.bit)...\(field.bit + field.width - 1) = \(value), the other bits kept"
         }
         let place = "\(target.point.table.rawValue) \(target.point.address) on unit \(target.unit) of \(transport.label)"
         if isatty(STDIN_FILENO) == 1 {
@@ -78,9 +73,9 @@ struct ModbusWriteCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
+        let connection = try self.target.connection(bus: bus)
         let outcome: ModbusPointWriter.Outcome
         do {
-            let connection = try ModbusBusConnection(transport: transport, timeout: timeout, busName: transport.label)
             outcome = try await ModbusPointWriter.write(plan, unit: target.unit, on: connection)
         } catch {
             throw ModbusCommandFailure(message: error.description)
@@ -92,17 +87,15 @@ struct ModbusWriteCommand: AsyncParsableCommand {
         }
     }
 
-    /// The point to write, its unit id, and the bus: from the configuration or from the raw options.
-    private func resolve() throws -> (target: (point: PointDefinition, unit: Int), transport: ModbusTransport, timeout: Duration) {
-        let timeout = Duration(parsing: self.timeout) ?? .seconds(1)
-        if let config {
-            let (found, bus) = try ModbusDeviceOptions.configured(device ?? "", in: config, unit: unit)
+    /// The point to write and its unit id, and the configured bus (nil for the raw form).
+    private func resolve() throws -> (target: (point: PointDefinition, unit: Int), bus: ModbusBusConfiguration?) {
+        if selection.isGiven {
+            let (found, bus) = try selection.resolve(unit: unit)
             guard let definition = found.points.first(where: { $0.name == point }) else {
                 throw ModbusCommandFailure(message: "device \(found.name) has no point named \(point ?? ""); its points: "
                                            + found.points.map(\.name).joined(separator: ", "))
             }
-            guard tcp != nil || rtu != nil else { return ((definition, found.unit), bus.transport, bus.timeout) }
-            return ((definition, found.unit), try ModbusTargetOptions.transport(tcp: tcp, rtu: rtu), timeout)
+            return ((definition, found.unit), bus)
         }
         let table = RegisterTable(rawValue: self.table) ?? .holding
         let type = table == .coils ? ValueType.bool : ValueType(name: self.type) ?? .uint16
@@ -110,7 +103,7 @@ struct ModbusWriteCommand: AsyncParsableCommand {
         let definition = PointDefinition(name: "value", table: table, address: address ?? 0, type: type,
                                          order: ByteOrder(rawValue: order.uppercased()) ?? .abcd, scale: scale, offset: offset,
                                          write: PointWriteLimits())
-        return ((definition, unit ?? 1), try ModbusTargetOptions.transport(tcp: tcp, rtu: rtu), timeout)
+        return ((definition, unit ?? 1), nil)
     }
 
     /// `true`/`false`, a number, or else a label.

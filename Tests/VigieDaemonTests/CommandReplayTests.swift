@@ -10,7 +10,7 @@ import VigieStore
     static func storeAnHour(in dataDirectory: String, before end: Int64) async throws -> [Int64] {
         let times = (0..<3_600).map { end - 3_600_000 + Int64($0) * 1_000 }
         let store = try await ReadingStore.open(StoreConfiguration(dataDirectory: dataDirectory), logger: Logger(label: "test"))
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.writer.run() }
             let sensor = SensorID(device: "mixed", point: "consigne")
             await store.writer.submit(times.map { Reading(sensor: sensor, time: $0, value: Double($0 / 1_000 % 100)) })

@@ -2,14 +2,17 @@
 /// send, and the value the point should read afterwards.
 ///
 /// `plan(_:for:)` is where every refusal before I/O happens, in this order: not writable, wrong
-/// kind of value, outside `write: { min, max }`, off the `step` grid, not encodable in the type.
-/// New point kinds (bits of a register, enum labels) add a case to `Action` and a branch here.
+/// kind of value (or an unknown label), outside `write: { min, max }`, off the `step` grid, not
+/// encodable in the type (or the bit field).
 public struct PlannedWrite: Sendable, Equatable {
     public enum Action: Sendable, Equatable {
         /// Holding registers from the point's address (function 6 or 16).
         case registers([UInt16])
         /// One coil (function 5).
         case coil(Bool)
+        /// A bit field of the point's register: read, set the field to `value`, write back, as one
+        /// job on the bus so that the other bits stay as the device had them.
+        case bits(BitField, value: UInt64)
     }
 
     public var point: PointDefinition
@@ -34,13 +37,45 @@ public struct PlannedWrite: Sendable, Equatable {
             }
             return .success(PlannedWrite(point: point, action: .coil(state), expected: state ? 1 : 0))
         }
-        guard case .number(let number) = value else {
-            return .failure(CommandRefusal(.badRequest, "point \(point.name) takes a number, not \(value)"))
+        let number: Double
+        switch value {
+        case .number(let given):
+            number = given
+            if !point.labels.isEmpty, !point.labels.keys.contains(where: { Double($0) * point.scale + point.offset == given }) {
+                return .failure(CommandRefusal(.outOfRange, "\(value) is not one of the values of point \(point.name): "
+                                               + Self.labelList(point)))
+            }
+        case .label(let label):
+            guard let raw = point.rawValue(ofLabel: label) else {
+                return .failure(CommandRefusal(point.labels.isEmpty ? .badRequest : .outOfRange, point.labels.isEmpty
+                    ? "point \(point.name) takes a number, not the label \(label)"
+                    : "point \(point.name) has no label \(label): " + Self.labelList(point)))
+            }
+            number = Double(raw) * point.scale + point.offset
+        case .bool(let state):
+            guard case .bits(let field) = point.type, field.width == 1 else {
+                return .failure(CommandRefusal(.badRequest, "point \(point.name) takes a number, not \(value)"))
+            }
+            number = (state ? 1 : 0) * point.scale + point.offset
         }
         if let refusal = limits.refusal(of: number, unit: point.unit) { return .failure(refusal) }
+        if case .bits(let field) = point.type {
+            let raw = ((number - point.offset) / point.scale).rounded()
+            let largest = Double((UInt64(1) << UInt64(field.width)) - 1)
+            guard raw >= 0, raw <= largest else {
+                return .failure(CommandRefusal(.outOfRange, "\(value) does not fit the \(field.width) bit(s) of point \(point.name) "
+                                               + "(raw 0...\(Int64(largest)))"))
+            }
+            return .success(PlannedWrite(point: point, action: .bits(field, value: UInt64(raw)), expected: number))
+        }
         return RegisterEncoder.checkedWords(for: number, point: point).map {
             PlannedWrite(point: point, action: .registers($0), expected: number)
         }
+    }
+
+    /// `0 = off, 1 = on`, for a refusal's detail.
+    private static func labelList(_ point: PointDefinition) -> String {
+        point.labels.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", ")
     }
 
     /// Whether `readBack` shows the write took: within one raw step of the expected value.

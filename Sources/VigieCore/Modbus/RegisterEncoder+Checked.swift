@@ -21,6 +21,7 @@ extension RegisterEncoder {
         case .int64: -9_223_372_036_854_775_808...9_223_372_036_854_774_784
         case .uint64: 0...18_446_744_073_709_549_568
         case .float32: -Double(Float.greatestFiniteMagnitude)...Double(Float.greatestFiniteMagnitude)
+        case .bits(let field): 0...Double((UInt64(1) << UInt64(field.width)) - 1)
         case .float64, .string: nil
         }
         if case .string = point.type {

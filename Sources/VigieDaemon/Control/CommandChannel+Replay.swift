@@ -1,6 +1,7 @@
 import VigieCore
 import VigieMQTT
 import VigieStore
+import VigieUpstream
 
 extension CommandChannel {
     /// Readings published per replayed message, at most (readings of the same time stay together).

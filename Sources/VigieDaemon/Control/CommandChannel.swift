@@ -4,6 +4,7 @@ import VigieCore
 import VigieModbus
 import VigieMQTT
 import VigieStore
+import VigieUpstream
 
 /// Carries out the hub's commands that arrive on the control sink's connection (docs/control.md).
 ///

@@ -33,6 +33,15 @@ public enum ModbusPointWriter {
             case .coil(let state):
                 try client.writeCoils(address: point.address, values: [state], unit: unit)
                 written = [state ? 1 : 0]
+            case .bits(let field, let value):
+                // Read-modify-write inside this one job: no poll or write of the bus comes between.
+                let current = try client.read(request, unit: unit)
+                guard let register = RegisterDecoder.rawBits(current, point: point) else {
+                    throw ModbusError(kind: .invalidReply, cause: "read \(current.count) words for a \(point.width)-register field",
+                                      context: "writing point \(point.name)", hint: "check the point's address and width")
+                }
+                written = RegisterEncoder.layout(field.insert(value, into: register), count: point.width, order: point.order)
+                try client.writeRegisters(address: point.address, values: written, unit: unit)
             }
             let raw = try client.read(request, unit: unit)
             return Outcome(old: old, readBack: value(raw, of: point), raw: raw, written: written)

@@ -76,7 +76,7 @@ extension ReadingQuery {
     /// The commands received with `from <= received <= to` (nil: open), oldest first (`vigie export --commands`).
     public func commands(from: Int64? = nil, to: Int64? = nil) throws -> [CommandRecord] {
         // A database from before the journal has no commands table.
-        guard try connection.scalar("PRAGMA user_version") ?? 0 >= 3 else { return [] }
+        guard try connection.scalar("PRAGMA user_version") ?? 0 >= 4 else { return [] }
         return try CommandTable.select(where: "received_ms >= ? AND received_ms <= ?", [from ?? .min, to ?? .max],
                                        on: connection)
     }

@@ -54,7 +54,17 @@ enum StoreMigrations {
             );
             INSERT INTO watermarks(name, value) VALUES ('write_ahead.cycle', 1);
             """),
-        Migration(name: "3-command-journal", sql: """
+        Migration(name: "3-hub-identifiers", sql: """
+            -- Ids a hub gave to what a sink created there (SensorThings Thing and Datastreams),
+            -- by sink and key (the Datastream's name), so they are created once.
+            CREATE TABLE hub_identifiers (
+                sink TEXT NOT NULL,
+                key TEXT NOT NULL,
+                id TEXT NOT NULL,
+                PRIMARY KEY (sink, key)
+            ) WITHOUT ROWID;
+            """),
+        Migration(name: "4-command-journal", sql: """
             -- Commands from the hub (CommandJournal): one row per command received, refused ones
             -- included; `id` (the hub's, NULL for a message without one) makes a command run once.
             -- `progress`: a replay's last published reading time, to resume after a restart.

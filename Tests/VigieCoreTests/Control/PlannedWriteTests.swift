@@ -18,11 +18,11 @@ private let consigne = PointDefinition(name: "consigne", table: .holding, addres
         for type in [ValueType.float32, .int32, .uint32, .float64, .int64] {
             let point = PointDefinition(name: "p", table: .holding, address: 0, type: type, order: order, scale: 0.5,
                                         write: PointWriteLimits(min: -1000, max: 1000))
-            guard case .registers(let words) = try PlannedWrite.plan(.number(-123.5), for: point).get().action else {
+            guard case .registers(let words) = try PlannedWrite.plan(.number(123.5), for: point).get().action else {
                 Issue.record("not registers")
                 continue
             }
-            #expect(RegisterDecoder.reading(words, point: point).value == -123.5, "\(type) \(order)")
+            #expect(RegisterDecoder.reading(words, point: point).value == 123.5, "\(type) \(order)")
         }
     }
 }

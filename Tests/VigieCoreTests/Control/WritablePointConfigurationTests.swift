@@ -35,19 +35,19 @@ private func device(_ point: String) -> String {
 }
 
 @Test func writeMistakesAreLocated() {
-    expectSingleError(device("{ name: t, table: input, address: 0, write: { min: 0, max: 1 } }"), line: 9, column: 51,
+    expectSingleError(device("{ name: t, table: input, address: 0, write: { min: 0, max: 1 } }"), line: 9, column: 59,
                       "which Modbus cannot write")
-    expectSingleError(device("{ name: t, table: holding, address: 0, write: { min: 0 } }"), line: 9, column: 53,
+    expectSingleError(device("{ name: t, table: holding, address: 0, write: { min: 0 } }"), line: 9, column: 61,
                       "missing required key \"max\"")
-    expectSingleError(device("{ name: t, table: holding, address: 0, write: { min: 5, max: 1 } }"), line: 9, column: 60,
+    expectSingleError(device("{ name: t, table: holding, address: 0, write: { min: 5, max: 1 } }"), line: 9, column: 68,
                       "\"min\" (5.0) is above \"max\" (1.0)")
-    expectSingleError(device("{ name: t, table: holding, address: 0, write: { min: 0, max: 70000 } }"), line: 9, column: 73,
+    expectSingleError(device("{ name: t, table: holding, address: 0, write: { min: 0, max: 70000 } }"), line: 9, column: 76,
                       "\"max\" of \"write\" of point \"t\" of device \"chaufferie\" cannot be written as uint16")
-    expectSingleError(device("{ name: t, table: holding, address: 0, write: { min: 0, max: 9, step: 0 } }"), line: 9, column: 78,
+    expectSingleError(device("{ name: t, table: holding, address: 0, write: { min: 0, max: 9, step: 0 } }"), line: 9, column: 85,
                       "\"step\" must be above 0")
-    expectSingleError(device("{ name: t, table: coils, address: 0, write: { max: 1 } }"), line: 9, column: 60,
+    expectSingleError(device("{ name: t, table: coils, address: 0, write: { max: 1 } }"), line: 9, column: 66,
                       "a coil is written with true or false")
-    expectSingleError(device("{ name: t, table: holding, address: 0, write: { min: 0, max: 9, stp: 1 } }"), line: 9, column: 75,
+    expectSingleError(device("{ name: t, table: holding, address: 0, write: { min: 0, max: 9, stp: 1 } }"), line: 9, column: 79,
                       "unknown key \"stp\"")
 }
 
@@ -67,7 +67,7 @@ upstream:
 
 @Test func controlMistakesAreLocated() {
     expectSingleError("control:\n  enabled: true\n", line: 2, column: 12, "no upstream mqtt sink to receive commands on")
-    expectSingleError(hub + "control:\n  enabled: true\n  sink: other\n", line: 6, column: 9, "\"sink\" names other")
-    expectSingleError(hub + "control:\n  commands: \"t/{device}/cmd\"\n", line: 5, column: 13, "may only use {gateway}")
-    expectSingleError(hub + "control:\n  replies: \"t/#\"\n", line: 5, column: 12, "is not a valid topic")
+    expectSingleError(hub + "control:\n  enabled: true\n  sink: other\n", line: 5, column: 9, "\"sink\" names other")
+    expectSingleError(hub + "control:\n  commands: \"t/{device}/cmd\"\n", line: 4, column: 13, "may only use {gateway}")
+    expectSingleError(hub + "control:\n  replies: \"t/#\"\n", line: 4, column: 12, "is not a valid topic")
 }

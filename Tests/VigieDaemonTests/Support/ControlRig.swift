@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// A gateway with control enabled between real peers: a pymodbus device that logs the writes it
-/// takes (`Fixtures/modbus_write_peer.py`), a mosquitto hub broker with a subscriber on
+/// takes (`Tests/Peers/modbus_write_peer.py`), a mosquitto hub broker with a subscriber on
 /// everything, and the built `vigie run`.
 final class ControlRig: @unchecked Sendable {
     let directory: TemporaryDirectory
@@ -47,16 +47,16 @@ final class ControlRig: @unchecked Sendable {
     var dataDirectory: String { directory.path("data") }
     var configPath: String { directory.path("vigie.yaml") }
 
-    /// Starts `vigie run` and waits until its command subscription is in place (its `online` status is published).
+    /// Starts `vigie run` and waits until it is connected to the hub (its command subscription then in place).
     func start() async throws {
         runs += 1
-        let before = hub.lines.filter { $0.hasPrefix("hub/gw/_status ") && $0.contains("online") }.count
         let process = try TestProcess(GatewayProcessTests.vigie, ["run", "--config", configPath], outputIn: directory.url,
                                       name: "vigie-\(runs)")
         daemon = process
-        guard await eventually(20, { hub.lines.filter { $0.hasPrefix("hub/gw/_status ") && $0.contains("online") }.count > before }) else {
+        guard await eventually(20, { process.log.contains("Connected to the hub.") }) else {
             throw TestFailure("vigie did not connect to the hub: \(process.log.suffix(2_000))")
         }
+        try await Task.sleep(for: .milliseconds(300)) // the SUBSCRIBE follows the CONNACK
     }
 
     /// Publishes one command, QoS 1.

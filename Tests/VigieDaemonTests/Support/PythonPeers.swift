@@ -1,33 +1,22 @@
 import Foundation
 import VigieDaemon
 
-/// Peers this project did not write, run from a Python virtual environment with pinned packages.
-///
-/// The environment is created on first use under the system's temporary folder, named by its
-/// requirements (a change of version makes a new one), and kept for later runs. Creating it needs
-/// `python3 -m venv` (Debian: python3-venv) and PyPI, once.
+/// Peers this project did not write (pymodbus servers in `Tests/Peers/`), run from the Python
+/// virtual environment `scripts/peers/install.sh` makes in `.build/peers/venv` with the pinned
+/// `scripts/peers/requirements.txt` (made on first use; needs python3-venv and PyPI once).
 enum PythonPeers {
-    static let requirements = ["pymodbus==3.16.1"]
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
 
-    /// The environment's interpreter, the environment created first if needed.
+    /// The environment's interpreter, the environment made first if needed.
     static func python() throws -> String {
-        let name = "vigie-test-python-" + requirements.joined(separator: "-").replacingOccurrences(of: "=", with: "")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(name).path
-        let python = folder + "/bin/python"
-        // Marked ready only once pip finished: an interrupted installation is made again.
-        let ready = folder + "/vigie-ready"
-        if FileManager.default.fileExists(atPath: ready) { return python }
-        try? FileManager.default.removeItem(atPath: folder)
-        try runTool("/usr/bin/python3", ["-m", "venv", folder])
-        try runTool(python, ["-m", "pip", "install", "-q", "--disable-pip-version-check"] + requirements)
-        _ = FileManager.default.createFile(atPath: ready, contents: Data())
-        return python
+        try runTool("/bin/bash", [packageRoot + "/scripts/peers/install.sh"])
+        return packageRoot + "/.build/peers/venv/bin/python"
     }
 
-    /// A fixture script of this test target (`Fixtures/NAME`).
+    /// A peer script of `Tests/Peers/`.
     static func script(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures").appendingPathComponent(name).path
+        packageRoot + "/Tests/Peers/" + name
     }
 }
 
