@@ -1,7 +1,8 @@
 """A Modbus TCP device served by pymodbus (not written here) that logs every write it takes.
 
 Usage: modbus_write_peer.py PORT
-Unit 1: holding 0 = 1234 (uint16), holding 30 = 2315 (a setpoint, x0.1), coils 0..7.
+Unit 1: holding 0 = 1234 (uint16), holding 30 = 2315 (a setpoint, x0.1), holding 40 = 0x0025 (a
+status word: bits 0, 2 and 5 set), holding 41 = 0 (a mode), coils 0..7.
 Each write request the device accepts is printed as `write FUNCTION ADDRESS VALUES`, flushed,
 so a test counts the writes that reached the device.
 """
@@ -18,9 +19,10 @@ async def _logged_set_values(self, device_id, func_code, address, values):
 simcore.SimCore.async_setValues = _logged_set_values
 
 def device(unit):
-    holding = [0] * 40
+    holding = [0] * 50
     holding[0] = 1234
     holding[30] = 2315
+    holding[40] = 0x0025
     return SimDevice(id=unit, simdata=(
         [SimData(0, values=[False] * 8, datatype=DataType.BITS)],
         [SimData(0, values=[False] * 8, datatype=DataType.BITS)],

@@ -27,6 +27,24 @@ import VigieStore
         #expect(try rig.register(30) == 2222)
     }
 
+    @Test func aBitIsSetByReadModifyWriteAndAnEnumByItsLabel() async throws {
+        let rig = try ControlRig()
+        defer { rig.stop() }
+        try await rig.start()
+        let now = ControlRig.now
+        try rig.send(#"{"id":"b-1","device":"mixed","point":"override","value":true,"time":\#(now)}"#)
+        let bit = await rig.reply(to: "b-1")
+        #expect(bit?["status"] as? String == "done" && bit?["read_back"] as? Double == 1, "\(bit ?? [:])")
+        #expect(try rig.register(40) == 0x2D, "bit 3 set, bits 0, 2 and 5 kept")
+        try rig.send(#"{"id":"e-1","device":"mixed","point":"mode","value":"comfort","time":\#(now)}"#)
+        let mode = await rig.reply(to: "e-1")
+        #expect(mode?["status"] as? String == "done" && mode?["read_back"] as? Double == 2, "\(mode ?? [:])")
+        try rig.send(#"{"id":"e-2","device":"mixed","point":"mode","value":"turbo","time":\#(now)}"#)
+        #expect(await rig.reply(to: "e-2")?["reason"] as? String == "out_of_range")
+        #expect(rig.deviceWrites == ["write 6 40 [45]", "write 6 41 [2]"], "\(rig.deviceWrites)")
+        #expect(try rig.register(41) == 2)
+    }
+
     @Test func refusedCommandsWriteNothingAndAreAudited() async throws {
         let rig = try ControlRig()
         defer { rig.stop() }

@@ -71,3 +71,18 @@ private let consigne = PointDefinition(name: "consigne", table: .holding, addres
     #expect(floatPlan.matches(readBack: Double(Float(222.2))))
     #expect(!floatPlan.matches(readBack: 222.3))
 }
+
+@Test func bitsAndLabelsArePlannedWithinTheirField() throws {
+    let field = BitField(bit: 3, width: 2)
+    let bits = PointDefinition(name: "b", table: .holding, address: 0, type: .bits(field), labels: [0: "off", 3: "max"],
+                               write: PointWriteLimits())
+    #expect(try PlannedWrite.plan(.label("max"), for: bits).get().action == .bits(field, value: 3))
+    #expect(try PlannedWrite.plan(.number(0), for: bits).get().expected == 0)
+    guard case .failure(let unknown) = PlannedWrite.plan(.number(2), for: bits) else { Issue.record("2 has no label"); return }
+    #expect(unknown.reason == .outOfRange && unknown.detail.contains("0 = off, 3 = max"))
+    let flag = PointDefinition(name: "f", table: .holding, address: 0, type: .bits(BitField(bit: 15)), write: PointWriteLimits())
+    #expect(try PlannedWrite.plan(.bool(true), for: flag).get().action == .bits(BitField(bit: 15), value: 1))
+    guard case .failure(let wide) = PlannedWrite.plan(.number(2), for: flag) else { Issue.record("2 fits no bit"); return }
+    #expect(wide.reason == .outOfRange)
+    #expect(field.insert(3, into: 0b1_0000_0101) == 0b1_0001_1101, "the other bits stay")
+}

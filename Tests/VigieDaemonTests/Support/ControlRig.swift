@@ -37,6 +37,8 @@ final class ControlRig: @unchecked Sendable {
                       points:
                         - { name: u16, table: holding, address: 0, type: uint16 }
                         - { name: consigne, table: holding, address: 30, type: uint16, scale: 0.1, unit: Cel, write: { min: 150, max: 250 } }
+                        - { name: override, table: holding, address: 40, type: bits, bit: 3, write: {} }
+                        - { name: mode, table: holding, address: 41, enum: { 0: off, 1: eco, 2: comfort }, write: {} }
             aggregate: { window: 1s, grace: 0s }
             upstream:
               - mqtt: { name: hub, broker: "127.0.0.1:\(broker.port)", topic: "hub/{gateway}/{kind}/{device}", drain_rate: \(drainRate) }
