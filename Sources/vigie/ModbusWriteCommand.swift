@@ -31,7 +31,9 @@ struct ModbusWriteCommand: AsyncParsableCommand {
     @Option(help: "ABCD, CDAB, BADC or DCBA.") var order: String = "ABCD"
     @Option(help: "The value is raw × scale + offset.") var scale: Double = 1
     @Option(help: "The value is raw × scale + offset.") var offset: Double = 0
-    @Option(help: "The value in the point's unit; true or false for a coil.") var value: String
+    // Unconditional: a negative number (--value -5) is the value, not an option.
+    @Option(parsing: .unconditional, help: "The value in the point's unit; true or false for a coil or a bit; a label for an enum point.")
+    var value: String
 
     func validate() throws {
         if let unit { _ = try parseUnit(unit) }

@@ -67,8 +67,12 @@ import VigieStore
         let register = try rig.register(30)
         #expect(rig.deviceWrites.isEmpty && register == 2315, "nothing written: \(rig.deviceWrites)")
 
-        let metrics = try await StatusClient(url: "127.0.0.1:\(rig.httpPort)").get("/metrics")
-        #expect(String(decoding: metrics.body, as: UTF8.self).contains(#"vigie_control_commands_total{status="refused"} 6"#))
+        let client = try StatusClient(url: "127.0.0.1:\(rig.httpPort)")
+        let metrics = String(decoding: try await client.get("/metrics").body, as: UTF8.self)
+        #expect(metrics.contains(#"vigie_control_commands_total{status="refused"} 6"#), "\(metrics.suffix(1_000))")
+        let page = String(decoding: try await client.get("/").body, as: UTF8.self)
+        #expect(page.contains("Commands from the hub") && page.contains("c-kind") && page.contains("refused bad_request"),
+                "the status page lists the last commands")
         rig.daemon?.stop()
         let audit = try runTool(GatewayProcessTests.vigie, ["export", "--data-dir", rig.dataDirectory, "--commands", "--format", "jsonl"])
         let lines = audit.split(separator: "\n")
