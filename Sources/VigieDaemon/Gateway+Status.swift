@@ -35,7 +35,8 @@ extension Gateway: GatewayStatusProvider {
             },
             sensors: latest.sensors(unit: catalog.unit(of:), labels: catalog.labels(of:)),
             openAnomalies: detection.openEvents().map(Self.anomalyStatus),
-            clock: ClockStatus.current())
+            clock: ClockStatus.current(),
+            commands: await recentCommands())
     }
 
     public func readings(sensor: SensorID, from: Int64, to: Int64, limit: Int) async throws -> [Reading] {

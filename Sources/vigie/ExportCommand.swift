@@ -9,7 +9,7 @@ import Glibc
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Print stored readings in time order (CSV or JSON Lines).",
+        abstract: "Print stored readings in time order (CSV or JSON Lines), or with --commands the hub's commands.",
         discussion: """
             Reads DATA_DIR/vigie.db read-only: safe while the daemon runs, or on a copy of the data directory.
             Times are RFC 3339 UTC with milliseconds; --from and --to (inclusive) also take epoch milliseconds.
@@ -19,6 +19,7 @@ struct ExportCommand: ParsableCommand {
               vigie export --data-dir /var/lib/vigie --sensor 'chaufferie/*' --from 2026-11-28T00:00:00Z --format jsonl
               vigie export --data-dir ./data --sensor '*/co2' --from 1764288000000 --to 1764374400000
               vigie export --data-dir /var/lib/vigie --config /etc/vigie/vigie.yaml --sensor 'chaufferie/*'
+              vigie export --data-dir /var/lib/vigie --commands --format jsonl
             With --config, an enum point's label (its `enum:` in the configuration) is added to each
             of its readings: a `label` column in CSV, a "label" field in JSON Lines.
             """
@@ -42,7 +43,11 @@ struct ExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The configuration whose enum points' labels are added to their readings.", valueName: "file"))
     var config: String?
 
+    @Flag(help: "Print the commands received from the hub (the audit trail) instead of readings; --from/--to select by reception time.")
+    var commands = false
+
     func validate() throws {
+        if commands, sensor != nil { throw ValidationError("--sensor selects readings; it does not apply to --commands") }
         let range = try timeRange()
         if let from = range.from, let to = range.to, from > to {
             throw ValidationError("--from (\(self.from ?? "")) is after --to (\(self.to ?? "")).")
@@ -54,6 +59,12 @@ struct ExportCommand: ParsableCommand {
         let labels = try enumLabels()
         let query = try ReadingQuery(dataDirectory: dataDirectory)
         let output = LineOutput()
+        if commands {
+            if format == .csv { output.write(ExportFormat.commandsHeader) }
+            for command in try query.commands(from: range.from, to: range.to) { output.write(format.line(command)) }
+            output.flush()
+            return
+        }
         if let header = format.header(withLabels: labels != nil) { output.write(header) }
         let showProgress = isatty(STDERR_FILENO) == 1
         var count = 0

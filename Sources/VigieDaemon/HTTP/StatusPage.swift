@@ -48,6 +48,14 @@ public enum StatusPage {
              "\($0.backlog)", ago($0.oldestPending, now), ago($0.lastAck, now)]
         }, empty: "No upstream configured: readings stay on this gateway.")
 
+        if !snapshot.commands.isEmpty {
+            html += section("Commands from the hub", columns: ["Received", "Id", "Command", "Outcome", "Detail", "Origin"],
+                            rows: snapshot.commands.map {
+                [ago($0.received, now), escape($0.id ?? "–"), escape($0.summary), escape($0.status), escape($0.detail ?? ""),
+                 "<small>\(escape($0.origin))</small>"]
+            }, empty: "")
+        }
+
         let store = snapshot.store
         html += section("Store", columns: ["State", "Database", "Last commit", "Last error"], rows: [[
             pill(store.state), "\(StatusFormat.bytes(store.databaseBytes)) of \(StatusFormat.bytes(store.maxBytes))",

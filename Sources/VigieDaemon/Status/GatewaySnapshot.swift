@@ -12,10 +12,13 @@ public struct GatewaySnapshot: Codable, Sendable, Equatable {
     /// Anomalies still open (no end yet), newest first.
     public var openAnomalies: [AnomalyStatus]
     public var clock: ClockStatus
+    /// The last commands from the hub, newest first (empty when control is off).
+    public var commands: [CommandStatus]
 
     public init(gateway: GatewayIdentity, buses: [BusStatus] = [], subscriptions: [SubscriptionStatus] = [],
                 store: StoreStatus, sinks: [UpstreamStatus] = [], sensors: [SensorStatus] = [],
-                openAnomalies: [AnomalyStatus] = [], clock: ClockStatus) {
+                openAnomalies: [AnomalyStatus] = [], clock: ClockStatus, commands: [CommandStatus] = []) {
+        self.commands = commands
         self.gateway = gateway
         self.buses = buses
         self.subscriptions = subscriptions
