@@ -10,9 +10,14 @@ import PackageDescription
 /// - swift-metrics: the metrics API components count with (the backend is chosen by the executable).
 /// - swift-service-lifecycle: long-running stages are `Service`s in one `ServiceGroup` (signals, shutdown).
 /// - No HTTP library: the status page, /health, /metrics and `vigie status` use a small HTTP/1.1 server
-///   and client of our own over Glibc sockets (VigieDaemon/HTTP). FlyingFox imports Foundation, whose ICU
+///   and client of our own over Glibc sockets (VigieHTTP). FlyingFox imports Foundation, whose ICU
 ///   alone is 34 MB of the binary, against a 16 MB RSS target; Hummingbird brings SwiftNIO.
 /// - swift-prometheus (VigieDaemon only): the swift-metrics backend rendering /metrics as Prometheus text.
+///
+/// Modules depend downward only, never sideways:
+///   vigie → VigieDemo → VigieDaemon → VigieUpstream → VigieMQTT, VigieHTTP, VigieStore, VigieModbus → VigieCore.
+/// VigieMQTT, VigieHTTP (transports), VigieStore and VigieModbus do not import each other; a helper more
+/// than one of them needs lives in VigieCore. Test harnesses shared by test targets live in VigieTestKit.
 let package = Package(
     name: "vigie",
     platforms: [.macOS(.v15)],
@@ -58,10 +63,24 @@ let package = Package(
                            .product(name: "Metrics", package: "swift-metrics"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
+        // The HTTP/1.1 server (status routes are VigieDaemon's) and clients: libcurl for sinks, sockets for `vigie status`.
+        .target(
+            name: "VigieHTTP",
+            dependencies: ["VigieCore", "CCurl", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+        ),
+        // Every sink: the delivery loop, the MQTT and HTTP sinks, the renderer and the store-backed outbox.
+        .target(
+            name: "VigieUpstream",
+            dependencies: ["VigieCore", "VigieStore", "VigieMQTT", "VigieHTTP",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+        ),
         .target(
             name: "VigieDaemon",
             dependencies: [
-                "VigieCore", "VigieStore", "VigieModbus", "VigieMQTT", "CCurl",
+                "VigieCore", "VigieStore", "VigieModbus", "VigieMQTT", "VigieHTTP", "VigieUpstream",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -69,10 +88,19 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // The simulated building behind `vigie demo`.
+        .target(
+            name: "VigieDemo",
+            dependencies: ["VigieCore", "VigieStore", "VigieModbus", "VigieMQTT", "VigieDaemon",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "Prometheus", package: "swift-prometheus")]
+        ),
         .executableTarget(
             name: "vigie",
             dependencies: [
-                "VigieCore", "VigieStore", "VigieModbus", "VigieMQTT", "VigieDaemon",
+                "VigieCore", "VigieStore", "VigieModbus", "VigieMQTT", "VigieDaemon", "VigieDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -90,7 +118,8 @@ let package = Package(
         .testTarget(name: "VigieModbusTests", dependencies: ["VigieModbus"]),
         .testTarget(name: "VigieMQTTTests", dependencies: ["VigieMQTT"]),
         .testTarget(name: "VigieDaemonTests", dependencies: [
-            "VigieDaemon", "vigie", .product(name: "MetricsTestKit", package: "swift-metrics"),
+            "VigieDaemon", "VigieHTTP", "VigieUpstream", "VigieDemo", "vigie",
+            .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
     ],
     swiftLanguageModes: [.v6]

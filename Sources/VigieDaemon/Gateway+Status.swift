@@ -27,9 +27,11 @@ extension Gateway: GatewayStatusProvider {
             sinks: (parts.upstream?.statuses ?? []).map { sink in
                 let waiting = backlog.first { $0.sink == sink.name }
                 let target = configuration.upstream.first { $0.name == sink.name }.map(Self.describe) ?? sink.name
-                return UpstreamStatus(name: sink.name, target: target, state: sink.connected ? .ok : .degraded,
+                let held = sink.held > 0 ? "\(sink.held) held, refused: \(sink.lastRefusal ?? "")" : nil
+                return UpstreamStatus(name: sink.name, target: target,
+                                      state: sink.connected && held == nil ? .ok : .degraded,
                                       connected: sink.connected, broker: sink.broker, backlog: waiting?.depth ?? 0,
-                                      oldestPending: waiting?.oldestCreatedMilliseconds, lastError: sink.lastError)
+                                      oldestPending: waiting?.oldestCreatedMilliseconds, lastError: sink.lastError ?? held)
             },
             sensors: latest.sensors(unit: catalog.unit(of:)),
             openAnomalies: detection.openEvents().map(Self.anomalyStatus),
@@ -65,6 +67,8 @@ extension Gateway: GatewayStatusProvider {
         switch upstream {
         case .mqtt(let sink): "mqtt " + sink.brokers.map(\.description).joined(separator: ", ")
         case .http(let sink): "http \(sink.url)"
+        case .sensorThings(let sink): "sensorthings \(sink.url)"
+        case .ngsiLD(let sink): "ngsi_ld \(sink.url)"
         }
     }
 

@@ -4,6 +4,7 @@ import Prometheus
 import ServiceLifecycle
 import VigieCore
 import VigieStore
+import VigieHTTP
 
 /// The running daemon: the store, the sources, detection, aggregation, the sinks, the status
 /// server and the systemd integration, in one `ServiceGroup`.

@@ -61,7 +61,7 @@ public final class MQTTSource: Service, Sendable {
         var settings = MQTTClient.Configuration(
             clientID: configuration.clientID,
             username: configuration.username, password: try configuration.passwordFile.map { path throws(MQTTError) in
-                try SecretFile.read(path)
+                try CredentialFile.read(path).mapError { MQTTError(.secretUnreadable, $0.message) }.get()
             },
             tls: configuration.tls, keepalive: configuration.keepalive, cleanSession: false)
         settings.brokers = configuration.brokers

@@ -4,6 +4,7 @@ import Glibc
 import Logging
 import VigieCore
 import VigieDaemon
+import VigieDemo
 
 /// `vigie demo`: a simulated public building through the real pipeline.
 struct DemoCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import Glibc
+import VigieCore
 import VigieDaemon
 import VigieMQTT
 

@@ -3,6 +3,7 @@ import Testing
 import Prometheus
 import VigieStore
 @testable import VigieDaemon
+@testable import VigieDemo
 
 /// `vigie demo`'s machinery: the simulated building through the real gateway, and its plain output.
 @Suite(.serialized) struct DemoTests {

@@ -4,6 +4,7 @@ import VigieCore
 import VigieDaemon
 import VigieModbus
 import VigieStore
+@testable import VigieUpstream
 
 /// The built `vigie run` as systemd runs it: a real process, a notification socket, a Modbus
 /// simulator for a device that dies and recovers, the HTTP status server, SIGTERM.

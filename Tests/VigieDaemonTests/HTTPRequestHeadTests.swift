@@ -1,5 +1,6 @@
 import Testing
 @testable import VigieDaemon
+@testable import VigieHTTP
 
 @Suite struct HTTPRequestHeadTests {
     func parse(_ text: String) throws(HTTPRequestHead.Failure) -> HTTPRequestHead {

@@ -4,6 +4,7 @@ import ServiceLifecycle
 import Testing
 import VigieCore
 @testable import VigieDaemon
+@testable import VigieHTTP
 
 /// The listener's own HTTP handling, over raw sockets: limits, bad requests, slow clients, shutdown.
 @Suite struct HTTPServerTests {

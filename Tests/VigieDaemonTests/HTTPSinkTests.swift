@@ -6,6 +6,7 @@ import Testing
 import VigieCore
 import VigieDaemon
 import VigieMQTT
+@testable import VigieUpstream
 
 @Suite struct HTTPSinkTests {
     let directory: TemporaryDirectory

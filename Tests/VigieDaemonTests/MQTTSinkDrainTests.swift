@@ -4,6 +4,7 @@ import Testing
 import VigieCore
 import VigieDaemon
 import VigieMQTT
+@testable import VigieUpstream
 
 /// A rough drain figure (printed, not asserted: speed is for benchmarks) with a full check
 /// that the whole backlog left the outbox through PUBACKs.

@@ -4,6 +4,7 @@ import Testing
 import VigieCore
 import VigieDaemon
 import VigieMQTT
+import VigieUpstream
 
 /// `broker:` with two nodes: the sink moves to the second when the first goes away, and every
 /// message still arrives at one of them.

@@ -3,6 +3,7 @@ import Testing
 import VigieCore
 import VigieDaemon
 import VigieMQTT
+@testable import VigieUpstream
 
 @Suite(.serialized) struct MQTTSinkTLSTests {
     let directory: TemporaryDirectory

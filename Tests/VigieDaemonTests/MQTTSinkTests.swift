@@ -5,6 +5,7 @@ import Testing
 import VigieCore
 import VigieDaemon
 import VigieMQTT
+@testable import VigieUpstream
 
 @Suite(.serialized) struct MQTTSinkTests {
     let directory: TemporaryDirectory

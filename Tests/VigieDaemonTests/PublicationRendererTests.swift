@@ -1,6 +1,7 @@
 import Testing
 import VigieCore
 @testable import VigieDaemon
+@testable import VigieUpstream
 
 @Test func storedAggregatesRenderAsSenMLWithTheirSequenceNumber() throws {
     let window = WindowRange(start: 1_795_000_000_000, end: 1_795_000_002_000)

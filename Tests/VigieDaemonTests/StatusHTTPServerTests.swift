@@ -5,6 +5,7 @@ import Prometheus
 import Testing
 import VigieCore
 @testable import VigieDaemon
+@testable import VigieHTTP
 
 @Suite struct StatusHTTPServerTests {
     /// Runs a real server on a free loopback port for the duration of `body`.

@@ -1,4 +1,5 @@
 import Testing
+import VigieCore
 @testable import VigieDaemon
 
 @Suite struct SystemdNotifierTests {

@@ -4,6 +4,7 @@ import Testing
 import VigieCore
 import VigieDaemon
 import VigieStore
+@testable import VigieUpstream
 
 @Suite struct UpstreamSinksTests {
     @Test func theConfiguredSinksEachDeliverTheirOwnOutboxMessages() async throws {

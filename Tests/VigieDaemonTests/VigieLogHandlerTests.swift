@@ -2,6 +2,7 @@ import Glibc
 import Logging
 import Synchronization
 import Testing
+import VigieCore
 @testable import VigieDaemon
 
 @Suite struct VigieLogHandlerTests {

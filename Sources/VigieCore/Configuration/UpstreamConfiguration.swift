@@ -2,12 +2,16 @@
 public enum UpstreamConfiguration: Sendable, Equatable {
     case mqtt(MQTTSinkConfiguration)
     case http(HTTPSinkConfiguration)
+    case sensorThings(SensorThingsSinkConfiguration)
+    case ngsiLD(NGSILDSinkConfiguration)
 
     /// A stable name for logs, metrics and the outbox (`mqtt:hub.example:8883`, `http:https://...`).
     public var name: String {
         switch self {
         case .mqtt(let sink): sink.name ?? "mqtt:\(sink.broker)"
         case .http(let sink): sink.name ?? "http:\(sink.url)"
+        case .sensorThings(let sink): sink.name ?? "sensorthings:\(sink.url)"
+        case .ngsiLD(let sink): sink.name ?? "ngsi_ld:\(sink.url)"
         }
     }
 
@@ -15,6 +19,8 @@ public enum UpstreamConfiguration: Sendable, Equatable {
         switch self {
         case .mqtt(let sink): sink.send
         case .http(let sink): sink.send
+        case .sensorThings(let sink): sink.send
+        case .ngsiLD(let sink): sink.send
         }
     }
 }

@@ -15,6 +15,7 @@ public enum RegisterEncoder {
                                     : Int64(clamped(value, -9_223_372_036_854_775_808, 9_223_372_036_854_774_784)))
         case .float32: bits = UInt64(Float(value).bitPattern)
         case .float64: bits = value.bitPattern
+        case .bits(let field): bits = field.insert(UInt64(clamped(value, 0, Double((1 << field.width) - 1))), into: 0)
         }
         return layout(bits, count: type.registerCount, order: order)
     }
@@ -28,6 +29,14 @@ public enum RegisterEncoder {
             let word = UInt16(bytes[2 * index]) << 8 | UInt16(bytes[2 * index + 1])
             return swap ? word.byteSwapped : word
         }
+    }
+
+    /// `current` (the register as read) with the field of a `bits` point set to `value`: the
+    /// read-modify-write that changes one flag and keeps every other bit of the register.
+    public static func words(settingField field: BitField, to value: UInt64, in current: [UInt16],
+                             order: ByteOrder) -> [UInt16] {
+        let register = RegisterDecoder.bigEndianBits(Array(current.prefix(field.registers)), order: order)
+        return layout(field.insert(value, into: register), count: field.registers, order: order)
     }
 
     /// The scaled value a point should read as, turned back into the raw value for its words.

@@ -17,6 +17,8 @@ public struct SinkStatus: Sendable, Equatable {
     public var parked: Int
     /// Why the hub refused the last parked batch (status and start of its answer).
     public var lastRefusal: String?
+    /// Messages the hub refused that are kept and tried again with backoff (SensorThings, NGSI-LD).
+    public var held: Int = 0
 
     public init(name: String, connected: Bool = false, broker: String? = nil, lastError: String? = nil, backlog: Int = 0,
                 sent: Int = 0, acknowledged: Int = 0, parked: Int = 0, lastRefusal: String? = nil) {

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Prometheus
 import VigieCore
+import VigieHTTP
 
 /// Answers every route of the gateway's HTTP listener, after checking the bearer token if one is set.
 ///

@@ -4,6 +4,7 @@ import Prometheus
 import ServiceLifecycle
 import VigieCore
 import VigieMQTT
+import VigieHTTP
 
 /// The gateway's HTTP listener (`gateway.http`, default `127.0.0.1:9108`): status page, `/health`,
 /// `/metrics`, `/api/...`. Served by `HTTPServer`, the project's own small HTTP/1.1 server over

@@ -1,5 +1,6 @@
 import CoreMetrics
 import Prometheus
+import VigieHTTP
 
 /// Sets up swift-metrics for the `vigie` executable, with swift-prometheus as the backend.
 public enum VigieMetrics {

@@ -1,3 +1,4 @@
+import VigieCore
 import Logging
 
 #if canImport(Glibc)

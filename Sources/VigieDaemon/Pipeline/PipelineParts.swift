@@ -4,6 +4,7 @@ import VigieCore
 import VigieModbus
 import VigieMQTT
 import VigieStore
+import VigieUpstream
 
 /// The parts of the pipeline a reload may replace: one Modbus source per bus, the MQTT source,
 /// the upstream sinks; each with the fingerprint of its configuration.
@@ -37,11 +38,19 @@ struct PipelineParts: Sendable {
         if !configuration.upstream.isEmpty {
             let sinks = try UpstreamSinks(configuration.upstream, gateway: configuration.gateway.id,
                                           statistics: configuration.aggregate.stats, outbox: outbox,
-                                          health: health, logger: logger)
+                                          health: health, logger: logger, ngsiLDModels: loaded.ngsiLDModels)
             upstream = sinks
-            sinkChildren.append(.init(key: "upstream", fingerprint: "\(configuration.gateway.id)|\(configuration.upstream)",
+            sinkChildren.append(.init(key: "upstream", fingerprint: "\(configuration.gateway.id)|\(configuration.upstream)|\(Self.fingerprint(loaded.ngsiLDModels))",
                                       service: ServiceBundle(services: sinks.services)))
         }
+    }
+
+    /// The models in a stable order (a dictionary's order may differ between two equal ones).
+    static func fingerprint(_ models: [String: NGSILDModel]) -> String {
+        models.sorted { $0.key < $1.key }.map { device, model in
+            "\(device)=\(model.type)(" + model.attributes.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }
+                .joined(separator: ",") + ")"
+        }.joined(separator: ";")
     }
 
     /// Sink names that take messages of `kind`.

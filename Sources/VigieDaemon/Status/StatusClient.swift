@@ -1,6 +1,7 @@
 import Dispatch
 import FoundationEssentials
 import VigieCore
+import VigieHTTP
 
 /// Reads a running gateway's state over its HTTP API, for `vigie status`.
 public struct StatusClient: Sendable {

@@ -35,6 +35,13 @@ struct BusPoller<C: Clock> where C.Duration == Duration {
                 if connection == nil {
                     connection = openConnection()
                 }
+                if states[deviceIndex].needsDiscovery, let connection {
+                    await discover(&states[deviceIndex], connection: connection, now: started)
+                    if !states[deviceIndex].needsDiscovery { continue }
+                    states[deviceIndex].groups[groupIndex].nextDue = PollTiming.nextAligned(after: max(wallTime(), due),
+                                                                                          interval: group.interval)
+                    continue
+                }
                 var plan = group.plan
                 if let connection {
                     results = await DeviceReader.read(&plan, unit: states[deviceIndex].device.unit, connection: connection,
@@ -55,6 +62,23 @@ struct BusPoller<C: Clock> where C.Duration == Duration {
             states[deviceIndex].groups[groupIndex].nextDue = PollTiming.nextAligned(after: max(wallTime(), due), interval: group.interval)
             await sink.submit(states[deviceIndex].readings(results, time: due))
         }
+    }
+
+    /// Finds a SunSpec device's models; on success its groups are due at once.
+    private func discover(_ state: inout DevicePollState, connection: ModbusBusConnection, now: Int64) async {
+        switch await SunSpecDiscovery(connection: connection, unit: state.device.unit).discover() {
+        case .success(let chain) where !chain.points().isEmpty:
+            let configured = devices.first { $0.name == state.device.name }?.points ?? []
+            state.adopt(chain, configuredPoints: configured, now: wallTime(), logger: logger)
+        case .success(let chain):
+            let found = chain.models.map { "\($0.id)@\($0.address)" }.joined(separator: " ")
+            state.recordDiscoveryFailure("no SunSpec model vigie knows (found: \(found.isEmpty ? "none" : found); "
+                                         + chain.problems.joined(separator: "; ") + ")", cause: nil, at: wallTime(),
+                                         timing: timing, logger: logger)
+        case .failure(let notFound):
+            state.recordDiscoveryFailure(notFound.message, cause: notFound.cause, at: wallTime(), timing: timing, logger: logger)
+        }
+        board.update(state.status)
     }
 
     /// The group due first.

@@ -6,7 +6,7 @@ import VigieCore
 /// orders its transactions with the reading writer's. Exactly-once aggregates: append the
 /// messages of the windows just closed and advance the watermark in one transaction.
 public final class Outbox: Sendable {
-    private let database: SerialConnection
+    let database: SerialConnection
     /// The WAL file and the size past which an append checkpoints it (see `StoreConfiguration`).
     private let walPath: String
     private let walAllowance: Int64

@@ -54,6 +54,16 @@ enum StoreMigrations {
             );
             INSERT INTO watermarks(name, value) VALUES ('write_ahead.cycle', 1);
             """),
+        Migration(name: "3-hub-identifiers", sql: """
+            -- Ids a hub gave to what a sink created there (SensorThings Thing and Datastreams),
+            -- by sink and key (the Datastream's name), so they are created once.
+            CREATE TABLE hub_identifiers (
+                sink TEXT NOT NULL,
+                key TEXT NOT NULL,
+                id TEXT NOT NULL,
+                PRIMARY KEY (sink, key)
+            ) WITHOUT ROWID;
+            """),
     ]
 
     /// The schema version this build writes.

@@ -1,4 +1,5 @@
 import Foundation
+@testable import VigieHTTP
 
 /// A small HTTP server standing for the hub (python3), answering POSTs from a script of statuses.
 ///

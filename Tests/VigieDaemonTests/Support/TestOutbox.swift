@@ -3,6 +3,7 @@ import Logging
 import VigieCore
 import VigieDaemon
 import VigieStore
+@testable import VigieUpstream
 
 /// A real store in a temporary directory, and helpers to queue numbered messages for one sink.
 struct TestOutbox {

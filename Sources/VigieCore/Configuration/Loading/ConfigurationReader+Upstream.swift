@@ -3,22 +3,29 @@ extension ConfigurationReader {
                                "qos", "send", "inflight", "drain_rate", "keepalive"]
     static let httpSinkKeys = ["name", "url", "token_file", "tls", "format", "send", "batch", "timeout"]
 
-    /// One `upstream:` item: `- mqtt: {...}` or `- http: {...}`.
+    static let sinkKinds = ["mqtt", "http", "sensorthings", "ngsi_ld"]
+
+    /// One `upstream:` item: `- mqtt: {...}`, `- http: {...}`, `- sensorthings: {...}` or `- ngsi_ld: {...}`.
     func upstream(_ node: YAMLNode) -> UpstreamConfiguration? {
-        guard let map = MappingReader(node, section: "an upstream sink", keys: ["mqtt", "http"], log: log) else {
+        guard let map = MappingReader(node, section: "an upstream sink", keys: Self.sinkKinds, log: log) else {
             return nil
         }
-        switch (map["mqtt"], map["http"]) {
-        case (let mqtt?, nil):
-            if let sink = mqttSink(mqtt) { return .mqtt(sink) }
-        case (nil, let http?):
-            if let sink = httpSink(http) { return .http(sink) }
-        case (_?, let http?):
-            log.error("an upstream item is either \"mqtt\" or \"http\": start another \"- http:\" item", at: http)
-        case (nil, nil):
-            log.error("an upstream item needs \"mqtt:\" or \"http:\"", at: node)
+        let given = Self.sinkKinds.filter { map.has($0) }
+        guard given.count == 1, let kind = given.first, let sinkNode = map[kind] else {
+            if given.count > 1, let second = map[given[1]] {
+                log.error("an upstream item is one sink, \"\(given[0])\" or \"\(given[1])\": start another "
+                          + "\"- \(given[1]):\" item", at: second)
+            } else {
+                log.error("an upstream item needs \"mqtt:\", \"http:\", \"sensorthings:\" or \"ngsi_ld:\"", at: node)
+            }
+            return nil
         }
-        return nil
+        switch kind {
+        case "mqtt": return mqttSink(sinkNode).map { .mqtt($0) }
+        case "http": return httpSink(sinkNode).map { .http($0) }
+        case "sensorthings": return sensorThingsSink(sinkNode).map { .sensorThings($0) }
+        default: return ngsiLDSink(sinkNode).map { .ngsiLD($0) }
+        }
     }
 
     private func mqttSink(_ node: YAMLNode) -> MQTTSinkConfiguration? {
@@ -62,7 +69,7 @@ extension ConfigurationReader {
         return sink
     }
 
-    private func kinds(_ map: MappingReader) -> Set<OutboxKind>? {
+    func kinds(_ map: MappingReader) -> Set<OutboxKind>? {
         guard let nodes = map.oneOrMany("send") else { return nil }
         let kinds = nodes.compactMap { values.choice($0, key: "send", OutboxKind.self) }
         return kinds.count == nodes.count ? Set(kinds) : nil

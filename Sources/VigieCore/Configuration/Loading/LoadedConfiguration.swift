@@ -25,4 +25,17 @@ public struct LoadedConfiguration: Sendable {
         }
         return points
     }
+
+    /// The NGSI-LD model of each Modbus device by name (entries expanded per unit): the entry's
+    /// own `ngsi_ld`, else its profile's; devices without one are absent (the fallback applies).
+    public var ngsiLDModels: [String: NGSILDModel] {
+        var models: [String: NGSILDModel] = [:]
+        for bus in configuration.modbus.buses {
+            for device in bus.devices {
+                guard let model = device.ngsiLD ?? device.profile.flatMap({ profiles[$0]?.ngsiLD }) else { continue }
+                for unit in device.units { models[device.name(forUnit: unit)] = model }
+            }
+        }
+        return models
+    }
 }

@@ -6,7 +6,7 @@ import Darwin
 
 /// Loads device profiles: `devices/<id>.yaml`, one Modbus register map per device model.
 public enum ProfileLoader {
-    static let keys = ["id", "manufacturer", "model", "source", "max_registers_per_request", "points"]
+    static let keys = ["id", "manufacturer", "model", "source", "max_registers_per_request", "points", "ngsi_ld"]
 
     /// The profile `<id>.yaml` from the first of `searchDirectories` that has it.
     public static func load(id: String, searchDirectories: [String]) throws(ConfigurationErrors) -> DeviceProfile {
@@ -60,13 +60,16 @@ public enum ProfileLoader {
             log.error("\(owner) has no points", at: node)
         }
         let points = pointNodes.map { PointReader(log: log).points($0, owner: owner) }
-        guard let id, let manufacturer, let model, let source, let points else { return nil }
+        let ngsiLD = map["ngsi_ld"].map {
+            NGSILDModelReader(log: log).model($0, owner: owner, points: points?.map(\.name))
+        }
+        guard let id, let manufacturer, let model, let source, let points, ngsiLD != .some(nil) else { return nil }
         return DeviceProfile(id: id, manufacturer: manufacturer, model: model, source: source,
-                             maxRegistersPerRequest: maxRegisters, points: points)
+                             maxRegistersPerRequest: maxRegisters, points: points, ngsiLD: ngsiLD ?? nil)
     }
 
     /// `eastron-sdm630` for `devices/eastron-sdm630.yaml`.
-    static func fileID(of path: String) -> String {
+    public static func fileID(of path: String) -> String {
         var name = path.split(separator: "/").last.map(String.init) ?? path
         for suffix in [".yaml", ".yml"] where name.hasSuffix(suffix) {
             name = String(name.dropLast(suffix.count))
@@ -86,7 +89,7 @@ public enum ProfileLoader {
     }
 
     /// Why an id cannot name a profile file, or nil: ids are file names, never paths.
-    static func problem(withID id: String) -> String? {
+    public static func problem(withID id: String) -> String? {
         let allowed = id.unicodeScalars.allSatisfy {
             ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == "."
         }

@@ -1,0 +1,176 @@
+import Logging
+import Metrics
+import ServiceLifecycle
+import Synchronization
+import VigieCore
+
+/// One outbox message, decoded, as a hub exchange takes it.
+struct HubMessage: Sendable {
+    var seq: Int64
+    var message: UpstreamMessage
+}
+
+/// What a round of deliveries did.
+struct HubRound: Sendable {
+    /// Stored by the hub (or known to be there already, or not for this hub): removed from the outbox.
+    var done: [Int64] = []
+    /// Refused by the hub (a 4xx for this content), with its answer: held and tried again later.
+    var refused: [Int64: String] = [:]
+    /// Why the round stopped early; the messages in neither list are sent again.
+    var failure: HubFailure?
+}
+
+/// The protocol side of a hub sink: SensorThings or NGSI-LD.
+protocol HubExchange: Sendable {
+    /// Sends `messages` (oldest first) and says what became of each.
+    func deliver(_ messages: [HubMessage]) async -> HubRound
+}
+
+/// Sends one sink's outbox to a data hub through a `HubExchange`, oldest first, a batch at a time.
+///
+/// - Delivered (or already at the hub): removed from the outbox.
+/// - Refused (4xx for that content): held, not removed; the rest goes on. A held message is tried
+///   again after a backoff of its own (1 s doubling to 10 min), counted in
+///   `vigie_upstream_messages_refused_total`, shown in `/health` (`SinkStatus.held`) and logged
+///   with the hub's answer.
+/// - A 5xx, a timeout, an unreachable hub: the round stops and is tried again after a `Backoff`;
+///   a 401/403 is reported as a credential problem. The exchange checks what the hub already
+///   holds before sending again what was in flight (exactly once).
+/// - A stored message that cannot be read back is parked (removed and counted).
+final class HubSink: Service, Sendable {
+    static let idlePoll: Duration = .seconds(1)
+    static let heldBackoff = Backoff.Configuration(initial: .seconds(1), maximum: .seconds(600))
+
+    private let name: String
+    private let outbox: any SinkOutbox
+    private let signal: OutboxSignal
+    /// Makes the exchange when the sink starts (credential files are read then).
+    private let open: @Sendable () throws(UpstreamError) -> any HubExchange
+    private let batch: Int
+    private let backoff: Backoff.Configuration
+    private let logger: Logger
+    private let metrics: SinkMetrics
+    private let refusals: Counter
+    private let state: Mutex<SinkStatus>
+
+    init(name: String, open: @escaping @Sendable () throws(UpstreamError) -> any HubExchange, outbox: any SinkOutbox, signal: OutboxSignal, batch: Int,
+         backoff: Backoff.Configuration = .init(), logger: Logger,
+         metricsFactory: any MetricsFactory = MetricsSystem.factory) {
+        self.name = name
+        self.open = open
+        self.outbox = outbox
+        self.signal = signal
+        self.batch = max(1, batch)
+        self.backoff = backoff
+        var logger = logger
+        logger[metadataKey: "sink.name"] = "\(name)"
+        self.logger = logger
+        self.metrics = SinkMetrics(sink: name, factory: metricsFactory)
+        self.refusals = Counter(label: "vigie_upstream_messages_refused_total", dimensions: [("sink", name)],
+                                factory: metricsFactory)
+        self.state = Mutex(SinkStatus(name: name))
+    }
+
+    var status: SinkStatus { state.withLock { $0 } }
+
+    /// A message the hub refused: when it may be tried again.
+    private struct Held {
+        var backoff = Backoff(configuration: HubSink.heldBackoff)
+        var due: ContinuousClock.Instant
+    }
+
+    func run() async throws {
+        let exchange = try open()
+        var backoff = Backoff(configuration: self.backoff)
+        var held: [Int64: Held] = [:]
+        var highestSent: Int64 = 0
+        let clock = ContinuousClock()
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            let pending: [PendingMessage]
+            do {
+                pending = try await outbox.pending(after: 0, limit: batch + held.count)
+            } catch {
+                logger.error("The outbox could not be read.", metadata: ["error": "\(error)"])
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
+                continue
+            }
+            let now = clock.now
+            var messages: [HubMessage] = []
+            var unreadable: [Int64] = []
+            for entry in pending where held[entry.seq].map({ $0.due <= now }) ?? true {
+                guard messages.count < batch else { break }
+                guard let kind = OutboxKind(rawValue: entry.kind),
+                      let message = try? UpstreamMessage(kind: kind, storageText: String(decoding: entry.payload, as: UTF8.self))
+                else {
+                    unreadable.append(entry.seq)
+                    continue
+                }
+                messages.append(HubMessage(seq: entry.seq, message: message))
+            }
+            if !unreadable.isEmpty { await park(unreadable) }
+            state.withLock { $0.held = held.count }
+            guard !messages.isEmpty else {
+                let nextDue = held.values.map(\.due).min()
+                let wait = nextDue.map { min(Self.idlePoll, max(.milliseconds(10), now.duration(to: $0))) } ?? Self.idlePoll
+                await cancelWhenGracefulShutdown { await self.signal.wait(upTo: wait) }
+                continue
+            }
+            let retried = messages.filter { $0.seq <= highestSent }.count
+            if retried > 0 { metrics.retried.increment(by: retried) }
+            highestSent = max(highestSent, messages.last?.seq ?? 0)
+            metrics.sent.increment(by: messages.count)
+            state.withLock { $0.sent += messages.count }
+
+            let round = await exchange.deliver(messages)
+            if !round.done.isEmpty {
+                do {
+                    try await outbox.acknowledge(round.done)
+                    metrics.acknowledged.increment(by: round.done.count)
+                    for seq in round.done { held[seq] = nil }
+                    state.withLock { $0.acknowledged += round.done.count; $0.held = held.count }
+                } catch {
+                    logger.error("Delivered messages could not be removed from the outbox.", metadata: ["error": "\(error)"])
+                }
+            }
+            for (seq, answer) in round.refused.sorted(by: { $0.key < $1.key }) {
+                var entry = held[seq] ?? Held(due: clock.now)
+                let delay = entry.backoff.next()
+                entry.due = clock.now + delay
+                held[seq] = entry
+                refusals.increment()
+                logger.error("The hub refused a message; it is held and will be tried again.",
+                             metadata: ["outbox.seq": "\(seq)", "hub.answer": "\(answer.prefix(300))",
+                                        "retry_in": "\(delay)", "attempt": "\(entry.backoff.attempt)"])
+                state.withLock { $0.held = held.count; $0.lastRefusal = answer }
+            }
+            if let failure = round.failure {
+                switch failure {
+                case .credentials:
+                    logger.error("The hub refused the credentials; messages wait in the outbox.",
+                                 metadata: ["error": "\(failure.message)"])
+                default:
+                    logger.warning("The hub could not take a batch; it will be sent again.",
+                                   metadata: ["error": "\(failure.message)"])
+                }
+                let reached = if case .transport = failure { false } else { true }
+                state.withLock { $0.connected = reached; $0.lastError = failure.message }
+                let delay = backoff.next()
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+            } else {
+                backoff.reset()
+                state.withLock { $0.connected = true; $0.lastError = nil }
+            }
+        }
+    }
+
+    private func park(_ seqs: [Int64]) async {
+        logger.error("Outbox messages could not be read back; they are parked.", metadata: ["outbox.seqs": "\(seqs)"])
+        do {
+            try await outbox.park(seqs)
+            metrics.parked.increment(by: seqs.count)
+            state.withLock { $0.parked += seqs.count }
+        } catch {
+            logger.error("Unreadable messages could not be parked.", metadata: ["error": "\(error)"])
+        }
+    }
+}
