@@ -136,8 +136,9 @@ class Cluster:
             node.start()
         return all(node.wait() for node in self.nodes)
 
-    def accepted_connections(self, since=0.0):
-        """Times (Unix seconds) of the MQTT connections the nodes accepted, from their logs."""
+    def accepted_connections(self, since=0.0, until=float("inf")):
+        """Times (Unix seconds) of the MQTT connection attempts that reached a listening node (its
+        log's "accepting MQTT connection", written on TCP accept, before the CONNECT is handled)."""
         times = []
         pattern = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+)\+00:00 .*accepting MQTT connection")
         for node in self.nodes:
@@ -150,6 +151,6 @@ class Cluster:
                 if m:
                     t = time.mktime(time.strptime(m.group(1)[:19], "%Y-%m-%d %H:%M:%S")) - time.timezone
                     t += float("0." + m.group(1)[20:])
-                    if t >= since:
+                    if since <= t <= until:
                         times.append(t)
         return sorted(times)
