@@ -34,7 +34,9 @@ public enum StatusSummary {
             lines.append("anomaly \(anomaly.sensor): \(anomaly.kind) since \(ago(anomaly.start)), score \(StatusFormat.value(anomaly.score)): \(anomaly.message)")
         }
         for sink in snapshot.sinks {
-            lines.append("upstream \(sink.name) (\(sink.target)): \(state(sink.state)), \(sink.connected ? "connected" : "disconnected"), "
+            let link = sink.connected ? "connected" + (sink.broker.map { " to \($0)" } ?? "")
+                : "disconnected" + (sink.broker.map { ", trying \($0)" } ?? "")
+            lines.append("upstream \(sink.name) (\(sink.target)): \(state(sink.state)), \(link), "
                 + "backlog \(sink.backlog), oldest \(ago(sink.oldestPending))")
         }
         lines.append("store: \(state(snapshot.store.state)), \(StatusFormat.bytes(snapshot.store.databaseBytes)) of "
