@@ -11,7 +11,10 @@ struct DetectCommand: ParsableCommand {
             The input has a header line, then one reading per line: 'timestamp,value', or \
             'sensor,timestamp,value' for several sensors (one detector each). Timestamps may be \
             'YYYY-MM-DD HH:MM:SS' (taken as UTC), RFC 3339, or epoch seconds or milliseconds. \
-            The output repeats each line as given, followed by its anomaly score in [0, 1]. \
+            The output repeats each line as given, followed by two columns: 'anomaly_score', \
+            the detector's score in [0, 1], and 'alarm', 1 on the line where the daemon, at \
+            the given --sensitivity, would open an anomaly event for that sensor (the same \
+            event tracker), else 0. The header gains ',anomaly_score,alarm'. \
             The first bad line stops the run with 'FILE:LINE: message' and exit status 1 \
             (the output must stay line for line with the input).
 
@@ -28,7 +31,7 @@ struct DetectCommand: ParsableCommand {
     @Option(name: .long, help: "Where to write the scores (standard output when absent).")
     var output: String?
 
-    @Option(name: .long, help: "low, medium or high: how readily data-quality checks fire.")
+    @Option(name: .long, help: "low, medium or high: the event threshold and how readily data-quality checks fire (as anomaly.sensitivity).")
     var sensitivity: Sensitivity = .medium
 
     @Option(name: .long, help: "Readings per sensor before any anomaly is scored.")
