@@ -37,8 +37,26 @@ struct DetectCommand: ParsableCommand {
     @Option(name: .long, help: "Readings per sensor before any anomaly is scored.")
     var warmup: Int = AnomalyConfiguration().warmup
 
+    /// For cross-validation only (scripts/anomaly_cv.py): other values of the tuned constants.
+    @Option(name: .long, help: .hidden)
+    var tune: String?
+
     func validate() throws {
         guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more") }
+        _ = try tuning()
+    }
+
+    /// The shipped constants, with those `--tune name=value,...` names replaced.
+    private func tuning() throws -> AnomalyTuning {
+        var tuning = AnomalyTuning()
+        for pair in (tune ?? "").split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let value = Double(parts[1]), tuning.set(String(parts[0]), value) else {
+                let names = tuning.values.map(\.name).joined(separator: ", ")
+                throw ValidationError("--tune: '\(pair)' is not NAME=VALUE with NAME one of \(names) and VALUE a number ≥ 0")
+            }
+        }
+        return tuning
     }
 
     func run() throws {
@@ -52,8 +70,9 @@ struct DetectCommand: ParsableCommand {
             throw ExitCode.failure
         }
         defer { fclose(sink) }
-        var detection = SeriesCSVDetection(
-            file: input, settings: AnomalyDetectorSettings(sensitivity: sensitivity, warmup: warmup))
+        var settings = AnomalyDetectorSettings(sensitivity: sensitivity, warmup: warmup)
+        settings.tuning = try tuning()
+        var detection = SeriesCSVDetection(file: input, settings: settings)
         var buffer: UnsafeMutablePointer<CChar>?
         var capacity = 0
         defer { free(buffer) }

@@ -12,6 +12,8 @@ struct DemoDriver: Sendable {
     let httpPort: Int
     let configurationPath: String
     let publishEvery: Duration
+    /// Where the anomaly events seen are scored against the incidents.
+    let scorecard: DemoScorecardBox
     /// Lines said once at the start, after the peers' notes.
     let startNotes: [String]
     let logger: Logger
@@ -56,6 +58,7 @@ struct DemoDriver: Sendable {
                 lastShown = elapsed
                 let snapshot = await gateway.snapshot()
                 let events = await gateway.events(limit: 50)
+                scorecard.record(events, simulatedSeconds: building.simulatedSeconds(atEpochMilliseconds:))
                 for line in log.lines(snapshot: snapshot, events: events, elapsed: elapsed) { note(line, elapsed) }
                 if options.live {
                     output(DemoLiveView().render(header: header(elapsed: elapsed), snapshot: snapshot,

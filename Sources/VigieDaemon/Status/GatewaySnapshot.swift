@@ -165,14 +165,20 @@ public struct SensorStatus: Codable, Sendable, Equatable {
     public var time: Int64?
     /// In [0, 1]; nil while the detector warms up.
     public var anomalyScore: Double?
+    /// Until when (ms since the epoch) the detector learns the sensor's daily rhythm: meanwhile a
+    /// change of distribution alone is not an anomaly (the data-quality checks work already);
+    /// nil once learned.
+    public var learningUntil: Int64?
 
-    public init(id: String, unit: String?, value: Double?, quality: String, time: Int64?, anomalyScore: Double? = nil) {
+    public init(id: String, unit: String?, value: Double?, quality: String, time: Int64?, anomalyScore: Double? = nil,
+                learningUntil: Int64? = nil) {
         self.id = id
         self.unit = unit
         self.value = value
         self.quality = quality
         self.time = time
         self.anomalyScore = anomalyScore
+        self.learningUntil = learningUntil
     }
 }
 
