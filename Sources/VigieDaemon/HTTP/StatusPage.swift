@@ -17,7 +17,8 @@ public enum StatusPage {
                         rows: snapshot.sensors.map { sensor in
             let value = sensor.value.map { StatusFormat.value($0) + (sensor.unit.map { " " + $0 } ?? "")
                 + (sensor.label.map { " " + $0 } ?? "") } ?? "–"
-            let score = sensor.anomalyScore.map { StatusFormat.value($0) } ?? "–"
+            var score = sensor.anomalyScore.map { StatusFormat.value($0) } ?? "–"
+            if let until = sensor.learningUntil { score += "<br><small>learning until \(StatusFormat.timestamp(until)) UTC</small>" }
             let scoreClass = (sensor.anomalyScore ?? 0) >= 0.5 ? "bad" : ""
             return ["<b>\(escape(sensor.id))</b>", "<span class=num>\(escape(value))</span>",
                     qualityPill(sensor.quality), ago(sensor.time, now), "<span class='num \(scoreClass)'>\(score)</span>",

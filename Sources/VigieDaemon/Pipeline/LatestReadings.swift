@@ -11,6 +11,7 @@ public final class LatestReadings: CommitObserver {
     private struct Entry {
         var reading: Reading
         var score: Double?
+        var learningUntil: Int64?
     }
 
     private let state = Mutex<(entries: [SensorID: Entry], committed: Int64, lastCommit: Int64?)>(([:], 0, nil))
@@ -37,12 +38,16 @@ public final class LatestReadings: CommitObserver {
         if reading.time >= entry.reading.time { entry.reading = reading }
     }
 
-    /// Records the scores the detector gave sensors' latest readings (one lock for all).
-    public func setScores(_ scores: [(sensor: SensorID, score: Double)]) {
+    /// Records the scores the detector gave sensors' latest readings, and until when each
+    /// detector learns its sensor's rhythm (nil once it has), one lock for all.
+    public func setScores(_ scores: [(sensor: SensorID, score: Double, learningUntil: Int64?)]) {
         guard !scores.isEmpty else { return }
         state.withLock { state in
-            for (sensor, score) in scores {
-                if let index = state.entries.index(forKey: sensor) { state.entries.values[index].score = score }
+            for (sensor, score, learningUntil) in scores {
+                if let index = state.entries.index(forKey: sensor) {
+                    state.entries.values[index].score = score
+                    state.entries.values[index].learningUntil = learningUntil
+                }
             }
         }
     }
@@ -61,7 +66,8 @@ public final class LatestReadings: CommitObserver {
             let value = entry.reading.value.isFinite ? entry.reading.value : nil
             return SensorStatus(id: sensor.description, unit: unit(sensor), value: value,
                                 quality: entry.reading.quality.description, time: entry.reading.time,
-                                anomalyScore: entry.score, label: value.flatMap { Int(exactly: $0) }.flatMap { labels(sensor)[$0] })
+                                anomalyScore: entry.score, label: value.flatMap { Int(exactly: $0) }.flatMap { labels(sensor)[$0] },
+                                learningUntil: entry.learningUntil)
         }
     }
 }

@@ -180,9 +180,13 @@ public struct SensorStatus: Codable, Sendable, Equatable {
     public var anomalyScore: Double?
     /// The value's label, for an enum point (`enum:`).
     public var label: String?
+    /// Until when (ms since the epoch) the detector learns the sensor's daily rhythm: meanwhile a
+    /// change of distribution alone is not an anomaly (the data-quality checks work already);
+    /// nil once learned.
+    public var learningUntil: Int64?
 
     public init(id: String, unit: String?, value: Double?, quality: String, time: Int64?, anomalyScore: Double? = nil,
-                label: String? = nil) {
+                label: String? = nil, learningUntil: Int64? = nil) {
         self.id = id
         self.unit = unit
         self.value = value
@@ -190,6 +194,7 @@ public struct SensorStatus: Codable, Sendable, Equatable {
         self.time = time
         self.anomalyScore = anomalyScore
         self.label = label
+        self.learningUntil = learningUntil
     }
 }
 
