@@ -80,6 +80,9 @@ public struct DemoScorecard: Sendable {
 /// A scorecard shared by the demo's driver (which records events as they come) and its runner.
 final class DemoScorecardBox: Sendable {
     private let state: Mutex<DemoScorecard>
+    /// When the demo was told to stop (ms since the epoch): incidents are counted up to then,
+    /// not up to the end of the gateway's shutdown, when no event can open any more.
+    private let stopped = Mutex<Int64?>(nil)
 
     init(_ scorecard: DemoScorecard) {
         state = Mutex(scorecard)
@@ -87,6 +90,15 @@ final class DemoScorecardBox: Sendable {
 
     func record(_ seen: [AnomalyStatus], simulatedSeconds: (Int64) -> Double) {
         state.withLock { $0.record(seen, simulatedSeconds: simulatedSeconds) }
+    }
+
+    func markStopped(at milliseconds: Int64) {
+        stopped.withLock { $0 = $0 ?? milliseconds }
+    }
+
+    /// The stop time marked, else `fallback`.
+    func stopTime(or fallback: Int64) -> Int64 {
+        stopped.withLock { $0 ?? fallback }
     }
 
     func summary(simulatedEnd: Double) -> DemoScorecard.Summary {
