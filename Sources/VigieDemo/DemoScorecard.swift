@@ -81,6 +81,9 @@ public struct DemoScorecard: Sendable {
 /// A scorecard shared by the demo's driver (which records events as they come) and its runner.
 package final class DemoScorecardBox: Sendable {
     private let state: Mutex<DemoScorecard>
+    /// When the demo was told to stop (ms since the epoch): incidents are counted up to then,
+    /// not up to the end of the gateway's shutdown, when no event can open any more.
+    private let stopped = Mutex<Int64?>(nil)
 
     package init(_ scorecard: DemoScorecard) {
         state = Mutex(scorecard)
@@ -88,6 +91,15 @@ package final class DemoScorecardBox: Sendable {
 
     package func record(_ seen: [AnomalyStatus], simulatedSeconds: (Int64) -> Double) {
         state.withLock { $0.record(seen, simulatedSeconds: simulatedSeconds) }
+    }
+
+    package func markStopped(at milliseconds: Int64) {
+        stopped.withLock { $0 = $0 ?? milliseconds }
+    }
+
+    /// The stop time marked, else `fallback`.
+    package func stopTime(or fallback: Int64) -> Int64 {
+        stopped.withLock { $0 ?? fallback }
     }
 
     package func summary(simulatedEnd: Double) -> DemoScorecard.Summary {
