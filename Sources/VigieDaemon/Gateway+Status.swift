@@ -25,17 +25,18 @@ extension Gateway: GatewayStatusProvider {
                                databaseBytes: health.databaseBytes(), maxBytes: configuration.buffer.maxSize.bytes,
                                lastCommit: latest.lastCommit),
             sinks: (parts.upstream?.statuses ?? []).map { sink in
-                let waiting = backlog.first { $0.sink == sink.name }
-                let target = configuration.upstream.first { $0.name == sink.name }.map(Self.describe) ?? sink.name
+                let waiting = backlog.first { $0.sink.description == sink.name }
+                let target = configuration.upstream.first { $0.name.description == sink.name }.map(Self.describe) ?? sink.name
                 let held = sink.held > 0 ? "\(sink.held) held, refused: \(sink.lastRefusal ?? "")" : nil
                 return UpstreamStatus(name: sink.name, target: target,
                                       state: sink.connected && held == nil ? .ok : .degraded,
                                       connected: sink.connected, broker: sink.broker, backlog: waiting?.depth ?? 0,
                                       oldestPending: waiting?.oldestCreatedMilliseconds, lastError: sink.lastError ?? held)
             },
-            sensors: latest.sensors(unit: catalog.unit(of:)),
+            sensors: latest.sensors(unit: catalog.unit(of:), labels: catalog.labels(of:)),
             openAnomalies: detection.openEvents().map(Self.anomalyStatus),
-            clock: ClockStatus.current())
+            clock: ClockStatus.current(),
+            commands: await recentCommands())
     }
 
     public func readings(sensor: SensorID, from: Int64, to: Int64, limit: Int) async throws -> [Reading] {

@@ -6,6 +6,7 @@ import Testing
 import VigieCore
 @testable import VigieDaemon
 @testable import VigieHTTP
+import VigieTestKit
 
 @Suite struct StatusHTTPServerTests {
     /// Runs a real server on a free loopback port for the duration of `body`.

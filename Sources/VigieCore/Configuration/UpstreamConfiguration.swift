@@ -6,12 +6,12 @@ public enum UpstreamConfiguration: Sendable, Equatable {
     case ngsiLD(NGSILDSinkConfiguration)
 
     /// A stable name for logs, metrics and the outbox (`mqtt:hub.example:8883`, `http:https://...`).
-    public var name: String {
+    public var name: SinkName {
         switch self {
-        case .mqtt(let sink): sink.name ?? "mqtt:\(sink.broker)"
-        case .http(let sink): sink.name ?? "http:\(sink.url)"
-        case .sensorThings(let sink): sink.name ?? "sensorthings:\(sink.url)"
-        case .ngsiLD(let sink): sink.name ?? "ngsi_ld:\(sink.url)"
+        case .mqtt(let sink): SinkName(sink.name ?? "mqtt:\(sink.broker)")
+        case .http(let sink): SinkName(sink.name ?? "http:\(sink.url)")
+        case .sensorThings(let sink): SinkName(sink.name ?? "sensorthings:\(sink.url)")
+        case .ngsiLD(let sink): SinkName(sink.name ?? "ngsi_ld:\(sink.url)")
         }
     }
 

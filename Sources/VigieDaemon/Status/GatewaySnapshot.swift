@@ -12,10 +12,13 @@ public struct GatewaySnapshot: Codable, Sendable, Equatable {
     /// Anomalies still open (no end yet), newest first.
     public var openAnomalies: [AnomalyStatus]
     public var clock: ClockStatus
+    /// The last commands from the hub, newest first (empty when control is off).
+    public var commands: [CommandStatus]
 
     public init(gateway: GatewayIdentity, buses: [BusStatus] = [], subscriptions: [SubscriptionStatus] = [],
                 store: StoreStatus, sinks: [UpstreamStatus] = [], sensors: [SensorStatus] = [],
-                openAnomalies: [AnomalyStatus] = [], clock: ClockStatus) {
+                openAnomalies: [AnomalyStatus] = [], clock: ClockStatus, commands: [CommandStatus] = []) {
+        self.commands = commands
         self.gateway = gateway
         self.buses = buses
         self.subscriptions = subscriptions
@@ -175,14 +178,23 @@ public struct SensorStatus: Codable, Sendable, Equatable {
     public var time: Int64?
     /// In [0, 1]; nil while the detector warms up.
     public var anomalyScore: Double?
+    /// The value's label, for an enum point (`enum:`).
+    public var label: String?
+    /// Until when (ms since the epoch) the detector learns the sensor's daily rhythm: meanwhile a
+    /// change of distribution alone is not an anomaly (the data-quality checks work already);
+    /// nil once learned.
+    public var learningUntil: Int64?
 
-    public init(id: String, unit: String?, value: Double?, quality: String, time: Int64?, anomalyScore: Double? = nil) {
+    public init(id: String, unit: String?, value: Double?, quality: String, time: Int64?, anomalyScore: Double? = nil,
+                label: String? = nil, learningUntil: Int64? = nil) {
         self.id = id
         self.unit = unit
         self.value = value
         self.quality = quality
         self.time = time
         self.anomalyScore = anomalyScore
+        self.label = label
+        self.learningUntil = learningUntil
     }
 }
 

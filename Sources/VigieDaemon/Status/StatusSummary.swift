@@ -27,7 +27,8 @@ public enum StatusSummary {
         }
         for sensor in snapshot.sensors {
             let value = sensor.value.map { StatusFormat.value($0) + (sensor.unit.map { " " + $0 } ?? "") } ?? "-"
-            let score = sensor.anomalyScore.map { ", anomaly \(StatusFormat.value($0))" } ?? ""
+            var score = sensor.anomalyScore.map { ", anomaly \(StatusFormat.value($0))" } ?? ""
+            if let until = sensor.learningUntil { score += ", learning until \(StatusFormat.timestamp(until)) UTC" }
             lines.append("sensor \(sensor.id) = \(value) (\(sensor.quality), \(ago(sensor.time))\(score))")
         }
         for anomaly in snapshot.openAnomalies {

@@ -17,14 +17,15 @@ extension MQTTSink {
             case .failure(let failure): throw MQTTError(.secretUnreadable, failure.message)
             }
         }
-        // Clean session: the sink never subscribes, and unacknowledged messages stay in the outbox.
+        // Clean session unless the sink carries commands: unacknowledged messages stay in the
+        // outbox anyway, but commands sent while the gateway is away must wait at the broker.
         let settings = MQTTClient.Configuration(
             host: configuration.broker.host, port: configuration.broker.port,
             clientID: configuration.clientID ?? options.clientID ?? "vigie-\(options.gateway)",
             username: configuration.username, password: password, tls: configuration.tls,
-            keepalive: configuration.keepalive, cleanSession: true,
+            keepalive: configuration.keepalive, cleanSession: options.control == nil,
             will: MQTTClient.Will(topic: statusTopic, payload: offlinePayload, qos: 1, retain: true),
-            backoff: options.backoff, maxInFlight: max(1, configuration.inflight), inboxCapacity: 1)
+            backoff: options.backoff, maxInFlight: max(1, configuration.inflight), inboxCapacity: options.control == nil ? 1 : 16)
         var nodes = settings
         nodes.brokers = configuration.brokers
         return try MQTTClient(configuration: nodes, logger: logger)
@@ -99,6 +100,7 @@ extension MQTTSink {
 
     /// Why `message` can never be published (MQTT 3.1.1 limits), or nil.
     package static func unpublishable(_ message: PendingMessage) -> String? {
+        if let undeliverable = message.undeliverable { return undeliverable }
         let topic = message.topic
         if topic.isEmpty { return "outbox message \(message.seq) has an empty topic" }
         if topic.contains("+") || topic.contains("#") || topic.contains("\0") {
