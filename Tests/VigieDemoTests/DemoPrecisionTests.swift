@@ -37,7 +37,7 @@ import VigieTestKit
     }
 
     @Test func aShortenedDemoDetectsEveryIncidentWithFewEventsOutside() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let lines = LineCollector()
         // 240 x: a poll a simulated minute (250 ms), three simulated hours in 45 s.
         let runner = DemoRunner(options: .init(dataDirectory: directory.path("data"), duration: .seconds(45), speed: 240,

@@ -1,5 +1,7 @@
 import Foundation
+import VigieCore
 import VigieDaemon
+import VigieTestKit
 
 /// Peers this project did not write (pymodbus servers in `Tests/Peers/`), run from the Python
 /// virtual environment `scripts/peers/install.sh` makes in `.build/peers/venv` with the pinned
