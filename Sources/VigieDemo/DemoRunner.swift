@@ -90,7 +90,7 @@ public struct DemoRunner: Sendable {
         try peers.startSimulators(building: building, devices: devices)
         let history = DemoHistory.readings(building: building, devices: devices,
                                            pollMilliseconds: configuration.pollMilliseconds,
-                                           now: ReadingStore.wallClockMilliseconds())
+                                           now: WallClock.nowMilliseconds())
         do {
             try await DemoHistory.write(history, configuration: loaded.configuration, logger: logger)
         } catch {

@@ -30,7 +30,7 @@ public final class AggregationService: Service {
     public init(configuration: AggregateConfiguration, sinks: @escaping @Sendable () -> [SinkName], outbox: Outbox,
                 unit: @escaping @Sendable (SensorID) -> String?,
                 outboxChanged: @escaping @Sendable () -> Void = {},
-                now: @escaping @Sendable () -> Int64 = ReadingStore.wallClockMilliseconds,
+                now: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds,
                 logger: Logger) {
         self.configuration = configuration
         self.sinks = sinks
