@@ -33,10 +33,10 @@ public final class MQTTSink: Service, Sendable {
         public var healthInterval: Duration
         public var flushTimeout: Duration
         /// Reconnection delays.
-        public var backoff: ReconnectBackoff
+        public var backoff: Backoff.Configuration
 
         public init(gateway: String, clientID: String? = nil, healthInterval: Duration = .seconds(60),
-                    flushTimeout: Duration = .seconds(5), backoff: ReconnectBackoff = ReconnectBackoff()) {
+                    flushTimeout: Duration = .seconds(5), backoff: Backoff.Configuration = .reconnect) {
             self.gateway = gateway
             self.clientID = clientID
             self.healthInterval = healthInterval
