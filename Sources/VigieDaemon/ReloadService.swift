@@ -43,6 +43,7 @@ extension Gateway {
         let needsRestart = [
             ("gateway", previous.gateway == next.gateway), ("buffer", previous.buffer == next.buffer),
             ("aggregate", previous.aggregate == next.aggregate), ("anomaly", previous.anomaly == next.anomaly),
+            ("control", previous.control == next.control),
         ].filter { !$0.1 }.map(\.0)
         if !needsRestart.isEmpty {
             logger.warning("reload: these sections change only at restart", metadata: [
@@ -53,7 +54,7 @@ extension Gateway {
         do {
             let health = health
             built = try PipelineParts(loaded, writer: store.writer, outbox: store.outbox,
-                                      health: { await health.current() }, logger: logger)
+                                      health: { await health.current() }, control: commands, logger: logger)
         } catch {
             logger.error("reload refused", metadata: ["error": "\(error)"])
             return

@@ -18,6 +18,8 @@ public struct PointDefinition: Sendable, Equatable {
     /// The physical range; a value outside it is flagged by the anomaly detector.
     public var min: Double?
     public var max: Double?
+    /// Present only on a point the hub may write (`write: { min, max, step }`).
+    public var write: PointWriteLimits?
     /// The point holding this one's power-of-ten scale (SunSpec's `sunssf`, int16): value =
     /// raw × 10^factor × scale + offset, the factor read in the same poll.
     public var scaleFrom: String?
@@ -29,7 +31,8 @@ public struct PointDefinition: Sendable, Equatable {
     public init(name: String, table: RegisterTable, address: Int, type: ValueType = .uint16,
                 order: ByteOrder = .abcd, scale: Double = 1, offset: Double = 0, unit: String? = nil,
                 description: String? = nil, poll: Duration? = nil, min: Double? = nil, max: Double? = nil,
-                scaleFrom: String? = nil, labels: [Int: String] = [:], notAvailable: UInt64? = nil) {
+                scaleFrom: String? = nil, labels: [Int: String] = [:], notAvailable: UInt64? = nil,
+                write: PointWriteLimits? = nil) {
         self.name = name
         self.table = table
         self.address = address
@@ -42,6 +45,7 @@ public struct PointDefinition: Sendable, Equatable {
         self.poll = poll
         self.min = min
         self.max = max
+        self.write = write
         self.scaleFrom = scaleFrom
         self.labels = labels
         self.notAvailable = notAvailable

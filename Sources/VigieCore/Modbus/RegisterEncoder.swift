@@ -50,7 +50,8 @@ public enum RegisterEncoder {
         return Swift.min(Swift.max(value.rounded(), low), high)
     }
 
-    private static func layout(_ bits: UInt64, count: Int, order: ByteOrder) -> [UInt16] {
+    /// `bits` (most significant byte A) as `count` words in `order`.
+    public static func layout(_ bits: UInt64, count: Int, order: ByteOrder) -> [UInt16] {
         let bigEndian = (0..<count).map { index in UInt16(truncatingIfNeeded: bits >> (16 * UInt64(count - 1 - index))) }
         // Every order is its own inverse, so laying out is the same rearrangement as reading back.
         return RegisterDecoder.orderedWords(bigEndian, order: order)

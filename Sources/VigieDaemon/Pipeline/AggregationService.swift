@@ -18,6 +18,7 @@ public final class AggregationService: Service {
     private let sinks: @Sendable () -> [SinkName]
     private let outbox: Outbox
     private let unit: @Sendable (SensorID) -> String?
+    private let labels: @Sendable (SensorID) -> [Int: String]
     private let outboxChanged: @Sendable () -> Void
     private let now: @Sendable () -> Int64
     private let logger: Logger
@@ -29,6 +30,7 @@ public final class AggregationService: Service {
 
     public init(configuration: AggregateConfiguration, sinks: @escaping @Sendable () -> [SinkName], outbox: Outbox,
                 unit: @escaping @Sendable (SensorID) -> String?,
+                labels: @escaping @Sendable (SensorID) -> [Int: String] = { _ in [:] },
                 outboxChanged: @escaping @Sendable () -> Void = {},
                 now: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds,
                 logger: Logger) {
@@ -36,6 +38,7 @@ public final class AggregationService: Service {
         self.sinks = sinks
         self.outbox = outbox
         self.unit = unit
+        self.labels = labels
         self.outboxChanged = outboxChanged
         self.now = now
         self.logger = logger
@@ -81,7 +84,7 @@ public final class AggregationService: Service {
             for range in windows {
                 let readings = try await outbox.readings(from: range.start, before: range.end)
                 let packs = AggregatePack.packs(window: range, readings: readings,
-                                                statistics: configuration.stats, unit: unit)
+                                                statistics: configuration.stats, unit: unit, labels: labels)
                 let created = now()
                 for pack in packs {
                     let stored = Array(UpstreamMessage.aggregate(pack).storageText.utf8)

@@ -114,10 +114,11 @@ public final class DetectionStage: CommitObserver, Service {
             }
         }
         // The status page shows each sensor's latest score: one update per sensor and drain.
-        var scores: [(sensor: SensorID, score: Double)] = []
+        var scores: [(sensor: SensorID, score: Double, learningUntil: Int64?)] = []
         scores.reserveCapacity(scored.count)
         for slot in scored {
-            scores.append((state.sensors[slot].sensor, state.sensors[slot].pendingScore ?? 0))
+            scores.append((state.sensors[slot].sensor, state.sensors[slot].pendingScore ?? 0,
+                           state.sensors[slot].detector.learningUntil))
             state.sensors[slot].pendingScore = nil
         }
         latest.setScores(scores)

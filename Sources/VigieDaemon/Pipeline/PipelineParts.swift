@@ -19,8 +19,9 @@ struct PipelineParts: Sendable {
     init() {}
 
     /// Builds every part from `loaded`; throws (a located message) when one cannot be built.
+    /// `control`: the command channel, given to the sink that carries it (`control.sink`).
     init(_ loaded: LoadedConfiguration, writer: StoreWriter, outbox: Outbox,
-         health: @escaping @Sendable () async -> GatewayHealth, logger: Logger) throws {
+         health: @escaping @Sendable () async -> GatewayHealth, control: CommandChannel? = nil, logger: Logger) throws {
         let configuration = loaded.configuration
         let resolver = ModbusDeviceResolver(profiles: loaded.profiles)
         for bus in configuration.modbus.buses {
@@ -36,9 +37,13 @@ struct PipelineParts: Sendable {
             sourceChildren.append(.init(key: .mqttSource, fingerprint: "\(mqttConfiguration)", service: source))
         }
         if !configuration.upstream.isEmpty {
+            let carrier = control.flatMap { channel in
+                channel.control.carrier(in: configuration.upstream).map { (sink: $0.name, control: channel.sinkControl) }
+            }
             let sinks = try UpstreamSinks(configuration.upstream, gateway: configuration.gateway.id,
                                           statistics: configuration.aggregate.stats, outbox: outbox,
-                                          health: health, logger: logger, ngsiLDModels: loaded.ngsiLDModels)
+                                          health: health, control: carrier, logger: logger,
+                                          ngsiLDModels: loaded.ngsiLDModels)
             upstream = sinks
             sinkChildren.append(.init(key: .upstream, fingerprint: "\(configuration.gateway.id)|\(configuration.upstream)|\(Self.fingerprint(loaded.ngsiLDModels))",
                                       service: ServiceBundle(services: sinks.services)))

@@ -14,6 +14,8 @@ struct BusPoller<C: Clock> where C.Duration == Duration {
     let wallTime: @Sendable () -> Int64
     let timing: PollTiming
     let board: ModbusStatusBoard
+    /// The bus's connection, shared with writes (`ModbusSource.write`).
+    let link: ModbusBusLink
 
     func run() async {
         var states = devices.map { DevicePollState(device: $0, bus: bus, now: wallTime()) }
@@ -94,7 +96,7 @@ struct BusPoller<C: Clock> where C.Duration == Duration {
 
     private func openConnection() -> ModbusBusConnection? {
         do {
-            return try ModbusBusConnection(transport: bus.transport, timeout: bus.timeout, busName: bus.name)
+            return try link.connection()
         } catch {
             logger.error("Cannot open Modbus bus", metadata: ["modbus.bus": "\(bus.name)", "modbus.error": "\(error)"])
             return nil

@@ -3,7 +3,7 @@ struct PointReader {
     let log: DiagnosticLog
 
     static let keys = ["name", "table", "address", "type", "length", "bit", "width", "order", "scale", "scale_from",
-                       "offset", "unit", "description", "poll", "min", "max", "enum", "not_available"]
+                       "offset", "unit", "description", "poll", "min", "max", "enum", "not_available", "write"]
 
     /// Longest string a point may hold: 125 registers, the most one read request returns.
     static let maximumStringRegisters = 125
@@ -100,10 +100,15 @@ struct PointReader {
             log.error("\"scale_from\" applies to integer registers, not to the \(type) \(section)", at: node)
             return nil
         }
-        return PointDefinition(name: name, table: table, address: address, type: type, order: order ?? .abcd,
-                               scale: scale ?? 1, offset: offset ?? 0, unit: unit, description: description,
-                               poll: poll, min: minimum, max: maximum, scaleFrom: scaleFrom, labels: labels ?? [:],
-                               notAvailable: notAvailable)
+        var point = PointDefinition(name: name, table: table, address: address, type: type, order: order ?? .abcd,
+                                    scale: scale ?? 1, offset: offset ?? 0, unit: unit, description: description,
+                                    poll: poll, min: minimum, max: maximum, scaleFrom: scaleFrom, labels: labels ?? [:],
+                                    notAvailable: notAvailable)
+        if let node = map["write"] {
+            guard let limits = writeLimits(node, point: point, section: section) else { return nil }
+            point.write = limits
+        }
+        return point
     }
 
     /// `enum: {1: OFF, 4: MPPT}`: raw integer values and their labels, for integer types only.
