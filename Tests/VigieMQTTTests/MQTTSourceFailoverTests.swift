@@ -64,7 +64,7 @@ private func arrives(_ device: String, via broker: Mosquitto, topic: String, sin
     """.write(to: acl, atomically: true, encoding: .utf8)
     defer { try? FileManager.default.removeItem(at: acl) }
     let guarded = try Mosquitto(extra: ["plugin /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",
-                                        "plugin_opt_config_file \(acl.path)"])
+                                          "plugin_opt_config_file \(acl.path)"])
     let spare = try Mosquitto()
     let sink = CollectingSink()
     let source = try source([guarded, spare], clientID: "vigie-source-acl", sink: sink)

@@ -3,7 +3,7 @@ import MetricsTestKit
 import Testing
 import VigieCore
 import VigieMQTT
-import VigieUpstream
+@testable import VigieUpstream
 import VigieTestKit
 
 /// `broker:` with two nodes: the sink moves to the second when the first goes away, and every
