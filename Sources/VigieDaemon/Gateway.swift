@@ -48,7 +48,7 @@ public final class Gateway: Sendable {
         // connections) alive after the gateway was released (found by LeakSanitizer).
         let outboxChanged: @Sendable () -> Void = { [weak parts] in parts?.withLock { $0.upstream?.outboxChanged() } }
         path = loaded.path
-        startedAt = ReadingStore.wallClockMilliseconds()
+        startedAt = WallClock.nowMilliseconds()
         latest = LatestReadings(heartbeat: heartbeat)
         detection = DetectionStage(
             configuration: configuration.anomaly, catalog: catalog, outbox: store.outbox,

@@ -32,7 +32,7 @@ struct StoreProbe {
             ?? [SensorID(device: "probe", point: "seq")]
         await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.writer.run() }
-            let start = ReadingStore.wallClockMilliseconds()
+            let start = WallClock.nowMilliseconds()
             var next: Int64 = 0
             while true {
                 let readings = (next..<(next + 10)).map {

@@ -32,7 +32,7 @@ public final class AggregationService: Service {
                 unit: @escaping @Sendable (SensorID) -> String?,
                 labels: @escaping @Sendable (SensorID) -> [Int: String] = { _ in [:] },
                 outboxChanged: @escaping @Sendable () -> Void = {},
-                now: @escaping @Sendable () -> Int64 = ReadingStore.wallClockMilliseconds,
+                now: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds,
                 logger: Logger) {
         self.configuration = configuration
         self.sinks = sinks
