@@ -111,7 +111,7 @@ public struct DemoRunner: Sendable {
         if let duration = options.duration {
             stopWhen = {
                 try? await Task.sleep(for: duration)
-                scorecard.markStopped(at: ReadingStore.wallClockMilliseconds())
+                scorecard.markStopped(at: WallClock.nowMilliseconds())
             }
         }
         let stop = stopWhen
