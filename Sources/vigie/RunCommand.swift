@@ -29,6 +29,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Lowest level logged: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    /// From start to `ResidentCodeTrimmer.trim`: the sources, store and sinks have started by then.
+    static let trimDelay: Duration = .seconds(10)
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let level: Logger.Level
@@ -51,7 +54,21 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "vigie")
         do {
             let gateway = try await Gateway(loaded: loaded, environment: environment, logger: logger)
-            try await gateway.run(metrics: registry)
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    try await gateway.run(metrics: registry)
+                    return true
+                }
+                group.addTask {
+                    // Once running, start-up code is not run again: give its resident pages back.
+                    try await Task.sleep(for: Self.trimDelay)
+                    ResidentCodeTrimmer.trim()
+                    return false
+                }
+                // The gateway's end is the command's end, trimmed or not.
+                while let isGateway = try await group.next(), !isGateway {}
+                group.cancelAll()
+            }
         } catch {
             logger.critical("gateway failed", metadata: ["error": "\(error)"])
             throw ExitCode(2)

@@ -19,6 +19,8 @@ public final class AggregationService: Service {
     private let outbox: Outbox
     private let unit: @Sendable (SensorID) -> String?
     private let outboxChanged: @Sendable () -> Void
+    /// Commits the readings still queued: called before a closed window is read (`StoreWriter.commitQueued`).
+    private let commitQueued: @Sendable () async -> Void
     private let now: @Sendable () -> Int64
     private let logger: Logger
     private let windowsClosed = Counter(label: "vigie_aggregate_windows_total")
@@ -30,6 +32,7 @@ public final class AggregationService: Service {
     public init(configuration: AggregateConfiguration, sinks: @escaping @Sendable () -> [String], outbox: Outbox,
                 unit: @escaping @Sendable (SensorID) -> String?,
                 outboxChanged: @escaping @Sendable () -> Void = {},
+                commitQueued: @escaping @Sendable () async -> Void = {},
                 now: @escaping @Sendable () -> Int64 = ReadingStore.wallClockMilliseconds,
                 logger: Logger) {
         self.configuration = configuration
@@ -37,6 +40,7 @@ public final class AggregationService: Service {
         self.outbox = outbox
         self.unit = unit
         self.outboxChanged = outboxChanged
+        self.commitQueued = commitQueued
         self.now = now
         self.logger = logger
     }
@@ -77,6 +81,8 @@ public final class AggregationService: Service {
             let windows = AggregationPlanner.windowsToClose(
                 watermark: watermark, now: now(), window: window, grace: configuration.grace, limit: 100)
             guard let last = windows.last else { break }
+            // Polled readings may wait up to buffer.commit_interval for their commit: not past a window's close.
+            await commitQueued()
             var messages: [OutboxMessage] = []
             for range in windows {
                 let readings = try await outbox.readings(from: range.start, before: range.end)
