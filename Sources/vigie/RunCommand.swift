@@ -29,8 +29,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Lowest level logged: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
-    /// From start to `ResidentCodeTrimmer.trim`: the sources, store and sinks have started by then.
+    /// From start to the first `ResidentCodeTrimmer.trim` (the sources, store and sinks have started
+    /// by then), and between the next ones: what runs every second faults straight back, a few
+    /// thousand minor faults, about a millisecond of CPU a minute (docs/performance.md, "Memory").
     static let trimDelay: Duration = .seconds(10)
+    static let trimInterval: Duration = .seconds(60)
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -60,10 +63,13 @@ struct RunCommand: AsyncParsableCommand {
                     return true
                 }
                 group.addTask {
-                    // Once running, start-up code is not run again: give its resident pages back.
+                    // Once running, start-up code is not run again: give its resident pages back,
+                    // then, every minute, those of code run once in a while (folds, reloads).
                     try await Task.sleep(for: Self.trimDelay)
-                    ResidentCodeTrimmer.trim()
-                    return false
+                    while true {
+                        ResidentCodeTrimmer.trim()
+                        try await Task.sleep(for: Self.trimInterval)
+                    }
                 }
                 // The gateway's end is the command's end, trimmed or not.
                 while let isGateway = try await group.next(), !isGateway {}

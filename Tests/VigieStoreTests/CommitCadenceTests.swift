@@ -83,7 +83,7 @@ import Testing
     }
 
     @Test func aFullBatchCommitsAtOnce() {
-        let small = CommitCadence(batchSize: 100, batchInterval: 500 * Self.millisecond, commitInterval: 30 * Self.second)
+        let small = CommitCadence(batchSize: 100, batchInterval: 500 * Self.millisecond, commitInterval: 120 * Self.second)
         #expect(small.due(count: 100, firstArrival: 7, promptArrival: nil) == 7)
         #expect(small.due(count: 99, firstArrival: 7, promptArrival: nil) == 7 + 120 * Self.second)
     }

@@ -5,13 +5,13 @@ import VigieCore
 /// The writer with a commit interval of an hour: polled readings wait for it, unless a prompt
 /// reading, a full worthwhile batch, `commitQueued` or the shutdown commits them first.
 @Suite struct CommitCadenceWriterTests {
-    static func configuration(_ directory: TemporaryDirectory) -> StoreConfiguration {
-        StoreConfiguration(dataDirectory: directory.path, batchInterval: .milliseconds(20), commitInterval: .seconds(3_600))
+    static func configuration(_ path: String) -> StoreConfiguration {
+        StoreConfiguration(dataDirectory: path, batchInterval: .milliseconds(20), commitInterval: .seconds(3_600))
     }
 
     @Test func commitQueuedCommitsPolledReadingsAtOnceAndReturnsOnceTheyAreStored() async throws {
         let directory = TemporaryDirectory()
-        try await withRunningStore(Self.configuration(directory)) { store in
+        try await withRunningStore(Self.configuration(directory.path)) { store async throws in
             await store.writer.submit(series("meter/power", count: 8), deadline: .commitInterval)
             await store.writer.commitQueued()
             #expect(try storedReadings(directory.path).count == 8)
@@ -24,7 +24,7 @@ import VigieCore
 
     @Test func aPromptReadingCommitsThePolledReadingsQueuedBeforeIt() async throws {
         let directory = TemporaryDirectory()
-        try await withRunningStore(Self.configuration(directory)) { store in
+        try await withRunningStore(Self.configuration(directory.path)) { store async throws in
             await store.writer.submit(series("meter/power", count: 8), deadline: .commitInterval)
             await store.writer.submit(series("zigbee/temperature", count: 1))
             #expect(try await eventually { store.writer.statistics.readingsCommitted == 9 })
@@ -34,7 +34,7 @@ import VigieCore
 
     @Test func aWorthwhileBatchOfPolledReadingsCommitsAtTheBatchInterval() async throws {
         let directory = TemporaryDirectory()
-        try await withRunningStore(Self.configuration(directory)) { store in
+        try await withRunningStore(Self.configuration(directory.path)) { store async throws in
             for device in 0..<100 {
                 await store.writer.submit(series("meter-\(device)/power", count: 4), deadline: .commitInterval)
             }
@@ -44,7 +44,7 @@ import VigieCore
 
     @Test func aGracefulStopCommitsPolledReadingsStillWaiting() async throws {
         let directory = TemporaryDirectory()
-        try await withRunningStore(Self.configuration(directory)) { store in
+        try await withRunningStore(Self.configuration(directory.path)) { store async throws in
             await store.writer.submit(series("meter/power", count: 8), deadline: .commitInterval)
         }
         #expect(try storedReadings(directory.path).count == 8)

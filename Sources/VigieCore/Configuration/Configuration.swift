@@ -152,7 +152,7 @@ public struct BufferConfiguration: Sendable, Equatable {
 
 extension BufferConfiguration {
     /// The longest a polled reading waits for its commit at low rates: what a power cut can lose.
-    public static let defaultCommitInterval: Duration = .seconds(120)
+    public static let defaultCommitInterval: Duration = .seconds(2)
 }
 
 public enum SynchronousMode: String, Sendable, CaseIterable, Equatable {

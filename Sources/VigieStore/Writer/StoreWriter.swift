@@ -9,7 +9,7 @@ import VigieCore
 ///
 /// A batch commits when it holds `batchSize` readings or its first reading has waited
 /// `batchInterval` (defaults 10,000 and 500 ms), or, when few readings that may wait are queued
-/// (Modbus polls at a small site), `commitInterval` (2 min): `CommitCadence`. A crash loses at most
+/// (Modbus polls at a small site), `commitInterval` (2 s): `CommitCadence`. A crash loses at most
 /// the readings not committed yet, never one already committed. SQLite runs on the writer's own dispatch queue, never on the
 /// cooperative pool. Between batches, at most once per `maintenanceInterval`, it deletes expired
 /// readings in small steps, enforces the size budget and truncates the WAL; about every
