@@ -1,6 +1,7 @@
 import Testing
 import VigieCore
 @testable import VigieStore
+import VigieTestKit
 
 /// The writer with a commit interval of an hour: polled readings wait for it, unless a prompt
 /// reading, a full worthwhile batch, `commitQueued` or the shutdown commits them first.
@@ -27,7 +28,7 @@ import VigieCore
         try await withRunningStore(Self.configuration(directory.path)) { store async throws in
             await store.writer.submit(series("meter/power", count: 8), deadline: .commitInterval)
             await store.writer.submit(series("zigbee/temperature", count: 1))
-            #expect(try await eventually { store.writer.statistics.readingsCommitted == 9 })
+            #expect(await eventually { store.writer.statistics.readingsCommitted == 9 })
             #expect(store.writer.statistics.commits == 1)
         }
     }
@@ -38,7 +39,7 @@ import VigieCore
             for device in 0..<100 {
                 await store.writer.submit(series("meter-\(device)/power", count: 4), deadline: .commitInterval)
             }
-            #expect(try await eventually { store.writer.statistics.readingsCommitted == 400 })
+            #expect(await eventually { store.writer.statistics.readingsCommitted == 400 })
         }
     }
 
