@@ -51,6 +51,8 @@ final class CrashingExchange: HubExchange {
     }
 
     func deliver(_ messages: [HubMessage]) async -> HubRound {
+        // A dead process sends nothing more.
+        if crashed.withLock({ $0 }) { return HubRound(failure: .transport("the process is dead")) }
         let round = await real.deliver(messages)
         let number = count.withLock { count in
             count += 1

@@ -172,9 +172,11 @@ final class SensorThingsExchange: HubExchange {
         }
         let filter = "resultTime ge \(Timestamp.rfc3339(milliseconds: from)) and resultTime le \(Timestamp.rfc3339(milliseconds: to))"
         var next: String? = configuration.url + "/Datastreams(\(HubConnection.percentEncoded(id.literal)))/Observations?$filter="
-            + HubConnection.percentEncoded(filter) + "&$top=\(min(count, Self.pageSize))"
+            + HubConnection.percentEncoded(filter) + "&$orderby=" + HubConnection.percentEncoded("resultTime asc,id asc")
+            + "&$top=\(min(count, Self.pageSize))"
         var times: Set<Int64> = []
-        // Pages until the server has no next one; bounded, as a server could loop.
+        // Pages until the server has no next one (bounded, as a server could loop); ordered, or a
+        // server may page an unordered list inconsistently and an Observation be missed and sent twice.
         for _ in 0..<(count / Self.pageSize + 10) {
             guard let url = next else { break }
             let page = try await getJSON(url)

@@ -118,11 +118,15 @@ final class SensorThingsServer: @unchecked Sendable {
         import json, sys, urllib.request
         base = sys.argv[1]
         def get(url):
-            out = []
+            # django-ogc-sensorthings 1.2.0 repeats one entity across a page boundary: keep one per id
+            # (two Observations stored twice have two ids, and are both kept).
+            out, seen = [], set()
             while url:
-                d = json.load(urllib.request.urlopen(url.replace(' ', '%20'))); out += d.get('value', []); url = d.get('@iot.nextLink')
+                d = json.load(urllib.request.urlopen(url.replace(' ', '%20'))); url = d.get('@iot.nextLink')
+                for e in d.get('value', []):
+                    if e['@iot.id'] not in seen: seen.add(e['@iot.id']); out.append(e)
             return out
-        print(json.dumps({ds['name']: get(base + f"/Datastreams('{ds['@iot.id']}')/Observations?$top=100") for ds in get(base + '/Datastreams')}))
+        print(json.dumps({ds['name']: get(base + f"/Datastreams('{ds['@iot.id']}')/Observations?$top=100&$orderby=id%20asc") for ds in get(base + '/Datastreams')}))
         """#
 
     private static let poster = #"""
