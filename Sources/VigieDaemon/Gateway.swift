@@ -30,6 +30,8 @@ public final class Gateway: Sendable {
     let aggregation: AggregationService
     let health: HealthSource
     let reader: StoreReader
+    /// The hub's command channel; nil unless `control.enabled`.
+    let commands: CommandChannel?
     let environment: [String: String]
     let startedAt: Int64
     let logger: Logger
@@ -56,17 +58,19 @@ public final class Gateway: Sendable {
         aggregation = AggregationService(
             configuration: configuration.aggregate,
             sinks: { PipelineParts.sinks(taking: .aggregate, in: current.value.configuration) },
-            outbox: store.outbox, unit: { catalog.unit(of: $0) }, outboxChanged: outboxChanged, logger: logger)
+            outbox: store.outbox, unit: { catalog.unit(of: $0) }, labels: { catalog.labels(of: $0) }, outboxChanged: outboxChanged, logger: logger)
         store.writer.addObserver(latest)
         store.writer.addObserver(detection)
         health = HealthSource(store: store, latest: latest, startedAt: startedAt)
         let health = health
+        reader = StoreReader(dataDirectory: configuration.gateway.dataDirectory)
+        commands = try Self.commandChannel(configuration, store: store, reader: reader, parts: parts, catalog: catalog,
+                                           logger: logger)
         let built = try PipelineParts(loaded, writer: store.writer, outbox: store.outbox,
-                                      health: { await health.current() }, logger: logger)
+                                      health: { await health.current() }, control: commands, logger: logger)
         parts.withLock { $0 = built }
         sources = ServiceSet(initial: built.sourceChildren, logger: logger)
         sinks = ServiceSet(initial: built.sinkChildren, logger: logger)
-        reader = StoreReader(dataDirectory: configuration.gateway.dataDirectory)
         self.current = current
         self.parts = parts
         self.catalog = catalog

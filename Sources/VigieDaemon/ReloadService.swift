@@ -43,6 +43,7 @@ extension Gateway {
         let needsRestart = [
             ("gateway", previous.gateway == next.gateway), ("buffer", previous.buffer == next.buffer),
             ("aggregate", previous.aggregate == next.aggregate), ("anomaly", previous.anomaly == next.anomaly),
+            ("control", previous.control == next.control),
         ].filter { !$0.1 }.map(\.0)
         if !needsRestart.isEmpty {
             logger.warning("reload: these sections change only at restart", metadata: [
@@ -53,7 +54,7 @@ extension Gateway {
         do {
             let health = health
             built = try PipelineParts(loaded, writer: store.writer, outbox: store.outbox,
-                                      health: { await health.current() }, logger: logger)
+                                      health: { await health.current() }, control: commands, logger: logger)
         } catch {
             logger.error("reload refused", metadata: ["error": "\(error)"])
             return
@@ -64,15 +65,15 @@ extension Gateway {
         // A kept child keeps running as it was: keep the part that reports its status.
         var merged = built
         merged.modbus = built.modbus.map { entry in
-            sourceChange.kept.contains("modbus:\(entry.bus)") ? old.modbus.first { $0.bus == entry.bus } ?? entry : entry
+            sourceChange.kept.contains(.modbus(bus: entry.bus)) ? old.modbus.first { $0.bus == entry.bus } ?? entry : entry
         }
-        if sourceChange.kept.contains("mqtt") { merged.mqtt = old.mqtt }
-        if sinkChange.kept.contains("upstream") { merged.upstream = old.upstream }
+        if sourceChange.kept.contains(.mqttSource) { merged.mqtt = old.mqtt }
+        if sinkChange.kept.contains(.upstream) { merged.upstream = old.upstream }
         parts.withLock { $0 = merged }
         current.withLock { $0 = loaded }
         logger.info("configuration reloaded", metadata: [
-            "services.started": "\((sourceChange.started + sinkChange.started).joined(separator: ","))",
-            "services.stopped": "\((sourceChange.stopped + sinkChange.stopped).joined(separator: ","))",
+            "services.started": "\((sourceChange.started + sinkChange.started).map(\.description).joined(separator: ","))",
+            "services.stopped": "\((sourceChange.stopped + sinkChange.stopped).map(\.description).joined(separator: ","))",
         ])
     }
 }

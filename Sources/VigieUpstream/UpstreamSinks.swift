@@ -23,10 +23,11 @@ public struct UpstreamSinks: Sendable {
 
     /// Builds the sinks (no I/O yet: credential files are read when each sink starts).
     /// Throws `UpstreamError` (VigieCore) when a topic template is invalid.
+    /// `control`: the command channel and the name of the MQTT sink that carries it.
     /// `ngsiLDModels`: the Smart Data Model of each device by name (`LoadedConfiguration.ngsiLDModels`).
     public init(_ configurations: [UpstreamConfiguration], gateway: String, statistics: [Statistic], outbox: Outbox,
-                health: @escaping @Sendable () async -> GatewayHealth, logger: Logger,
-                healthInterval: Duration = .seconds(60), ngsiLDModels: [String: NGSILDModel] = [:]) throws {
+                health: @escaping @Sendable () async -> GatewayHealth, control: (sink: String, control: SinkControl)? = nil,
+                logger: Logger, healthInterval: Duration = .seconds(60), ngsiLDModels: [String: NGSILDModel] = [:]) throws {
         var services: [any Service] = []
         var signals: [OutboxSignal] = []
         var statusReaders: [@Sendable () -> SinkStatus] = []
@@ -37,23 +38,24 @@ public struct UpstreamSinks: Sendable {
             switch upstream {
             case .mqtt(let mqtt):
                 let options = MQTTSink.Options(gateway: gateway, clientID: "vigie-\(gateway)-\(index)",
-                                               healthInterval: healthInterval)
-                let sink = try MQTTSink(name: upstream.name, configuration: mqtt, options: options, outbox: view,
+                                               healthInterval: healthInterval,
+                                               control: control?.sink == upstream.name.description ? control?.control : nil)
+                let sink = try MQTTSink(name: upstream.name.description, configuration: mqtt, options: options, outbox: view,
                                         signal: signal, health: health, logger: logger)
                 services.append(sink)
                 statusReaders.append { sink.status }
             case .http(let http):
-                let sink = HTTPSink(name: upstream.name, configuration: http, outbox: view, signal: signal, logger: logger)
+                let sink = HTTPSink(name: upstream.name.description, configuration: http, outbox: view, signal: signal, logger: logger)
                 services.append(sink)
                 statusReaders.append { sink.status }
             case .sensorThings(let sta):
-                let sink = HubSinks.sensorThings(sta, name: upstream.name, gateway: gateway, statistics: statistics,
+                let sink = HubSinks.sensorThings(sta, name: upstream.name.description, gateway: gateway, statistics: statistics,
                                                  outbox: outbox, signal: signal, logger: logger)
                 services.append(sink)
                 statusReaders.append { sink.status }
             case .ngsiLD(let ngsi):
                 let mapper = NGSILDMapper(gateway: gateway, models: ngsiLDModels, statistics: statistics)
-                let sink = HubSinks.ngsiLD(ngsi, name: upstream.name, mapper: mapper, outbox: outbox, signal: signal,
+                let sink = HubSinks.ngsiLD(ngsi, name: upstream.name.description, mapper: mapper, outbox: outbox, signal: signal,
                                            logger: logger)
                 services.append(sink)
                 statusReaders.append { sink.status }

@@ -4,7 +4,7 @@ import ArgumentParser
 struct ModbusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "modbus",
-        abstract: "Read, poll and scan Modbus devices by hand; show a device's request plan.",
+        abstract: "Read, poll, scan and write Modbus devices by hand; show a device's request plan.",
         discussion: """
         Examples:
           vigie modbus read --tcp 192.168.10.20:502 --unit 1 --table holding --address 4000 --count 2
@@ -12,9 +12,10 @@ struct ModbusCommand: AsyncParsableCommand {
           vigie modbus plan --profile eastron-sdm630
           vigie modbus poll --rtu /dev/ttyUSB0:9600 --unit 1 --profile eastron-sdm630
           vigie modbus scan --rtu /dev/ttyUSB0:9600 --units 1-32
+          vigie modbus write --config /etc/vigie/vigie.yaml --device chaufferie --point consigne --value 21.5
         Addresses are protocol addresses, 0-based: register 40001 in a manual is holding 0, 30001 is input 0.
         """,
         subcommands: [ModbusReadCommand.self, ModbusPlanCommand.self, ModbusPollCommand.self, ModbusScanCommand.self,
-                      ModbusSimulateCommand.self]
+                      ModbusWriteCommand.self, ModbusSimulateCommand.self]
     )
 }

@@ -18,16 +18,19 @@ struct ModbusDeviceOptions: ParsableArguments {
 
     func validate() throws {
         switch (profile, config, device) {
-        case (_?, nil, nil), (nil, _?, _?): return
+        case (_?, nil, nil), (nil, _?, _?), (nil, nil, nil): return
         case (nil, _?, nil): throw ValidationError("--config needs --device NAME")
         case (nil, nil, _?): throw ValidationError("--device needs --config FILE")
-        case (nil, nil, nil): throw ValidationError("say which device: --profile ID or --config FILE --device NAME")
         default: throw ValidationError("give either --profile or --config with --device, not both")
         }
     }
 
+    /// Whether a device was named at all (`read` and `scan` work without one).
+    var isGiven: Bool { profile != nil || config != nil }
+
     /// The device, and its bus when it comes from a configuration.
     func resolve(unit: Int?) throws -> (device: ModbusDevice, bus: ModbusBusConfiguration?) {
+        guard isGiven else { throw ValidationError("say which device: --profile ID or --config FILE --device NAME") }
         do {
             if let profile {
                 let loaded: DeviceProfile

@@ -3,6 +3,8 @@ import VigieCore
 import VigieModbus
 
 /// Where to talk Modbus: `--tcp HOST:PORT` or `--rtu PORT[:BAUD[:8N1]]`, and the reply timeout.
+///
+/// With `--config FILE --device NAME` the configured bus and timeout apply; a flag given here overrides them.
 struct ModbusTargetOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("A Modbus TCP server or gateway.", valueName: "host:port"))
     var tcp: String?
@@ -11,22 +13,26 @@ struct ModbusTargetOptions: ParsableArguments {
                                             valueName: "port[:baud[:8N1]]"))
     var rtu: String?
 
-    @Option(name: .long, help: ArgumentHelp("How long to wait for each reply.", valueName: "duration"))
-    var timeout: String = "1s"
+    @Option(name: .long, help: ArgumentHelp("How long to wait for each reply (default: the bus's, else 1s).",
+                                            valueName: "duration"))
+    var timeout: String?
 
     func validate() throws {
-        _ = try transport()
-        _ = try timeoutDuration()
+        if tcp != nil || rtu != nil { _ = try transport(bus: nil) }
+        _ = try timeoutDuration(bus: nil)
     }
 
-    func timeoutDuration() throws -> Duration {
+    /// `--timeout`, else the configured bus's, else 1 s.
+    func timeoutDuration(bus: ModbusBusConfiguration?) throws -> Duration {
+        guard let timeout else { return bus?.timeout ?? .seconds(1) }
         guard let duration = Duration(parsing: timeout), duration > .zero else {
             throw ValidationError("--timeout \(timeout) is not a duration: write it like 500ms or 2s")
         }
         return duration
     }
 
-    func transport() throws -> ModbusTransport {
+    /// `--tcp` or `--rtu`, else the configured bus's transport.
+    func transport(bus: ModbusBusConfiguration?) throws -> ModbusTransport {
         switch (tcp, rtu) {
         case (let tcp?, nil):
             guard let endpoint = Endpoint(parsing: tcp, defaultPort: 502) else {
@@ -36,7 +42,9 @@ struct ModbusTargetOptions: ParsableArguments {
         case (nil, let rtu?):
             return .rtu(try Self.serialLine(rtu))
         case (nil, nil):
-            throw ValidationError("say where the device is: --tcp HOST:PORT or --rtu /dev/ttyUSB0[:9600[:8N1]]")
+            if let bus { return bus.transport }
+            throw ValidationError("say where the device is: --tcp HOST:PORT, --rtu /dev/ttyUSB0[:9600[:8N1]] "
+                                  + "or --config FILE --device NAME")
         default:
             throw ValidationError("give either --tcp or --rtu, not both")
         }
@@ -69,11 +77,11 @@ struct ModbusTargetOptions: ParsableArguments {
         return line
     }
 
-    /// A connection for the command, its errors turned into a technician's message.
-    func connection() throws -> ModbusBusConnection {
+    /// A connection for the command (to `bus` unless a flag says otherwise), its errors turned into a technician's message.
+    func connection(bus: ModbusBusConfiguration? = nil) throws -> ModbusBusConnection {
         do {
-            let transport = try transport()
-            return try ModbusBusConnection(transport: transport, timeout: timeoutDuration(), busName: transport.label)
+            let transport = try transport(bus: bus)
+            return try ModbusBusConnection(transport: transport, timeout: timeoutDuration(bus: bus), busName: transport.label)
         } catch let error as ModbusError {
             throw ModbusCommandFailure(message: error.description)
         }

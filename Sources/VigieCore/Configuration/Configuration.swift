@@ -12,6 +12,8 @@ public struct Configuration: Sendable, Equatable {
     public var anomaly: AnomalyConfiguration
     public var upstream: [UpstreamConfiguration]
     public var buffer: BufferConfiguration
+    /// Commands from the hub; off by default.
+    public var control: ControlConfiguration
 
     public init(
         gateway: GatewayConfiguration = .init(),
@@ -21,7 +23,8 @@ public struct Configuration: Sendable, Equatable {
         aggregate: AggregateConfiguration = .init(),
         anomaly: AnomalyConfiguration = .init(),
         upstream: [UpstreamConfiguration] = [],
-        buffer: BufferConfiguration = .init()
+        buffer: BufferConfiguration = .init(),
+        control: ControlConfiguration = .init()
     ) {
         self.gateway = gateway
         self.profilesDirectories = profilesDirectories
@@ -31,6 +34,7 @@ public struct Configuration: Sendable, Equatable {
         self.anomaly = anomaly
         self.upstream = upstream
         self.buffer = buffer
+        self.control = control
     }
 
     public static let defaultProfilesDirectories = ["/usr/share/vigie/devices", "devices"]

@@ -75,6 +75,8 @@ public struct ModbusDeviceConfiguration: Sendable, Equatable {
     public var units: [Int]
     /// A profile id from `profiles_dir`, or nil when `points` are given inline.
     public var profile: String?
+    /// Whether the device's SunSpec models are found on the device at start-up (`sunspec: true`).
+    public var sunspec: Bool
     /// Inline points; with a profile, these are added to (or replace by name) the profile's points.
     public var points: [PointDefinition]
     /// Default poll interval of the device's points.
@@ -82,11 +84,12 @@ public struct ModbusDeviceConfiguration: Sendable, Equatable {
     /// Replaces the profile's `ngsi_ld` model for this entry.
     public var ngsiLD: NGSILDModel?
 
-    public init(name: String, units: [Int], profile: String? = nil, points: [PointDefinition] = [],
+    public init(name: String, units: [Int], profile: String? = nil, sunspec: Bool = false, points: [PointDefinition] = [],
                 poll: Duration = .seconds(10), ngsiLD: NGSILDModel? = nil) {
         self.name = name
         self.units = units
         self.profile = profile
+        self.sunspec = sunspec
         self.points = points
         self.poll = poll
         self.ngsiLD = ngsiLD

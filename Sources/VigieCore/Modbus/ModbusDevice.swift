@@ -12,12 +12,16 @@ public struct ModbusDevice: Sendable, Equatable {
     public var poll: Duration
     /// The profile's limit on registers per request, if any.
     public var maxRegistersPerRequest: Int?
+    /// Whether the points come from the SunSpec models found on the device (`sunspec: true`):
+    /// `points` then holds only the inline ones until the models are resolved.
+    public var sunspec: Bool
 
-    public init(name: String, unit: Int, profile: String? = nil, points: [PointDefinition], poll: Duration,
-                maxRegistersPerRequest: Int? = nil) {
+    public init(name: String, unit: Int, profile: String? = nil, sunspec: Bool = false, points: [PointDefinition],
+                poll: Duration, maxRegistersPerRequest: Int? = nil) {
         self.name = name
         self.unit = unit
         self.profile = profile
+        self.sunspec = sunspec
         self.points = points
         self.poll = poll
         self.maxRegistersPerRequest = maxRegistersPerRequest
@@ -30,6 +34,9 @@ public struct ModbusDevice: Sendable, Equatable {
     }
 
     /// The device's points grouped by their effective poll interval, fastest first.
+    ///
+    /// A group holding a point with `scaleFrom` also holds its factor point, so that a value is
+    /// only ever combined with a factor read in the same poll.
     public var pollGroups: [PollGroup] {
         var groups: [PollGroup] = []
         for point in points {
@@ -39,6 +46,12 @@ public struct ModbusDevice: Sendable, Equatable {
             } else {
                 groups.append(PollGroup(interval: interval, points: [point]))
             }
+        }
+        let byName = Dictionary(points.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for index in groups.indices {
+            let present = Set(groups[index].points.map(\.name))
+            let missing = Set(groups[index].points.compactMap(\.scaleFrom)).subtracting(present)
+            groups[index].points += missing.sorted().compactMap { byName[$0] }
         }
         return groups.sorted { $0.interval < $1.interval }
     }

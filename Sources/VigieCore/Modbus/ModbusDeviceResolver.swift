@@ -45,11 +45,16 @@ public struct ModbusDeviceResolver: Sendable {
                 points.append(point)
             }
         }
-        guard !points.isEmpty else {
+        guard !points.isEmpty || entry.sunspec else {
             throw DeviceResolutionError(.noPoints, "device \(entry.name) on bus \(bus) has no points: give it a profile or points")
         }
-        return ModbusDevice(name: entry.name(forUnit: unit), unit: unit, profile: entry.profile, points: points,
-                            poll: entry.poll, maxRegistersPerRequest: maxRegisters)
+        let names = Set(points.map(\.name))
+        if !entry.sunspec, let point = points.first(where: { $0.scaleFrom.map { !names.contains($0) } ?? false }) {
+            throw DeviceResolutionError(.unknownScaleFactor, "device \(entry.name) on bus \(bus): point \(point.name) takes "
+                                        + "its scale from \(point.scaleFrom ?? ""), which is no point of the device")
+        }
+        return ModbusDevice(name: entry.name(forUnit: unit), unit: unit, profile: entry.profile, sunspec: entry.sunspec,
+                            points: points, poll: entry.poll, maxRegistersPerRequest: maxRegisters)
     }
 }
 
@@ -62,6 +67,7 @@ public struct DeviceResolutionError: Error, Sendable, Equatable, CustomStringCon
         public static let duplicateDevice = Code(name: "duplicate-device")
         public static let invalidUnit = Code(name: "invalid-unit")
         public static let noPoints = Code(name: "no-points")
+        public static let unknownScaleFactor = Code(name: "unknown-scale-factor")
         public var description: String { name }
     }
 

@@ -34,22 +34,47 @@ public enum RegisterDecoder {
             case .float64:
                 let value = Double(bitPattern: bits)
                 return value.isFinite ? .number(value) : .notANumber
+            case .bits(let field): return .number(Double(field.extract(from: bits)))
             case .bool, .string: return nil
             }
         }
     }
 
     /// Decodes a point's words and applies its scale and offset: the reading's value and quality.
-    public static func reading(_ words: some Collection<UInt16>, point: PointDefinition) -> (value: Double, quality: Quality) {
+    ///
+    /// `factor` is the power of ten read from the point's `scaleFrom` register in the same poll
+    /// (nil for a point without one); a point's `notAvailable` raw value reads as not a number.
+    public static func reading(_ words: some Collection<UInt16>, point: PointDefinition,
+                               factor: Int? = nil) -> (value: Double, quality: Quality) {
+        if let marker = point.notAvailable, rawBits(words, point: point) == marker {
+            return (.nan, .bad(.notANumber))
+        }
         switch decode(words, type: point.type, order: point.order) {
         case .number(let raw):
-            let value = raw * point.scale + point.offset
+            let value = timesPowerOfTen(raw, factor ?? 0) * point.scale + point.offset
             return value.isFinite ? (value, .good) : (.nan, .bad(.outOfRange))
         case .notANumber:
             return (.nan, .bad(.notANumber))
         case .text, nil:
             return (.nan, .bad(.decodeFailed))
         }
+    }
+
+    /// The point's words as one unsigned number (before its bit field is taken), nil if too few.
+    public static func rawBits(_ words: some Collection<UInt16>, point: PointDefinition) -> UInt64? {
+        let count = point.type.registerCount
+        guard words.count >= count, count <= 4 else { return nil }
+        return bigEndianBits(Array(words.prefix(count)), order: point.order)
+    }
+
+    /// SunSpec's scale-factor range is -10...10; beyond it a factor is taken as garbage.
+    public static let scaleFactorRange = -10...10
+
+    /// value × 10^exponent; a negative exponent divides, so 2315 × 10^-1 is 231.5 exactly.
+    public static func timesPowerOfTen(_ value: Double, _ exponent: Int) -> Double {
+        var power = 1.0
+        for _ in 0..<min(abs(exponent), 308) { power *= 10 }
+        return exponent < 0 ? value / power : value * power
     }
 
     /// The value of a bit-table point (coil or discrete input), scaled.

@@ -15,6 +15,7 @@ public enum RegisterEncoder {
                                     : Int64(clamped(value, -9_223_372_036_854_775_808, 9_223_372_036_854_774_784)))
         case .float32: bits = UInt64(Float(value).bitPattern)
         case .float64: bits = value.bitPattern
+        case .bits(let field): bits = field.insert(UInt64(clamped(value, 0, Double((1 << field.width) - 1))), into: 0)
         }
         return layout(bits, count: type.registerCount, order: order)
     }
@@ -30,6 +31,14 @@ public enum RegisterEncoder {
         }
     }
 
+    /// `current` (the register as read) with the field of a `bits` point set to `value`: the
+    /// read-modify-write that changes one flag and keeps every other bit of the register.
+    public static func words(settingField field: BitField, to value: UInt64, in current: [UInt16],
+                             order: ByteOrder) -> [UInt16] {
+        let register = RegisterDecoder.bigEndianBits(Array(current.prefix(field.registers)), order: order)
+        return layout(field.insert(value, into: register), count: field.registers, order: order)
+    }
+
     /// The scaled value a point should read as, turned back into the raw value for its words.
     public static func words(forReading value: Double, point: PointDefinition) -> [UInt16] {
         let scale = point.scale == 0 ? 1 : point.scale
@@ -41,7 +50,8 @@ public enum RegisterEncoder {
         return Swift.min(Swift.max(value.rounded(), low), high)
     }
 
-    private static func layout(_ bits: UInt64, count: Int, order: ByteOrder) -> [UInt16] {
+    /// `bits` (most significant byte A) as `count` words in `order`.
+    public static func layout(_ bits: UInt64, count: Int, order: ByteOrder) -> [UInt16] {
         let bigEndian = (0..<count).map { index in UInt16(truncatingIfNeeded: bits >> (16 * UInt64(count - 1 - index))) }
         // Every order is its own inverse, so laying out is the same rearrangement as reading back.
         return RegisterDecoder.orderedWords(bigEndian, order: order)

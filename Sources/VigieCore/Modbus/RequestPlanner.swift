@@ -21,8 +21,18 @@ public struct RequestPlanner: Sendable, Equatable {
         self.maxBits = min(max(1, maxBits), Self.protocolMaxBits)
     }
 
-    /// The reads serving `points`, in table order then address order.
+    /// The reads serving `points`, in table order then address order, except that reads holding
+    /// a scale-factor point (one some point's `scaleFrom` names) come first: a factor is read
+    /// before, or with, the values it scales.
     public func plan(_ points: [PointDefinition]) -> [PlannedRead] {
+        let factors = Set(points.compactMap(\.scaleFrom))
+        let reads = coalesce(points)
+        guard !factors.isEmpty else { return reads }
+        let holdsFactor = { (read: PlannedRead) in read.points.contains { factors.contains($0.name) } }
+        return reads.filter(holdsFactor) + reads.filter { !holdsFactor($0) }
+    }
+
+    private func coalesce(_ points: [PointDefinition]) -> [PlannedRead] {
         var reads: [PlannedRead] = []
         for table in RegisterTable.allCases {
             let sorted = points.filter { $0.table == table }.sorted { ($0.address, $0.width) < ($1.address, $1.width) }

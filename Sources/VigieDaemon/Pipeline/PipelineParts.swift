@@ -19,8 +19,9 @@ struct PipelineParts: Sendable {
     init() {}
 
     /// Builds every part from `loaded`; throws (a located message) when one cannot be built.
+    /// `control`: the command channel, given to the sink that carries it (`control.sink`).
     init(_ loaded: LoadedConfiguration, writer: StoreWriter, outbox: Outbox,
-         health: @escaping @Sendable () async -> GatewayHealth, logger: Logger) throws {
+         health: @escaping @Sendable () async -> GatewayHealth, control: CommandChannel? = nil, logger: Logger) throws {
         let configuration = loaded.configuration
         let resolver = ModbusDeviceResolver(profiles: loaded.profiles)
         for bus in configuration.modbus.buses {
@@ -28,19 +29,23 @@ struct PipelineParts: Sendable {
             let source = try ModbusSource(configuration: ModbusConfiguration(buses: [bus]), profiles: loaded.profiles,
                                           sink: writer, logger: logger)
             modbus.append((bus.name, source))
-            sourceChildren.append(.init(key: "modbus:\(bus.name)", fingerprint: "\(bus)|\(devices)", service: source))
+            sourceChildren.append(.init(key: .modbus(bus: bus.name), fingerprint: "\(bus)|\(devices)", service: source))
         }
         if let mqttConfiguration = configuration.mqtt {
             let source = try MQTTSource(configuration: mqttConfiguration, sink: writer, logger: logger)
             mqtt = source
-            sourceChildren.append(.init(key: "mqtt", fingerprint: "\(mqttConfiguration)", service: source))
+            sourceChildren.append(.init(key: .mqttSource, fingerprint: "\(mqttConfiguration)", service: source))
         }
         if !configuration.upstream.isEmpty {
+            let carrier = control.flatMap { channel in
+                channel.control.carrier(in: configuration.upstream).map { (sink: $0.name, control: channel.sinkControl) }
+            }
             let sinks = try UpstreamSinks(configuration.upstream, gateway: configuration.gateway.id,
                                           statistics: configuration.aggregate.stats, outbox: outbox,
-                                          health: health, logger: logger, ngsiLDModels: loaded.ngsiLDModels)
+                                          health: health, control: carrier, logger: logger,
+                                          ngsiLDModels: loaded.ngsiLDModels)
             upstream = sinks
-            sinkChildren.append(.init(key: "upstream", fingerprint: "\(configuration.gateway.id)|\(configuration.upstream)|\(Self.fingerprint(loaded.ngsiLDModels))",
+            sinkChildren.append(.init(key: .upstream, fingerprint: "\(configuration.gateway.id)|\(configuration.upstream)|\(Self.fingerprint(loaded.ngsiLDModels))",
                                       service: ServiceBundle(services: sinks.services)))
         }
     }
@@ -54,7 +59,7 @@ struct PipelineParts: Sendable {
     }
 
     /// Sink names that take messages of `kind`.
-    static func sinks(taking kind: OutboxKind, in configuration: Configuration) -> [String] {
+    static func sinks(taking kind: OutboxKind, in configuration: Configuration) -> [SinkName] {
         configuration.upstream.filter { $0.kinds.contains(kind) }.map(\.name)
     }
 }

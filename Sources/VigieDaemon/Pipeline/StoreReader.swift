@@ -16,13 +16,21 @@ final class StoreReader: @unchecked Sendable {
 
     /// Readings of `sensor` with `from <= time < to`, oldest first, at most `limit` (the newest ones).
     func readings(of sensor: SensorID, from: Int64, to: Int64, limit: Int) async throws -> [Reading] {
+        try await run { query in
+            var result: [Reading] = []
+            try query.readings(matching: sensor.description, from: from, to: to &- 1) { result.append($0) }
+            return Array(result.suffix(max(0, limit)))
+        }
+    }
+
+    /// Runs `body` with the query (opened on first use) on the reader's queue.
+    func run<T: Sendable>(_ body: @escaping @Sendable (ReadingQuery) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             queue.async { [self] in
                 continuation.resume(with: Result {
                     if query == nil { query = try ReadingQuery(dataDirectory: dataDirectory) }
-                    var result: [Reading] = []
-                    try query?.readings(matching: sensor.description, from: from, to: to &- 1) { result.append($0) }
-                    return Array(result.suffix(max(0, limit)))
+                    guard let query else { throw CancellationError() }
+                    return try body(query)
                 })
             }
         }

@@ -14,6 +14,8 @@ struct BusPoller<C: Clock> where C.Duration == Duration {
     let wallTime: @Sendable () -> Int64
     let timing: PollTiming
     let board: ModbusStatusBoard
+    /// The bus's connection, shared with writes (`ModbusSource.write`).
+    let link: ModbusBusLink
 
     func run() async {
         var states = devices.map { DevicePollState(device: $0, bus: bus, now: wallTime()) }
@@ -34,6 +36,13 @@ struct BusPoller<C: Clock> where C.Duration == Duration {
             } else {
                 if connection == nil {
                     connection = openConnection()
+                }
+                if states[deviceIndex].needsDiscovery, let connection {
+                    await discover(&states[deviceIndex], connection: connection, now: started)
+                    if !states[deviceIndex].needsDiscovery { continue }
+                    states[deviceIndex].groups[groupIndex].nextDue = PollTiming.nextAligned(after: max(wallTime(), due),
+                                                                                          interval: group.interval)
+                    continue
                 }
                 var plan = group.plan
                 if let connection {
@@ -57,6 +66,23 @@ struct BusPoller<C: Clock> where C.Duration == Duration {
         }
     }
 
+    /// Finds a SunSpec device's models; on success its groups are due at once.
+    private func discover(_ state: inout DevicePollState, connection: ModbusBusConnection, now: Int64) async {
+        switch await SunSpecDiscovery(connection: connection, unit: state.device.unit).discover() {
+        case .success(let chain) where !chain.points().isEmpty:
+            let configured = devices.first { $0.name == state.device.name }?.points ?? []
+            state.adopt(chain, configuredPoints: configured, now: wallTime(), logger: logger)
+        case .success(let chain):
+            let found = chain.models.map { "\($0.id)@\($0.address)" }.joined(separator: " ")
+            state.recordDiscoveryFailure("no SunSpec model vigie knows (found: \(found.isEmpty ? "none" : found); "
+                                         + chain.problems.joined(separator: "; ") + ")", cause: nil, at: wallTime(),
+                                         timing: timing, logger: logger)
+        case .failure(let notFound):
+            state.recordDiscoveryFailure(notFound.message, cause: notFound.cause, at: wallTime(), timing: timing, logger: logger)
+        }
+        board.update(state.status)
+    }
+
     /// The group due first.
     private func nextDue(_ states: [DevicePollState]) -> (Int, Int)? {
         var best: (device: Int, group: Int, due: Int64)?
@@ -70,7 +96,7 @@ struct BusPoller<C: Clock> where C.Duration == Duration {
 
     private func openConnection() -> ModbusBusConnection? {
         do {
-            return try ModbusBusConnection(transport: bus.transport, timeout: bus.timeout, busName: bus.name)
+            return try link.connection()
         } catch {
             logger.error("Cannot open Modbus bus", metadata: ["modbus.bus": "\(bus.name)", "modbus.error": "\(error)"])
             return nil

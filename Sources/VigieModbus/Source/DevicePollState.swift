@@ -13,8 +13,12 @@ struct DevicePollState {
         var nextDue: Int64
     }
 
-    let device: ModbusDevice
+    private(set) var device: ModbusDevice
     var groups: [Group]
+    /// A `sunspec: true` device whose models are to be found (at start-up, and again after it
+    /// stopped answering: a firmware update may have moved them) before its next poll.
+    private(set) var needsDiscovery: Bool
+    private let maxGap: Int
     var status: ModbusDeviceStatus
     /// No request is sent to the device before this time (milliseconds since the epoch).
     var retryAfter: Int64 = .min
@@ -26,14 +30,64 @@ struct DevicePollState {
 
     init(device: ModbusDevice, bus: ModbusBusConfiguration, now: Int64) {
         self.device = device
-        let planner = RequestPlanner(maxGap: bus.maxGap, maxRegisters: device.maxRegistersPerRequest)
-        groups = device.pollGroups.map { group in
-            Group(interval: group.interval, plan: planner.plan(group.points), points: group.points,
-                  nextDue: PollTiming.nextAligned(after: now, interval: group.interval))
-        }
+        maxGap = bus.maxGap
+        needsDiscovery = device.sunspec
+        groups = []
         status = ModbusDeviceStatus(device: device.name, bus: bus.name, unit: device.unit)
         polls = Counter(label: "vigie_modbus_polls_total", dimensions: [("device", device.name)])
         latency = Metrics.Timer(label: "vigie_modbus_poll_duration_seconds", dimensions: [("device", device.name)])
+        groups = device.sunspec ? [discoverySlot(now: now)] : planGroups(device, now: now)
+    }
+
+    private func planGroups(_ device: ModbusDevice, now: Int64) -> [Group] {
+        let planner = RequestPlanner(maxGap: maxGap, maxRegisters: device.maxRegistersPerRequest)
+        return device.pollGroups.map { group in
+            Group(interval: group.interval, plan: planner.plan(group.points), points: group.points,
+                  nextDue: PollTiming.nextAligned(after: now, interval: group.interval))
+        }
+    }
+
+    /// The one group of a SunSpec device whose models are not known yet: when due, models are searched.
+    private func discoverySlot(now: Int64) -> Group {
+        Group(interval: device.poll, plan: [], points: [], nextDue: PollTiming.nextAligned(after: now, interval: device.poll))
+    }
+
+    /// Takes the models found on the device: its points become theirs (its inline points kept,
+    /// replacing a model point of the same name), polled from now on. Text points (the common
+    /// model's manufacturer, serial number...) are identity, not measurements: not polled.
+    mutating func adopt(_ chain: SunSpecChain, configuredPoints: [PointDefinition], now: Int64, logger: Logger) {
+        let own = Set(configuredPoints.map(\.name))
+        let measured = chain.points().filter { point in
+            if case .string = point.type { return false }
+            return !own.contains(point.name)
+        }
+        device.points = measured + configuredPoints
+        needsDiscovery = false
+        let models = chain.models.map { "\($0.id)@\($0.address)" }.joined(separator: " ")
+        logger.notice("SunSpec models found", metadata: metadata(["sunspec.models": "\(models)",
+                                                                   "sunspec.points": "\(device.points.count)"]))
+        if !chain.problems.isEmpty {
+            logger.warning("SunSpec chain has problems", metadata: metadata(["sunspec.problems": "\(chain.problems.joined(separator: "; "))"]))
+        }
+        groups = device.points.isEmpty ? [discoverySlot(now: now)] : planGroups(device, now: now).map { group in
+            var group = group
+            group.nextDue = now
+            return group
+        }
+    }
+
+    /// A search for models that found none: retried like a failed poll.
+    mutating func recordDiscoveryFailure(_ message: String, cause: ModbusError?, at now: Int64, timing: PollTiming, logger: Logger) {
+        let error = cause ?? ModbusError(kind: .invalidRequest, cause: message, context: device.name)
+        if status.state != .failing {
+            logger.warning("No SunSpec models found", metadata: metadata(["modbus.error": "\(message)"]))
+        }
+        status.lastPoll = now
+        status.consecutiveFailures += 1
+        status.lastError = message
+        status.state = .failing
+        lastFailure = error
+        retryAfter = now + timing.backoff(interval: device.poll, failures: status.consecutiveFailures).milliseconds
     }
 
     /// The readings of one poll's results, stamped with the poll's scheduled time.
@@ -67,6 +121,7 @@ struct DevicePollState {
             lastFailure = error
             if status.state != .failing {
                 logger.warning("Modbus device does not answer", metadata: metadata(["modbus.error": "\(error)"]))
+                needsDiscovery = device.sunspec
             }
             status.state = .failing
             retryAfter = now + timing.backoff(interval: interval, failures: status.consecutiveFailures).milliseconds

@@ -41,7 +41,7 @@ public enum DeviceReader {
             }
             index += 1
         }
-        return results
+        return ScaleFactorResolution.apply(to: results)
     }
 
     /// The points of one successful read.

@@ -9,7 +9,9 @@ import VigieCore
 /// delays another bus. Stops polling on graceful shutdown.
 public struct ModbusSource<C: Clock>: Service where C.Duration == Duration {
     public let configuration: ModbusConfiguration
-    private let devices: [[ModbusDevice]]
+    let devices: [[ModbusDevice]]
+    /// Each bus's connection, shared by its poller and by writes.
+    let links: [ModbusBusLink]
     private let sink: any ReadingSink
     private let logger: Logger
     private let clock: C
@@ -28,6 +30,7 @@ public struct ModbusSource<C: Clock>: Service where C.Duration == Duration {
         }
         self.configuration = configuration
         self.devices = devices
+        links = configuration.buses.map { ModbusBusLink(bus: $0) }
         self.sink = sink
         self.logger = logger
         self.clock = clock
@@ -51,9 +54,9 @@ public struct ModbusSource<C: Clock>: Service where C.Duration == Duration {
 
     private func runBuses() async {
         await withDiscardingTaskGroup { group in
-            for (bus, devices) in zip(configuration.buses, devices) {
-                let poller = BusPoller(bus: bus, devices: devices, sink: sink, logger: logger, clock: clock,
-                                       wallTime: wallTime, timing: timing, board: board)
+            for (index, bus) in configuration.buses.enumerated() {
+                let poller = BusPoller(bus: bus, devices: devices[index], sink: sink, logger: logger, clock: clock,
+                                       wallTime: wallTime, timing: timing, board: board, link: links[index])
                 group.addTask { await poller.run() }
             }
         }

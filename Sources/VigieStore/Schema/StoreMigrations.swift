@@ -64,6 +64,31 @@ enum StoreMigrations {
                 PRIMARY KEY (sink, key)
             ) WITHOUT ROWID;
             """),
+        Migration(name: "4-command-journal", sql: """
+            -- Commands from the hub (CommandJournal): one row per command received, refused ones
+            -- included; `id` (the hub's, NULL for a message without one) makes a command run once.
+            -- `progress`: a replay's last published reading time, to resume after a restart.
+            CREATE TABLE commands (
+                row INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT UNIQUE,
+                received_ms INTEGER NOT NULL,
+                origin TEXT NOT NULL,
+                action TEXT NOT NULL,
+                device TEXT,
+                point TEXT,
+                value TEXT,
+                status TEXT NOT NULL,
+                reason TEXT,
+                detail TEXT,
+                old_value REAL,
+                new_value REAL,
+                request BLOB NOT NULL,
+                reply TEXT,
+                progress INTEGER,
+                finished_ms INTEGER
+            );
+            CREATE INDEX commands_by_time ON commands(received_ms);
+            """),
     ]
 
     /// The schema version this build writes.

@@ -18,7 +18,7 @@ enum HubSinks {
             return SensorThingsExchange(configuration: configuration, gateway: gateway, statistics: statistics,
                                         connection: connection, identifiers: StoreHubIdentifiers(sink: name, outbox: outbox),
                                         logger: logger)
-        }, outbox: StoreSinkOutbox(sink: name, outbox: outbox), signal: signal, batch: configuration.batch,
+        }, outbox: StoreSinkOutbox(sink: SinkName(name), outbox: outbox), signal: signal, batch: configuration.batch,
                 backoff: backoff, logger: logger)
     }
 
@@ -29,7 +29,7 @@ enum HubSinks {
             let connection = HubConnection(label: name, headers: NGSILDExchange.headers(configuration, token: token),
                                            tls: configuration.tls, timeout: configuration.timeout)
             return NGSILDExchange(configuration: configuration, mapper: mapper, connection: connection, logger: logger)
-        }, outbox: StoreSinkOutbox(sink: name, outbox: outbox), signal: signal, batch: configuration.batch,
+        }, outbox: StoreSinkOutbox(sink: SinkName(name), outbox: outbox), signal: signal, batch: configuration.batch,
                 backoff: backoff, logger: logger)
     }
 

@@ -34,10 +34,14 @@ public final class MQTTSink: Service, Sendable {
         public var flushTimeout: Duration
         /// Reconnection delays.
         public var backoff: ReconnectBackoff
+        /// Commands from the hub on this sink's connection; nil on every sink but the control one.
+        public var control: SinkControl?
 
         public init(gateway: String, clientID: String? = nil, healthInterval: Duration = .seconds(60),
-                    flushTimeout: Duration = .seconds(5), backoff: ReconnectBackoff = ReconnectBackoff()) {
+                    flushTimeout: Duration = .seconds(5), backoff: ReconnectBackoff = ReconnectBackoff(),
+                    control: SinkControl? = nil) {
             self.gateway = gateway
+            self.control = control
             self.clientID = clientID
             self.healthInterval = healthInterval
             self.flushTimeout = flushTimeout
@@ -76,8 +80,8 @@ public final class MQTTSink: Service, Sendable {
         var logger = logger
         logger[metadataKey: "sink.name"] = "\(name)"
         self.logger = logger
-        self.metrics = SinkMetrics(sink: name, factory: metricsFactory)
-        self.state = Mutex(SinkStatus(name: name))
+        self.metrics = SinkMetrics(sink: name, brokers: configuration.brokers, factory: metricsFactory)
+        self.state = Mutex(SinkStatus(name: name, broker: "\(configuration.broker)"))
         let template = try TopicTemplate(parsing: configuration.topic)
         statusTopic = template.render(gateway: options.gateway, kind: OutboxKind.status.rawValue)
     }
@@ -88,10 +92,14 @@ public final class MQTTSink: Service, Sendable {
     public func run() async throws {
         let client = try makeClient()
         let stopping = StopFlag()
+        if let control = options.control { try client.subscribe(control.commands, qos: 1) }
         try client.start()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.watchConnection(client) }
             group.addTask { await self.reportHealth(client) }
+            if let control = options.control {
+                group.addTask { await self.serveCommands(control, client: client) }
+            }
             await withTaskCancellationHandler {
                 await withGracefulShutdownHandler {
                     await self.deliver(client, stopping: stopping)

@@ -1,7 +1,7 @@
 extension ConfigurationReader {
     static let busKeys = ["name", "tcp", "rtu", "timeout", "inter_request_delay", "max_gap", "devices"]
     static let serialKeys = ["port", "baud", "parity", "data_bits", "stop_bits"]
-    static let deviceKeys = ["name", "unit", "units", "profile", "points", "poll", "ngsi_ld"]
+    static let deviceKeys = ["name", "unit", "units", "profile", "sunspec", "points", "poll", "ngsi_ld"]
 
     func modbus(_ node: YAMLNode) -> ModbusConfiguration {
         var modbus = ModbusConfiguration()
@@ -97,16 +97,26 @@ extension ConfigurationReader {
         }
         let profile = map["profile"].flatMap { values.text($0, key: "profile") }
         if let profile, let profileNode = map["profile"] { recordProfile(profile, at: profileNode) }
-        let points = map.list("points").map { PointReader(log: log).points($0, owner: section) } ?? []
-        if !map.has("profile"), !map.has("points") {
-            log.error("\(section) needs a \"profile\" or inline \"points\"", at: node)
+        let sunspec = map.bool("sunspec")
+        let points = map.list("points").map {
+            PointReader(log: log).points($0, owner: section, outsidePoints: map.has("profile") || sunspec == true)
+        } ?? []
+        if sunspec == true, let profileNode = map["profile"] {
+            log.error("\(section) has both \"sunspec: true\" (models found on the device) and a \"profile\": keep one",
+                      at: profileNode)
+        }
+        if !map.has("profile"), !map.has("points"), sunspec != true {
+            log.error("\(section) needs a \"profile\", \"sunspec: true\" or inline \"points\"", at: node)
         }
         let poll = map.duration("poll")
         // Point names are checked against the profile's when the profiles are loaded, not here.
         let ngsiLD = map["ngsi_ld"].map { NGSILDModelReader(log: log).model($0, owner: section, points: nil) }
-        guard let name, let units, !(map.has("poll") && poll == nil), ngsiLD != .some(nil) else { return nil }
-        return ModbusDeviceConfiguration(name: name, units: units, profile: profile, points: points,
-                                         poll: poll ?? .seconds(10), ngsiLD: ngsiLD ?? nil)
+        guard let name, let units, !(map.has("poll") && poll == nil), !(map.has("sunspec") && sunspec == nil),
+              ngsiLD != .some(nil) else {
+            return nil
+        }
+        return ModbusDeviceConfiguration(name: name, units: units, profile: profile, sunspec: sunspec ?? false,
+                                         points: points, poll: poll ?? .seconds(10), ngsiLD: ngsiLD ?? nil)
     }
 
     static func firstLine(_ node: YAMLNode) -> String {

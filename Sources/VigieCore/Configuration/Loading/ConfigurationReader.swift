@@ -8,7 +8,7 @@ final class ConfigurationReader {
     let base: String
     private(set) var profileReferences: [(id: String, node: YAMLNode)] = []
 
-    static let sections = ["gateway", "profiles_dir", "modbus", "mqtt", "aggregate", "anomaly", "upstream", "buffer"]
+    static let sections = ["gateway", "profiles_dir", "modbus", "mqtt", "aggregate", "anomaly", "upstream", "buffer", "control"]
 
     init(log: DiagnosticLog, base: String) {
         self.log = log
@@ -40,6 +40,7 @@ final class ConfigurationReader {
         if let node = map["anomaly"] { configuration.anomaly = anomaly(node) }
         if let nodes = map.list("upstream") { configuration.upstream = nodes.compactMap(upstream) }
         if let node = map["buffer"] { configuration.buffer = buffer(node) }
+        if let node = map["control"] { configuration.control = control(node, upstream: configuration.upstream) }
         return configuration
     }
 

@@ -69,7 +69,7 @@ public enum ProfileLoader {
     }
 
     /// `eastron-sdm630` for `devices/eastron-sdm630.yaml`.
-    static func fileID(of path: String) -> String {
+    public static func fileID(of path: String) -> String {
         var name = path.split(separator: "/").last.map(String.init) ?? path
         for suffix in [".yaml", ".yml"] where name.hasSuffix(suffix) {
             name = String(name.dropLast(suffix.count))
@@ -89,7 +89,7 @@ public enum ProfileLoader {
     }
 
     /// Why an id cannot name a profile file, or nil: ids are file names, never paths.
-    static func problem(withID id: String) -> String? {
+    public static func problem(withID id: String) -> String? {
         let allowed = id.unicodeScalars.allSatisfy {
             ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == "."
         }
