@@ -48,33 +48,16 @@ import Testing
         #expect(ngsi.mode == .temporal && ngsi.context == "https://smartdatamodels.org/context.jsonld")
     }
 
-    @Test func badHubSinkSettingsAreLocated() {
-        expectSingleError("""
-            gateway: { id: gw, data_dir: /tmp/x }
-            upstream:
-              - sensorthings: { url: "ftp://sta" }
-            """, line: 3, column: 26, "must start with http:// or https://")
-        expectSingleError("""
-            gateway: { id: gw, data_dir: /tmp/x }
-            upstream:
-              - ngsi_ld: { url: "http://broker", mode: history }
-            """, line: 3, column: 44, "mode")
-        expectSingleError("""
-            gateway: { id: gw, data_dir: /tmp/x }
-            upstream:
-              - ngsi_ld: { url: "http://broker", context: smartdatamodels.org }
-            """, line: 3, column: 47, "JSON-LD context")
-        expectSingleError("""
-            gateway: { id: gw, data_dir: /tmp/x }
-            upstream:
-              - sensorthings: { url: "http://sta-server", username: vigie }
-            """, line: 3, column: 19, "both \"username\" and \"password_file\"")
-        expectSingleError("""
-            gateway: { id: gw, data_dir: /tmp/x }
-            upstream:
-              - sensorthings: { url: "http://sta-server" }
-                ngsi_ld: { url: "http://broker" }
-            """, line: 4, column: 14, "start another \"- ngsi_ld:\" item")
+    @Test(arguments: [
+        (#"- sensorthings: { url: "ftp://sta" }"#, 3, 26, "must start with http:// or https://"),
+        (#"- ngsi_ld: { url: "http://broker", mode: history }"#, 3, 44, "mode"),
+        (#"- ngsi_ld: { url: "http://broker", context: smartdatamodels.org }"#, 3, 47, "JSON-LD context"),
+        (#"- sensorthings: { url: "http://sta-server", username: vigie }"#, 3, 19, #"both "username" and "password_file""#),
+        ("- sensorthings: { url: \"http://sta-server\" }\n    ngsi_ld: { url: \"http://broker\" }", 4, 14,
+         #"start another "- ngsi_ld:" item"#),
+    ])
+    func badHubSinkSettingsAreLocated(item: String, line: Int, column: Int, message: String) {
+        expectSingleError("gateway: { id: gw, data_dir: /tmp/x }\nupstream:\n  " + item, line: line, column: column, message)
     }
 
     @Test func aDeviceEntryOverridesItsProfilesModel() throws {

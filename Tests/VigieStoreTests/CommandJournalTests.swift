@@ -1,4 +1,5 @@
 import Testing
+import VigieTestKit
 import VigieCore
 @testable import VigieStore
 

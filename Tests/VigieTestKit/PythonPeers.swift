@@ -6,7 +6,7 @@ import VigieCore
 /// `scripts/peers/requirements.txt` (made on first use; needs python3-venv and PyPI once).
 package enum PythonPeers {
     package static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
+        .deletingLastPathComponent().path
 
     /// The environment's interpreter, the environment made first if needed.
     package static func python() throws -> String {
