@@ -82,22 +82,22 @@ public struct DemoScorecard: Sendable {
 package final class DemoScorecardBox: Sendable {
     private let state: Mutex<DemoScorecard>
 
-    init(_ scorecard: DemoScorecard) {
+    package init(_ scorecard: DemoScorecard) {
         state = Mutex(scorecard)
     }
 
-    func record(_ seen: [AnomalyStatus], simulatedSeconds: (Int64) -> Double) {
+    package func record(_ seen: [AnomalyStatus], simulatedSeconds: (Int64) -> Double) {
         state.withLock { $0.record(seen, simulatedSeconds: simulatedSeconds) }
     }
 
-    func summary(simulatedEnd: Double) -> DemoScorecard.Summary {
+    package func summary(simulatedEnd: Double) -> DemoScorecard.Summary {
         state.withLock { $0.summary(simulatedEnd: simulatedEnd) }
     }
 }
 
 extension DemoBuilding {
     /// The simulated seconds since the demo began at `milliseconds` since the epoch (a reading's time).
-    func simulatedSeconds(atEpochMilliseconds milliseconds: Int64) -> Double {
+    package func simulatedSeconds(atEpochMilliseconds milliseconds: Int64) -> Double {
         (Double(milliseconds) / 1000 - startEpochSeconds) * speed
     }
 }

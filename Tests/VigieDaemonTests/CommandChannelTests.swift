@@ -3,6 +3,7 @@ import Testing
 import VigieCore
 import VigieDaemon
 import VigieStore
+import VigieTestKit
 
 /// Commands from the hub against real peers: a pymodbus device, mosquitto, mbpoll as an
 /// independent reader, and the built `vigie run` (docs/control.md).

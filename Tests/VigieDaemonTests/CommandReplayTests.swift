@@ -3,6 +3,7 @@ import Logging
 import Testing
 import VigieCore
 import VigieStore
+import VigieTestKit
 
 /// Replays of stored readings through the control sink, against mosquitto and the built `vigie run`.
 @Suite(.serialized) struct CommandReplayTests {

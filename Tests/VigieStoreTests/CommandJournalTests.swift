@@ -1,7 +1,7 @@
 import Testing
-import VigieTestKit
 import VigieCore
 @testable import VigieStore
+import VigieTestKit
 
 @Suite struct CommandJournalTests {
     static func record(_ id: String?, at time: Int64 = testNow) -> CommandRecord {

@@ -1,8 +1,9 @@
 import Foundation
 import VigieCore
 
-/// Peers this project did not write (pymodbus servers in `Tests/Peers/`, the hub sinks' SensorThings server and Smart Data Models database), run from the Python
-/// virtual environment `scripts/peers/install.sh` makes in `.build/peers/venv` with the pinned
+/// Peers this project did not write (pymodbus servers in `Tests/Peers/`, the hub sinks' SensorThings
+/// server and Smart Data Models database), run from the Python virtual environment
+/// `scripts/peers/install.sh` makes in `.build/peers/venv` with the pinned
 /// `scripts/peers/requirements.txt` (made on first use; needs python3-venv and PyPI once).
 package enum PythonPeers {
     package static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigieTestKit
 
 /// A gateway with control enabled between real peers: a pymodbus device that logs the writes it
 /// takes (`Tests/Peers/modbus_write_peer.py`), a mosquitto hub broker with a subscriber on
@@ -16,7 +17,7 @@ final class ControlRig: @unchecked Sendable {
 
     /// `drainRate`: the sink's; `maxAge`: control's; `extraPoints`: more inline points of device `mixed`.
     init(drainRate: Int = 10_000, maxAge: String = "5m") throws {
-        directory = try TemporaryDirectory()
+        directory = TemporaryDirectory()
         peerPort = freeLoopbackPort()
         peer = try TestProcess(try PythonPeers.python(), [PythonPeers.script("modbus_write_peer.py"), "\(peerPort)"],
                                outputIn: directory.url, name: "modbus-peer")

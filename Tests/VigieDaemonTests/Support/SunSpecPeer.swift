@@ -1,4 +1,5 @@
 import Foundation
+import VigieCore
 import VigieDaemon
 import VigieTestKit
 
