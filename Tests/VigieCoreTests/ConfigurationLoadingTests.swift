@@ -14,7 +14,7 @@ import Testing
     #expect(fleet?.name(forUnit: 3) == "compteur-3")
     #expect(loaded.profiles.keys.sorted() == ["eastron-sdm630"])
     #expect(configuration.mqtt?.subscriptions.count == 4)
-    #expect(configuration.upstream.count == 2)
+    #expect(configuration.upstream.count == 4)
     #expect(configuration.anomaly.overrides.count == 3)
 }
 

@@ -51,7 +51,20 @@ enum UpstreamExamples {
                                                    backlog: 1_250).json(gateway: gateway)),
             ("offline", GatewayStatusMessage.offline.json(gateway: gateway)),
             ("health", GatewayStatusMessage.health(health).json(gateway: gateway)),
+            ("sensorthings observation", SensorThingsObservation.observations(of: pack, result: .mean, statistics: [.mean, .min, .max])[0]
+                .json(datastreamID: SensorThingsID(literal: "'01a23b25-8668-7349-8bf5-001cccdaa22e'"), form: .interval)),
+            ("ngsi-ld entity", ngsiLDEntity),
         ]
+    }
+
+    /// The pack as an `ACMeasurement` instance (temporal mode body).
+    static var ngsiLDEntity: String {
+        let mapper = NGSILDMapper(gateway: gateway, models: ["tableau-general": NGSILDModel(
+            type: "ACMeasurement", attributes: ["active_power": "totalActivePower", "energy": "totalActiveEnergyImport"])],
+            statistics: [.mean, .min, .max])
+        var writer = JSONWriter()
+        NGSILDEntity.json(mapper.entities(of: .aggregate(pack)), into: &writer)
+        return writer.output
     }
 
     /// One SenML record per line, for reading: `[{…},\n {…}]`.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigieTestKit
 
 /// `vigie modbus write` against the pymodbus peer, read back by mbpoll; stdin is not a terminal, so it asks nothing.
 @Suite(.serialized) struct ModbusWriteCommandTests {

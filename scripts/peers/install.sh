@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 venv=.build/peers/venv
-if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import pymodbus, serial' 2>/dev/null; then exit 0; fi
+if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import pymodbus, serial, sensorthings, pysmartdatamodels' 2>/dev/null; then exit 0; fi
 mkdir -p .build/peers
 python3 -m venv "$venv"
 "$venv/bin/pip" install -q --disable-pip-version-check -r scripts/peers/requirements.txt

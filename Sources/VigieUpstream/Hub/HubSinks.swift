@@ -5,7 +5,8 @@ import VigieStore
 /// Builds the hub sinks (`sensorthings:`, `ngsi_ld:`) from their configuration.
 enum HubSinks {
     static func sensorThings(_ configuration: SensorThingsSinkConfiguration, name: String, gateway: String,
-                             statistics: [Statistic], outbox: Outbox, signal: OutboxSignal, logger: Logger) -> HubSink {
+                             statistics: [Statistic], outbox: Outbox, signal: OutboxSignal, logger: Logger,
+                             backoff: Backoff.Configuration = .init()) -> HubSink {
         HubSink(name: name, open: { () throws(UpstreamError) in
             var headers: [String] = ["Accept: application/json"]
             if let tokenFile = configuration.tokenFile {
@@ -17,17 +18,19 @@ enum HubSinks {
             return SensorThingsExchange(configuration: configuration, gateway: gateway, statistics: statistics,
                                         connection: connection, identifiers: StoreHubIdentifiers(sink: name, outbox: outbox),
                                         logger: logger)
-        }, outbox: StoreSinkOutbox(sink: SinkName(name), outbox: outbox), signal: signal, batch: configuration.batch, logger: logger)
+        }, outbox: StoreSinkOutbox(sink: SinkName(name), outbox: outbox), signal: signal, batch: configuration.batch,
+                backoff: backoff, logger: logger)
     }
 
     static func ngsiLD(_ configuration: NGSILDSinkConfiguration, name: String, mapper: NGSILDMapper, outbox: Outbox,
-                       signal: OutboxSignal, logger: Logger) -> HubSink {
+                       signal: OutboxSignal, logger: Logger, backoff: Backoff.Configuration = .init()) -> HubSink {
         HubSink(name: name, open: { () throws(UpstreamError) in
             let token = try configuration.tokenFile.map { path throws(UpstreamError) in try secret(path) }
             let connection = HubConnection(label: name, headers: NGSILDExchange.headers(configuration, token: token),
                                            tls: configuration.tls, timeout: configuration.timeout)
             return NGSILDExchange(configuration: configuration, mapper: mapper, connection: connection, logger: logger)
-        }, outbox: StoreSinkOutbox(sink: SinkName(name), outbox: outbox), signal: signal, batch: configuration.batch, logger: logger)
+        }, outbox: StoreSinkOutbox(sink: SinkName(name), outbox: outbox), signal: signal, batch: configuration.batch,
+                backoff: backoff, logger: logger)
     }
 
     private static func secret(_ path: String) throws(UpstreamError) -> String {

@@ -25,6 +25,8 @@ final class SensorThingsExchange: HubExchange {
     private let state = Mutex(State())
 
     static let thingKey = "thing"
+    /// Observations asked for per page: servers cap `$top` (django-ogc-sensorthings at 100).
+    static let pageSize = 100
 
     private struct State {
         var ids: [String: SensorThingsID]?
@@ -169,13 +171,22 @@ final class SensorThingsExchange: HubExchange {
             throw .server(status: 404, answer: "Datastream \(key) is gone from the server; it will be created again")
         }
         let filter = "resultTime ge \(Timestamp.rfc3339(milliseconds: from)) and resultTime le \(Timestamp.rfc3339(milliseconds: to))"
-        let url = configuration.url + "/Datastreams(\(HubConnection.percentEncoded(id.literal)))/Observations?$filter="
-            + HubConnection.percentEncoded(filter) + "&$top=\(count + 10)"
-        let value = try await getJSON(url)
-        guard case .array(let observations)? = value["value"] else {
-            throw .server(status: 200, answer: "the Observations of Datastream \(id.literal) are not a list")
+        var next: String? = configuration.url + "/Datastreams(\(HubConnection.percentEncoded(id.literal)))/Observations?$filter="
+            + HubConnection.percentEncoded(filter) + "&$orderby=" + HubConnection.percentEncoded("resultTime asc,id asc")
+            + "&$top=\(min(count, Self.pageSize))"
+        var times: Set<Int64> = []
+        // Pages until the server has no next one (bounded, as a server could loop); ordered, or a
+        // server may page an unordered list inconsistently and an Observation be missed and sent twice.
+        for _ in 0..<(count / Self.pageSize + 10) {
+            guard let url = next else { break }
+            let page = try await getJSON(url)
+            guard case .array(let observations)? = page["value"] else {
+                throw .server(status: 200, answer: "the Observations of Datastream \(id.literal) are not a list")
+            }
+            times.formUnion(observations.compactMap { $0["resultTime"]?.stringValue.flatMap(Timestamp.milliseconds(rfc3339:)) })
+            next = page["@iot.nextLink"]?.stringValue.map { $0.replacingAll(" ", with: "%20") }
         }
-        return Set(observations.compactMap { $0["resultTime"]?.stringValue.flatMap(Timestamp.milliseconds(rfc3339:)) })
+        return times
     }
 
     private func isLost(datastream id: SensorThingsID, key: String) async throws(HubFailure) -> Bool {

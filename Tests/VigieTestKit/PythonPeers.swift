@@ -1,30 +1,29 @@
 import Foundation
 import VigieCore
-import VigieDaemon
-import VigieTestKit
 
-/// Peers this project did not write (pymodbus servers in `Tests/Peers/`), run from the Python
-/// virtual environment `scripts/peers/install.sh` makes in `.build/peers/venv` with the pinned
+/// Peers this project did not write (pymodbus servers in `Tests/Peers/`, the hub sinks' SensorThings
+/// server and Smart Data Models database), run from the Python virtual environment
+/// `scripts/peers/install.sh` makes in `.build/peers/venv` with the pinned
 /// `scripts/peers/requirements.txt` (made on first use; needs python3-venv and PyPI once).
-enum PythonPeers {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
+package enum PythonPeers {
+    package static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
 
     /// The environment's interpreter, the environment made first if needed.
-    static func python() throws -> String {
+    package static func python() throws -> String {
         try runTool("/bin/bash", [packageRoot + "/scripts/peers/install.sh"])
         return packageRoot + "/.build/peers/venv/bin/python"
     }
 
     /// A peer script of `Tests/Peers/`.
-    static func script(_ name: String) -> String {
+    package static func script(_ name: String) -> String {
         packageRoot + "/Tests/Peers/" + name
     }
 }
 
 /// Runs a tool to its end; returns its output (stdout and stderr), throws when it exits non-zero.
 @discardableResult
-func runTool(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
+package func runTool(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
     let log = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-tool-\(UUID().uuidString).log").path
     defer { try? FileManager.default.removeItem(atPath: log) }
     let pid: pid_t
