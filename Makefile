@@ -71,3 +71,21 @@ chaos: deps
 chaos-short:
 	$(SWIFT) build --product vigie
 	scripts/chaos/chaos.py "$$($(SWIFT) build --show-bin-path)/vigie" all --short
+
+# A territory's fleet (docs/fleet.md): N real gateways (FLEET_GATEWAYS, default 100) against a
+# 3-node RabbitMQ cluster with its MQTT plugin on 127.0.0.1, through node stops, a cluster
+# restart and SIGKILLs; prints per-gateway conservation and the hub-side figures. Not in CI:
+# it takes 10-15 minutes. FLEET_ARGS passes more options (scripts/fleet/fleet.py --help).
+FLEET_GATEWAYS ?= 100
+.PHONY: fleet interop
+fleet:
+	scripts/install-deps.sh rabbitmq-server
+	$(SWIFT) build -c release --product vigie
+	scripts/fleet/fleet.py --vigie .build/release/vigie --gateways $(FLEET_GATEWAYS) $(FLEET_ARGS)
+
+# The SenML/MQTT path against RabbitMQ's MQTT plugin (QoS 1, persistent session, retained
+# status, Last Will); about a minute, most of it RabbitMQ starting (docs/sinks.md).
+interop:
+	scripts/install-deps.sh rabbitmq-server
+	$(SWIFT) build -c release --product vigie
+	scripts/fleet/interop.py .build/release/vigie

@@ -112,14 +112,28 @@ let package = Package(
         // libFuzzer targets for the decoders and loaders (scripts/fuzz/run.sh, docs/reliability.md).
         .executableTarget(name: "vigie-fuzz", dependencies: ["VigieCore"]),
 
+        // Harnesses shared by the test targets: the mosquitto broker, child processes, temporary
+        // directories, the HTTP hub, certificates, the fast-forward clock, the fake NOTIFY_SOCKET.
+        .target(name: "VigieTestKit",
+                dependencies: ["VigieCore", .product(name: "Logging", package: "swift-log"),
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+                path: "Tests/VigieTestKit"),
+
         .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "VigieStoreTests", dependencies: ["VigieStore", "vigie-store-probe",
+        .testTarget(name: "VigieStoreTests", dependencies: ["VigieStore", "VigieTestKit", "vigie-store-probe",
                                                    .product(name: "MetricsTestKit", package: "swift-metrics")]),
-        .testTarget(name: "VigieModbusTests", dependencies: ["VigieModbus"]),
-        .testTarget(name: "VigieMQTTTests", dependencies: ["VigieMQTT"]),
+        .testTarget(name: "VigieModbusTests", dependencies: ["VigieModbus", "VigieTestKit"]),
+        .testTarget(name: "VigieMQTTTests", dependencies: ["VigieMQTT", "VigieTestKit"]),
+        .testTarget(name: "VigieHTTPTests", dependencies: ["VigieHTTP", "VigieTestKit"]),
+        .testTarget(name: "VigieUpstreamTests", dependencies: [
+            "VigieUpstream", "VigieStore", "VigieMQTT", "VigieTestKit", .product(name: "MetricsTestKit", package: "swift-metrics"),
+        ]),
         .testTarget(name: "VigieDaemonTests", dependencies: [
-            "VigieDaemon", "VigieHTTP", "VigieUpstream", "VigieDemo", "vigie",
-            .product(name: "MetricsTestKit", package: "swift-metrics"),
+            "VigieDaemon", "VigieTestKit", "vigie", .product(name: "MetricsTestKit", package: "swift-metrics"),
+        ]),
+        .testTarget(name: "VigieDemoTests", dependencies: [
+            "VigieDemo", "VigieDaemon", "VigieStore", "VigieTestKit",
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -25,15 +25,15 @@ extension Gateway: GatewayStatusProvider {
                                databaseBytes: health.databaseBytes(), maxBytes: configuration.buffer.maxSize.bytes,
                                lastCommit: latest.lastCommit),
             sinks: (parts.upstream?.statuses ?? []).map { sink in
-                let waiting = backlog.first { $0.sink == sink.name }
-                let target = configuration.upstream.first { $0.name == sink.name }.map(Self.describe) ?? sink.name
+                let waiting = backlog.first { $0.sink.description == sink.name }
+                let target = configuration.upstream.first { $0.name.description == sink.name }.map(Self.describe) ?? sink.name
                 let held = sink.held > 0 ? "\(sink.held) held, refused: \(sink.lastRefusal ?? "")" : nil
                 return UpstreamStatus(name: sink.name, target: target,
                                       state: sink.connected && held == nil ? .ok : .degraded,
-                                      connected: sink.connected, backlog: waiting?.depth ?? 0,
+                                      connected: sink.connected, broker: sink.broker, backlog: waiting?.depth ?? 0,
                                       oldestPending: waiting?.oldestCreatedMilliseconds, lastError: sink.lastError ?? held)
             },
-            sensors: latest.sensors(unit: catalog.unit(of:)),
+            sensors: latest.sensors(unit: catalog.unit(of:), labels: catalog.labels(of:)),
             openAnomalies: detection.openEvents().map(Self.anomalyStatus),
             clock: ClockStatus.current(),
             commands: await recentCommands())
@@ -66,7 +66,7 @@ extension Gateway: GatewayStatusProvider {
 
     private static func describe(_ upstream: UpstreamConfiguration) -> String {
         switch upstream {
-        case .mqtt(let sink): "mqtt \(sink.broker)"
+        case .mqtt(let sink): "mqtt " + sink.brokers.map(\.description).joined(separator: ", ")
         case .http(let sink): "http \(sink.url)"
         case .sensorThings(let sink): "sensorthings \(sink.url)"
         case .ngsiLD(let sink): "ngsi_ld \(sink.url)"
@@ -85,9 +85,13 @@ extension Gateway: GatewayStatusProvider {
     private static func subscriptions(_ source: MQTTSource?) -> [SubscriptionStatus] {
         guard let source else { return [] }
         let connected = source.connectionState == .connected
+        let broker = "\(source.currentBroker)"
+        let refusals = source.refusedSubscriptions
         return zip(source.configuration.subscriptions, source.statistics).map { subscription, statistics in
-            SubscriptionStatus(topic: subscription.topic, format: subscription.format.rawValue,
-                               state: connected ? .ok : .degraded, decodeFailures: statistics.rejected)
+            let refusedBy = refusals.filter { $0.filter == subscription.topic }.map { "\($0.broker)" }
+            let state: ComponentState = !refusedBy.isEmpty ? .failing : (connected ? .ok : .degraded)
+            return SubscriptionStatus(topic: subscription.topic, format: subscription.format.rawValue, state: state,
+                                      decodeFailures: statistics.rejected, broker: broker, refusedBy: refusedBy)
         }
     }
 

@@ -58,7 +58,7 @@ public final class Gateway: Sendable {
         aggregation = AggregationService(
             configuration: configuration.aggregate,
             sinks: { PipelineParts.sinks(taking: .aggregate, in: current.value.configuration) },
-            outbox: store.outbox, unit: { catalog.unit(of: $0) }, outboxChanged: outboxChanged, logger: logger)
+            outbox: store.outbox, unit: { catalog.unit(of: $0) }, labels: { catalog.labels(of: $0) }, outboxChanged: outboxChanged, logger: logger)
         store.writer.addObserver(latest)
         store.writer.addObserver(detection)
         health = HealthSource(store: store, latest: latest, startedAt: startedAt)

@@ -65,15 +65,15 @@ extension Gateway {
         // A kept child keeps running as it was: keep the part that reports its status.
         var merged = built
         merged.modbus = built.modbus.map { entry in
-            sourceChange.kept.contains("modbus:\(entry.bus)") ? old.modbus.first { $0.bus == entry.bus } ?? entry : entry
+            sourceChange.kept.contains(.modbus(bus: entry.bus)) ? old.modbus.first { $0.bus == entry.bus } ?? entry : entry
         }
-        if sourceChange.kept.contains("mqtt") { merged.mqtt = old.mqtt }
-        if sinkChange.kept.contains("upstream") { merged.upstream = old.upstream }
+        if sourceChange.kept.contains(.mqttSource) { merged.mqtt = old.mqtt }
+        if sinkChange.kept.contains(.upstream) { merged.upstream = old.upstream }
         parts.withLock { $0 = merged }
         current.withLock { $0 = loaded }
         logger.info("configuration reloaded", metadata: [
-            "services.started": "\((sourceChange.started + sinkChange.started).joined(separator: ","))",
-            "services.stopped": "\((sourceChange.stopped + sinkChange.stopped).joined(separator: ","))",
+            "services.started": "\((sourceChange.started + sinkChange.started).map(\.description).joined(separator: ","))",
+            "services.stopped": "\((sourceChange.stopped + sinkChange.stopped).map(\.description).joined(separator: ","))",
         ])
     }
 }

@@ -13,6 +13,8 @@ package struct DemoDriver: Sendable {
     package let httpPort: Int
     package let configurationPath: String
     package let publishEvery: Duration
+    /// Where the anomaly events seen are scored against the incidents.
+    package let scorecard: DemoScorecardBox
     /// Lines said once at the start, after the peers' notes.
     package let startNotes: [String]
     package let logger: Logger
@@ -57,6 +59,7 @@ package struct DemoDriver: Sendable {
                 lastShown = elapsed
                 let snapshot = await gateway.snapshot()
                 let events = await gateway.events(limit: 50)
+                scorecard.record(events, simulatedSeconds: building.simulatedSeconds(atEpochMilliseconds:))
                 for line in log.lines(snapshot: snapshot, events: events, elapsed: elapsed) { note(line, elapsed) }
                 if options.live {
                     output(DemoLiveView().render(header: header(elapsed: elapsed), snapshot: snapshot,

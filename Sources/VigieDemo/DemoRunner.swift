@@ -43,6 +43,8 @@ public struct DemoRunner: Sendable {
         public var anomalies: Int
         public var backlog: Int
         public var configurationPath: String
+        /// The anomaly events against the incidents injected (`DemoScorecard`).
+        public var incidents: DemoScorecard.Summary
     }
 
     public var options: Options
@@ -99,9 +101,11 @@ public struct DemoRunner: Sendable {
         let historyNote = "history: \(history.count) readings of the \(DemoHistory.polls) polls before the start stored; "
             + "the detectors warm up from them as after a restart"
         let gateway = try await Gateway(loaded: loaded, environment: [:], logger: logger)
+        let scorecard = DemoScorecardBox(DemoScorecard(scenario: building.scenario))
         let driver = DemoDriver(peers: peers, building: building, gateway: gateway, options: options,
                                 httpPort: configuration.httpPort, configurationPath: path,
-                                publishEvery: .milliseconds(configuration.pollMilliseconds), startNotes: [historyNote],
+                                publishEvery: .milliseconds(configuration.pollMilliseconds), scorecard: scorecard,
+                                startNotes: [historyNote],
                                 logger: logger, output: output)
         var stopWhen: (@Sendable () async -> Void)?
         if let duration = options.duration {
@@ -116,10 +120,13 @@ public struct DemoRunner: Sendable {
         }
         let snapshot = await gateway.snapshot()
         let events = await gateway.events(limit: 10_000)
+        scorecard.record(events, simulatedSeconds: building.simulatedSeconds(atEpochMilliseconds:))
+        let simulatedEnd = building.simulatedSeconds(atEpochMilliseconds: ReadingStore.wallClockMilliseconds())
         let rooms = Set(snapshot.sensors.map { String($0.id.split(separator: "/").first ?? "") })
             .intersection(DemoBuilding.rooms)
         return Summary(devices: snapshot.buses.reduce(0) { $0 + $1.devices.count } + rooms.count,
                        sensors: snapshot.sensors.count, anomalies: events.count,
-                       backlog: snapshot.sinks.reduce(0) { $0 + $1.backlog }, configurationPath: path)
+                       backlog: snapshot.sinks.reduce(0) { $0 + $1.backlog }, configurationPath: path,
+                       incidents: scorecard.summary(simulatedEnd: simulatedEnd))
     }
 }

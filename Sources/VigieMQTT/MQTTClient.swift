@@ -15,8 +15,18 @@ import VigieCore
 public final class MQTTClient: Sendable {
     /// How to reach the broker and how to behave.
     public struct Configuration: Sendable {
-        public var host: String
-        public var port: Int
+        /// The broker's nodes in the order tried: after a failed or lost connection the client
+        /// backs off, then tries the next (the first again after the last). Never empty.
+        public var brokers: [Endpoint]
+        /// The first node's host and port; setting one keeps the other nodes.
+        public var host: String {
+            get { brokers[0].host }
+            set { brokers[0].host = newValue }
+        }
+        public var port: Int {
+            get { brokers[0].port }
+            set { brokers[0].port = newValue }
+        }
         public var clientID: String
         public var username: String?
         public var password: String?
@@ -35,8 +45,7 @@ public final class MQTTClient: Sendable {
                     password: String? = nil, tls: TLSConfiguration? = nil, keepalive: Duration = .seconds(30),
                     cleanSession: Bool = false, will: Will? = nil, backoff: ReconnectBackoff = ReconnectBackoff(),
                     maxInFlight: Int = 64, inboxCapacity: Int = 1024) {
-            self.host = host
-            self.port = port
+            self.brokers = [Endpoint(host: host, port: port)]
             self.clientID = clientID
             self.username = username
             self.password = password
@@ -80,6 +89,12 @@ public final class MQTTClient: Sendable {
 
     /// The state now.
     public var connectionState: MQTTConnectionState { session.currentState.withLock { $0 } }
+
+    /// The node connected to, or being tried (the first before `start()`).
+    public var currentBroker: Endpoint { session.configuration.brokers[session.brokerIndex.load(ordering: .relaxed)] }
+
+    /// The subscriptions a node refused (an ACL), each once, oldest first.
+    public var refusedSubscriptions: [SubscriptionRefusal] { session.refusals.withLock { $0 } }
 
     /// Messages dropped because nobody was iterating `messages`.
     public var droppedMessages: Int { session.inbox.dropped.load(ordering: .relaxed) }

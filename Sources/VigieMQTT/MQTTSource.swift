@@ -20,8 +20,11 @@ public final class MQTTSource: Service, Sendable {
     let clientConfiguration: MQTTClient.Configuration
     private let stats: Locked<[SubscriptionStatistics]>
     private let state = Locked(MQTTConnectionState.stopped)
+    private let client = Locked<MQTTClient?>(nil)
     private let failureCounters: [Counter]
     private let readingCounters: [Counter]
+    /// `vigie_mqtt_broker_connected{broker}`: 1 for the node connected to, 0 for the others.
+    private let brokerGauges: [(broker: Endpoint, gauge: Gauge)]
 
     /// Checks every subscription (filter, template, paths) and reads the password file.
     public init(configuration: MQTTSourceConfiguration, sink: some ReadingSink, logger: Logger,
@@ -48,26 +51,38 @@ public final class MQTTSource: Service, Sendable {
         readingCounters = configuration.subscriptions.map {
             Counter(label: "vigie_mqtt_readings_total", dimensions: [("subscription", $0.topic)])
         }
+        brokerGauges = configuration.brokers.map {
+            ($0, Gauge(label: "vigie_mqtt_broker_connected", dimensions: [("broker", "\($0)")]))
+        }
     }
 
     /// The client settings a source configuration implies (password read from its file).
     public static func clientConfiguration(_ configuration: MQTTSourceConfiguration) throws(MQTTError) -> MQTTClient.Configuration {
-        MQTTClient.Configuration(
-            host: configuration.broker.host, port: configuration.broker.port, clientID: configuration.clientID,
+        var settings = MQTTClient.Configuration(
+            clientID: configuration.clientID,
             username: configuration.username, password: try configuration.passwordFile.map { path throws(MQTTError) in
                 try CredentialFile.read(path).mapError { MQTTError(.secretUnreadable, $0.message) }.get()
             },
             tls: configuration.tls, keepalive: configuration.keepalive, cleanSession: false)
+        settings.brokers = configuration.brokers
+        return settings
     }
 
     /// The broker connection's state now (`stopped` before `run` and after it returns).
     public var connectionState: MQTTConnectionState { state.withLock { $0 } }
+
+    /// The node connected to or being tried (the first one before `run`).
+    public var currentBroker: Endpoint { client.withLock { $0?.currentBroker } ?? configuration.broker }
+
+    /// Subscriptions a node refused (its ACL); the source stays on that node.
+    public var refusedSubscriptions: [SubscriptionRefusal] { client.withLock { $0?.refusedSubscriptions } ?? [] }
 
     /// Per-subscription counts, in configuration order.
     public var statistics: [SubscriptionStatistics] { stats.withLock { $0 } }
 
     public func run() async throws {
         let client = try MQTTClient(configuration: clientConfiguration, logger: logger)
+        self.client.withLock { $0 = client }
         for decoder in decoders {
             try client.subscribe(decoder.subscription.topic, qos: decoder.subscription.qos)
         }
@@ -76,7 +91,9 @@ public final class MQTTSource: Service, Sendable {
             group.addTask { [self] in
                 for await change in client.connectionStates {
                     self.state.withLock { $0 = change }
-                    logger.info("MQTT source connection changed", metadata: ["mqtt.broker": "\(configuration.broker)", "mqtt.state": "\(change)"])
+                    let broker = change == .connected ? client.currentBroker : nil
+                    for node in brokerGauges { node.gauge.record(node.broker == broker ? 1 : 0) }
+                    logger.info("MQTT source connection changed", metadata: ["mqtt.broker": "\(client.currentBroker)", "mqtt.state": "\(change)"])
                 }
             }
             await withGracefulShutdownHandler {

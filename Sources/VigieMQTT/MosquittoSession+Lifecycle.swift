@@ -30,10 +30,13 @@ extension MosquittoSession {
         let keepalive = Int32(clamping: max(5, configuration.keepalive.milliseconds / 1000))
         var generator = SystemRandomNumberGenerator()
         var firstAttempt = true
+        let brokers = configuration.brokers
         while !stopRequested.load(ordering: .relaxed) {
+            let broker = brokers[brokerIndex.load(ordering: .relaxed)]
             setState(.connecting)
-            var rc = firstAttempt
-                ? mosquitto_connect(handle, configuration.host, Int32(configuration.port), keepalive)
+            // `mosquitto_connect` on a used handle keeps its queued messages, as `mosquitto_reconnect` does.
+            var rc = firstAttempt || brokers.count > 1
+                ? mosquitto_connect(handle, broker.host, Int32(broker.port), keepalive)
                 : mosquitto_reconnect(handle)
             firstAttempt = false
             while rc == MOSQ_ERR_SUCCESS.rawValue, !stopRequested.load(ordering: .relaxed) {
@@ -44,14 +47,17 @@ extension MosquittoSession {
             if stopRequested.load(ordering: .relaxed) { break }
             connected.store(false, ordering: .releasing)
             let reason = rc == MOSQ_ERR_ERRNO.rawValue ? String(cString: strerror(errno)) : String(cString: mosquitto_strerror(rc))
-            setState(.disconnected(reason: reason))
+            setState(.disconnected(reason: "\(broker): \(reason)"))
             let delay = backoffDelay(using: &generator)
+            // A connection failure (refused, lost, CONNACK refused): the next node, after the backoff.
+            let next = (brokerIndex.load(ordering: .relaxed) + 1) % brokers.count
             logger.info("MQTT connection lost, reconnecting", metadata: [
-                "mqtt.broker": "\(configuration.host):\(configuration.port)", "mqtt.reason": "\(reason)",
-                "mqtt.delay_ms": "\(delay.milliseconds)",
+                "mqtt.broker": "\(broker)", "mqtt.reason": "\(reason)", "mqtt.delay_ms": "\(delay.milliseconds)",
+                "mqtt.next_broker": "\(brokers[next])",
             ])
             setState(.waitingToReconnect(delay: delay))
             sleepUnlessStopped(delay)
+            brokerIndex.store(next, ordering: .relaxed)
         }
         if connected.load(ordering: .acquiring) {
             mosquitto_disconnect(handle)
@@ -129,7 +135,7 @@ extension MosquittoSession {
         }
         subscriptions.withLock { $0.append((filter, Int32(qos))) }
         if connected.load(ordering: .acquiring) {
-            let rc = mosquitto_subscribe(handle, nil, filter, Int32(qos))
+            let rc = sendSubscribe(filter, qos: Int32(qos))
             guard rc == MOSQ_ERR_SUCCESS.rawValue || rc == MOSQ_ERR_NO_CONN.rawValue else {
                 throw MQTTError(.subscribeFailed, "cannot subscribe to \(filter)", cause: String(cString: mosquitto_strerror(rc)))
             }

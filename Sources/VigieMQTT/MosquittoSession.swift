@@ -26,6 +26,12 @@ final class MosquittoSession: @unchecked Sendable {
     let stateContinuation: AsyncStream<MQTTConnectionState>.Continuation
     let currentState = Locked(MQTTConnectionState.stopped)
     let subscriptions = Locked<[(filter: String, qos: Int32)]>([])
+    /// SUBSCRIBEs awaiting their SUBACK, by message id: the filter, to name it if refused.
+    let pendingSubscriptions = Locked<[Int32: String]>([:])
+    /// Each subscription a node refused, reported once (see `didSubscribe`).
+    let refusals = Locked<[SubscriptionRefusal]>([])
+    /// Index in `configuration.brokers` of the node connected to or being tried; written by the network thread.
+    let brokerIndex = Atomic<Int>(0)
     let stopRequested = Atomic<Bool>(false)
     let started = Atomic<Bool>(false)
     let connected = Atomic<Bool>(false)
@@ -35,8 +41,11 @@ final class MosquittoSession: @unchecked Sendable {
 
     init(configuration: MQTTClient.Configuration, logger: Logger) throws(MQTTError) {
         guard Self.libraryInitialised else { throw MQTTError(.invalidConfiguration, "libmosquitto failed to initialise") }
-        guard (1...65535).contains(configuration.port) else {
-            throw MQTTError(.invalidConfiguration, "broker port \(configuration.port) is not in 1...65535")
+        guard !configuration.brokers.isEmpty else {
+            throw MQTTError(.invalidConfiguration, "the MQTT client needs at least one broker address")
+        }
+        for broker in configuration.brokers where !(1...65535).contains(broker.port) {
+            throw MQTTError(.invalidConfiguration, "broker port \(broker.port) of \(broker.host) is not in 1...65535")
         }
         guard !configuration.clientID.isEmpty, configuration.clientID.utf8.count <= 65535 else {
             throw MQTTError(.invalidConfiguration, "the MQTT client id must be set (and stable, for the persistent session)")
@@ -98,6 +107,11 @@ final class MosquittoSession: @unchecked Sendable {
             guard let context else { return }
             Unmanaged<MosquittoSession>.fromOpaque(context).takeUnretainedValue().window.acknowledge(mid)
         }
+        mosquitto_subscribe_callback_set(handle) { _, context, mid, count, granted in
+            guard let context, let granted else { return }
+            let codes = Array(UnsafeBufferPointer(start: granted, count: Int(max(0, count))))
+            Unmanaged<MosquittoSession>.fromOpaque(context).takeUnretainedValue().didSubscribe(mid, granted: codes)
+        }
         mosquitto_message_callback_set(handle) { _, context, message in
             guard let context, let message else { return }
             Unmanaged<MosquittoSession>.fromOpaque(context).takeUnretainedValue().didReceive(message.pointee)
@@ -119,7 +133,7 @@ final class MosquittoSession: @unchecked Sendable {
         backoff.reset()
         connected.store(true, ordering: .releasing)
         for subscription in subscriptions.withLock({ $0 }) {
-            mosquitto_subscribe(handle, nil, subscription.filter, subscription.qos)
+            sendSubscribe(subscription.filter, qos: subscription.qos)
         }
         setState(.connected)
     }

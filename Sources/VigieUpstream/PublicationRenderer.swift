@@ -1,12 +1,14 @@
 import VigieCore
+import VigieStore
 
 /// Turns a stored outbox message into what one sink sends: topic and encoded payload.
 ///
 /// The outbox keeps messages in their stored form (statistics, events), not as payloads, so
 /// each sink encodes with its own format and topic template, and the outbox sequence number
 /// goes into the payload at send time. A template with `{point}` makes one publication per
-/// point; they share the message's sequence number. A message that cannot be read back gets an
-/// empty topic, which the sink parks and counts rather than blocking the queue on it.
+/// point; they share the message's sequence number. A message that cannot be read back (a kind
+/// this version does not know, a damaged stored text) becomes one `undeliverable` message with
+/// the reason, which the sink parks, logs and counts rather than blocking the queue on it.
 public struct PublicationRenderer: Sendable {
     public var template: TopicTemplate
     public var format: UpstreamFormat
@@ -23,16 +25,26 @@ public struct PublicationRenderer: Sendable {
         self.gateway = gateway
     }
 
-    public func render(seq: Int64, kind: String, stored: [UInt8], createdMillis: Int64) -> [PendingMessage] {
-        guard let outboxKind = OutboxKind(rawValue: kind),
-              let message = try? UpstreamMessage(kind: outboxKind, storageText: String(decoding: stored, as: UTF8.self))
-        else {
-            return [PendingMessage(seq: seq, kind: kind, topic: "", payload: stored, createdMillis: createdMillis)]
+    /// What the sink sends for the stored outbox row `entry`.
+    public func render(_ entry: OutboxEntry) -> [PendingMessage] {
+        let stored: OutboxMessage
+        switch entry.message {
+        case .success(let message): stored = message
+        case .failure(let unreadable):
+            return [PendingMessage(seq: entry.seq, kind: nil, topic: "", payload: [], createdMillis: 0,
+                                   undeliverable: "outbox message \(entry.seq): \(unreadable)")]
+        }
+        let message: UpstreamMessage
+        do {
+            message = try UpstreamMessage(kind: stored.kind, storageText: String(decoding: stored.storageText, as: UTF8.self))
+        } catch {
+            return [PendingMessage(seq: entry.seq, kind: stored.kind, topic: "", payload: [], createdMillis: stored.createdMilliseconds,
+                                   undeliverable: "outbox message \(entry.seq) cannot be read back: \(error)")]
         }
         return message.publications(template: template, format: format, statistics: statistics,
-                                    gateway: gateway, sequence: seq).map { publication in
-            PendingMessage(seq: seq, kind: kind, topic: publication.topic, payload: Array(publication.payload.utf8),
-                           createdMillis: createdMillis)
+                                    gateway: gateway, sequence: entry.seq).map { publication in
+            PendingMessage(seq: entry.seq, kind: stored.kind, topic: publication.topic, payload: Array(publication.payload.utf8),
+                           createdMillis: stored.createdMilliseconds)
         }
     }
 }

@@ -6,12 +6,14 @@ import VigieStore
 /// The store has no dead-letter table: a parked (refused) batch is deleted here, and the sink
 /// counts it (`vigie_upstream_messages_parked_total`, `SinkStatus.parked`).
 public struct StoreSinkOutbox: SinkOutbox {
-    public let sink: String
+    public let sink: SinkName
     private let outbox: Outbox
     private let renderer: PublicationRenderer?
 
-    /// Without a renderer, stored rows are sent as they are (their topic and payload are final).
-    public init(sink: String, outbox: Outbox, renderer: PublicationRenderer? = nil) {
+    /// Without a renderer, a row is handed over unrendered: its device as `topic`, its stored text
+    /// as `payload`. The hub sinks read the `UpstreamMessage` back themselves that way, and the
+    /// delivery tests queue final topics and payloads so.
+    public init(sink: SinkName, outbox: Outbox, renderer: PublicationRenderer? = nil) {
         self.sink = sink
         self.outbox = outbox
         self.renderer = renderer
@@ -20,12 +22,18 @@ public struct StoreSinkOutbox: SinkOutbox {
     /// Stored messages rendered for this sink (one per publication; see `PublicationRenderer`).
     public func pending(after seq: Int64, limit: Int) async throws -> [PendingMessage] {
         try await outbox.pending(sink: sink, after: seq, limit: limit).flatMap { entry in
-            guard let renderer else {
-                return [PendingMessage(seq: entry.seq, kind: entry.message.kind, topic: entry.message.topic,
-                                       payload: entry.message.payload, createdMillis: entry.message.createdMilliseconds)]
-            }
-            return renderer.render(seq: entry.seq, kind: entry.message.kind, stored: entry.message.payload,
-                                   createdMillis: entry.message.createdMilliseconds)
+            renderer?.render(entry) ?? [Self.verbatim(entry)]
+        }
+    }
+
+    private static func verbatim(_ entry: OutboxEntry) -> PendingMessage {
+        switch entry.message {
+        case .success(let message):
+            PendingMessage(seq: entry.seq, kind: message.kind, topic: message.device, payload: message.storageText,
+                           createdMillis: message.createdMilliseconds)
+        case .failure(let unreadable):
+            PendingMessage(seq: entry.seq, kind: nil, topic: "", payload: [], createdMillis: 0,
+                           undeliverable: "outbox message \(entry.seq): \(unreadable)")
         }
     }
 

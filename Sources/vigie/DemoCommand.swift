@@ -97,6 +97,7 @@ struct DemoCommand: AsyncParsableCommand {
         Self.write("""
             demo stopped: \(summary.devices) devices, \(summary.sensors) sensors, \(summary.anomalies) anomaly events, \
             upstream backlog \(summary.backlog).
+            \(summary.incidents)
             The data stays in \(data): vigie export --data-dir \(data) --format csv
             Run the same gateway again with: vigie run --config \(summary.configurationPath)
 

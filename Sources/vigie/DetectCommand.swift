@@ -11,7 +11,10 @@ struct DetectCommand: ParsableCommand {
             The input has a header line, then one reading per line: 'timestamp,value', or \
             'sensor,timestamp,value' for several sensors (one detector each). Timestamps may be \
             'YYYY-MM-DD HH:MM:SS' (taken as UTC), RFC 3339, or epoch seconds or milliseconds. \
-            The output repeats each line as given, followed by its anomaly score in [0, 1]. \
+            The output repeats each line as given, followed by two columns: 'anomaly_score', \
+            the detector's score in [0, 1], and 'alarm', 1 on the line where the daemon, at \
+            the given --sensitivity, would open an anomaly event for that sensor (the same \
+            event tracker), else 0. The header gains ',anomaly_score,alarm'. \
             The first bad line stops the run with 'FILE:LINE: message' and exit status 1 \
             (the output must stay line for line with the input).
 
@@ -28,14 +31,32 @@ struct DetectCommand: ParsableCommand {
     @Option(name: .long, help: "Where to write the scores (standard output when absent).")
     var output: String?
 
-    @Option(name: .long, help: "low, medium or high: how readily data-quality checks fire.")
+    @Option(name: .long, help: "low, medium or high: the event threshold and how readily data-quality checks fire (as anomaly.sensitivity).")
     var sensitivity: Sensitivity = .medium
 
     @Option(name: .long, help: "Readings per sensor before any anomaly is scored.")
     var warmup: Int = AnomalyConfiguration().warmup
 
+    /// For cross-validation only (scripts/anomaly_cv.py): other values of the tuned constants.
+    @Option(name: .long, help: .hidden)
+    var tune: String?
+
     func validate() throws {
         guard warmup >= 0 else { throw ValidationError("--warmup must be 0 or more") }
+        _ = try tuning()
+    }
+
+    /// The shipped constants, with those `--tune name=value,...` names replaced.
+    private func tuning() throws -> AnomalyTuning {
+        var tuning = AnomalyTuning()
+        for pair in (tune ?? "").split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let value = Double(parts[1]), tuning.set(String(parts[0]), value) else {
+                let names = tuning.values.map(\.name).joined(separator: ", ")
+                throw ValidationError("--tune: '\(pair)' is not NAME=VALUE with NAME one of \(names) and VALUE a number ≥ 0")
+            }
+        }
+        return tuning
     }
 
     func run() throws {
@@ -49,8 +70,9 @@ struct DetectCommand: ParsableCommand {
             throw ExitCode.failure
         }
         defer { fclose(sink) }
-        var detection = SeriesCSVDetection(
-            file: input, settings: AnomalyDetectorSettings(sensitivity: sensitivity, warmup: warmup))
+        var settings = AnomalyDetectorSettings(sensitivity: sensitivity, warmup: warmup)
+        settings.tuning = try tuning()
+        var detection = SeriesCSVDetection(file: input, settings: settings)
         var buffer: UnsafeMutablePointer<CChar>?
         var capacity = 0
         defer { free(buffer) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import VigieCore
 import VigieStore
 #if canImport(Glibc)
 import Glibc
@@ -17,7 +18,10 @@ struct ExportCommand: ParsableCommand {
               vigie export --data-dir /var/lib/vigie > readings.csv
               vigie export --data-dir /var/lib/vigie --sensor 'chaufferie/*' --from 2026-11-28T00:00:00Z --format jsonl
               vigie export --data-dir ./data --sensor '*/co2' --from 1764288000000 --to 1764374400000
+              vigie export --data-dir /var/lib/vigie --config /etc/vigie/vigie.yaml --sensor 'chaufferie/*'
               vigie export --data-dir /var/lib/vigie --commands --format jsonl
+            With --config, an enum point's label (its `enum:` in the configuration) is added to each
+            of its readings: a `label` column in CSV, a "label" field in JSON Lines.
             """
     )
 
@@ -36,6 +40,9 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "csv or jsonl.")
     var format: ExportFormat = .csv
 
+    @Option(help: ArgumentHelp("The configuration whose enum points' labels are added to their readings.", valueName: "file"))
+    var config: String?
+
     @Flag(help: "Print the commands received from the hub (the audit trail) instead of readings; --from/--to select by reception time.")
     var commands = false
 
@@ -49,6 +56,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let range = try timeRange()
+        let labels = try enumLabels()
         let query = try ReadingQuery(dataDirectory: dataDirectory)
         let output = LineOutput()
         if commands {
@@ -57,11 +65,16 @@ struct ExportCommand: ParsableCommand {
             output.flush()
             return
         }
-        if let header = format.header { output.write(header) }
+        if let header = format.header(withLabels: labels != nil) { output.write(header) }
         let showProgress = isatty(STDERR_FILENO) == 1
         var count = 0
         try query.readings(matching: sensor, from: range.from, to: range.to) { reading in
-            output.write(format.line(reading))
+            if let labels {
+                let label = Int(exactly: reading.value).flatMap { labels[reading.sensor]?[$0] }
+                output.write(format.line(reading, label: label))
+            } else {
+                output.write(format.line(reading))
+            }
             count += 1
             if showProgress, count % 100_000 == 0 {
                 writeError("\rexported \(count) readings")
@@ -69,6 +82,27 @@ struct ExportCommand: ParsableCommand {
         }
         output.flush()
         if showProgress { writeError("\rexported \(count) readings\n") }
+    }
+
+    /// The labels of every enum point of `--config`'s devices, by sensor; nil without `--config`.
+    private func enumLabels() throws -> [SensorID: [Int: String]]? {
+        guard let config else { return nil }
+        let loaded: LoadedConfiguration
+        do {
+            loaded = try ConfigurationLoader.load(path: config)
+        } catch {
+            throw ValidationError(error.diagnostics.map(\.description).joined(separator: "\n"))
+        }
+        var labels: [SensorID: [Int: String]] = [:]
+        let resolver = ModbusDeviceResolver(profiles: loaded.profiles)
+        for bus in loaded.configuration.modbus.buses {
+            for device in (try? resolver.devices(of: bus)) ?? [] {
+                for point in device.points where !point.labels.isEmpty {
+                    labels[device.sensor(point)] = point.labels
+                }
+            }
+        }
+        return labels
     }
 
     private func timeRange() throws -> (from: Int64?, to: Int64?) {

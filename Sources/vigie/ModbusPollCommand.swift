@@ -41,8 +41,11 @@ struct ModbusPollCommand: AsyncParsableCommand {
         let results = await DeviceReader.read(&plan, unit: device.unit, connection: connection,
                                               interRequestDelay: bus?.interRequestDelay ?? .zero)
         print(ModbusResultTable.render(results))
-        // A device saying "no value" (NaN, SunSpec's not-implemented marker) is not a failed read.
-        let failed = results.filter { !$0.quality.isGood && $0.quality != .bad(.notANumber) }
+        // A device saying "no value" (NaN, SunSpec's not-implemented marker) is not a failed read, nor is text read.
+        let failed = results.filter { result in
+            if case .string = result.point.type, !result.raw.isEmpty { return false }
+            return !result.quality.isGood && result.quality != .bad(.notANumber)
+        }
         if let error = failed.compactMap(\.error).first {
             print("\n\(failed.count) of \(results.count) points failed; first error: \(error)")
         }

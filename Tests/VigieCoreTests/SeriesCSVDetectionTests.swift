@@ -23,12 +23,53 @@ private func run(_ text: String) throws(SeriesCSVError) -> [String] {
 
 @Test func linesAreEchoedWithAScoreInTheSameOrder() throws {
     let out = try run("timestamp,value\n2014-04-01 00:00:00,1.5\n2014-04-01 00:05:00,2")
-    #expect(out == ["timestamp,value,anomaly_score", "2014-04-01 00:00:00,1.5,0.000000", "2014-04-01 00:05:00,2,0.000000"])
+    #expect(out == ["timestamp,value,anomaly_score,alarm", "2014-04-01 00:00:00,1.5,0.000000,0",
+                    "2014-04-01 00:05:00,2,0.000000,0"])
     var crlf = SeriesCSVDetection(file: "in.csv", settings: .init())
-    #expect(try crlf.process(line: "timestamp,value\r\n", number: 1) == "timestamp,value,anomaly_score")
-    #expect(try crlf.process(line: "2014-04-01 00:00:00,7\r\n", number: 2) == "2014-04-01 00:00:00,7,0.000000")
+    #expect(try crlf.process(line: "timestamp,value\r\n", number: 1) == "timestamp,value,anomaly_score,alarm")
+    #expect(try crlf.process(line: "2014-04-01 00:00:00,7\r\n", number: 2) == "2014-04-01 00:00:00,7,0.000000,0")
     let multi = try run("sensor,timestamp,value\na/x,1396310400,1\nb/y,1396310400,2")
-    #expect(multi.first == "sensor,timestamp,value,anomaly_score" && multi[2] == "b/y,1396310400,2,0.000000")
+    #expect(multi.first == "sensor,timestamp,value,anomaly_score,alarm" && multi[2] == "b/y,1396310400,2,0.000000,0")
+}
+
+/// A sensor that changes at every reading, then sticks for 40 readings.
+private func stuckSeries() -> [(time: Int64, value: Double)] {
+    (0..<800).map { i in
+        let stuck = (600..<640).contains(i)
+        let value = stuck ? 42.0 : 40 + Double((i * 7919) % 13) / 3
+        return (1_396_310_400 + Int64(i) * 300, value)
+    }
+}
+
+@Test func theAlarmColumnIsWhereTheEventTrackerOpensAnEvent() throws {
+    for sensitivity in Sensitivity.allCases {
+        let series = stuckSeries()
+        var detection = SeriesCSVDetection(file: "in.csv", settings: .init(sensitivity: sensitivity))
+        _ = try detection.process(line: "timestamp,value", number: 1)
+        var detector = SeasonalBaselineDetector(settings: .init(sensitivity: sensitivity))
+        var tracker = AnomalyEventTracker(sensitivity: sensitivity)
+        var alarms: [Int] = []
+        for (i, row) in series.enumerated() {
+            let out = try #require(try detection.process(line: "\(row.time),\(row.value)"[...], number: i + 2))
+            let reading = Reading(sensor: SensorID(device: "d", point: "p"), time: row.time * 1000, value: row.value)
+            let opened = if case .open = tracker.observe(reading, detector.process(reading)) { true } else { false }
+            #expect(out.hasSuffix(opened ? ",1" : ",0"), "row \(i) at \(sensitivity)")
+            if opened { alarms.append(i) }
+        }
+        // The stuck run opens an event, once.
+        #expect(alarms.count == 1 && (600..<640).contains(alarms[0]), "\(sensitivity): \(alarms)")
+    }
+}
+
+@Test func eachSensorHasItsOwnEventTracker() throws {
+    var lines = ["sensor,timestamp,value"]
+    for (time, value) in stuckSeries() {
+        lines.append("a,\(time),\(value)")
+        lines.append("b,\(time),\(40 + Double(time % 11) / 3)")
+    }
+    let out = try run(lines.joined(separator: "\n"))
+    let alarmed = out.dropFirst().filter { $0.hasSuffix(",1") }.map { $0.prefix(1) }
+    #expect(alarmed == ["a"])
 }
 
 @Test func badLinesGetALocatedError() {

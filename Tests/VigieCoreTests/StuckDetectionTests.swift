@@ -67,7 +67,7 @@ func aStuckRunOpensExactlyOneStuckEvent(sensitivity: Sensitivity) {
     let series = Series.seasonal(count: 1500)
     let scores = Series.scores(series) { (1200..<1230).contains($0) ? .bad(.timeout) : .good }
     let reported = scores.indices.filter { scores[$0].score > 0 && scores[$0].reasons.contains(.deviceError) }
-    #expect(reported.count == 1)
+    #expect(reported.count == 1, "\(reported)")
     #expect(reported.allSatisfy { (1201..<1210).contains($0) && scores[$0].score >= threshold })
     #expect(scores[1229].severity >= threshold)
 }

@@ -5,6 +5,7 @@ import VigieCore
 import VigieModbus
 import VigieStore
 @testable import VigieDaemon
+import VigieTestKit
 
 /// Issue #7's end-to-end check: the Modbus simulator's injected faults go through the real
 /// pipeline (simulator → ModbusSource → store writer → DetectionStage → event tracker →
@@ -51,7 +52,7 @@ import VigieStore
     }
 
     @Test func injectedFaultsRaiseOneEventEachAndAFaultFreeHourNone() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let time = SimulatedTime(Self.start)
         let building = Building(start: Self.start)
         let end = Self.start + 3 * Self.hour
@@ -102,7 +103,7 @@ import VigieStore
         #expect(statuses.allSatisfy { ($0.anomalyScore ?? -1) >= 0 && ($0.anomalyScore ?? 2) <= 1 }, "\(statuses)")
         // Each event went to the outbox for the hub.
         let pending = try await store.outbox.pending(sink: "hub", limit: 1000)
-        #expect(pending.filter { $0.message.kind == OutboxKind.anomaly.rawValue }.count >= 3)
+        #expect(pending.filter { (try? $0.message.get().kind) == .anomaly }.count >= 3)
     }
 
     static let point = PointDefinition(name: "value", table: .holding, address: 0, type: .float32)

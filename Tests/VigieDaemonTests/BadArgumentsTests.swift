@@ -1,12 +1,14 @@
 import Foundation
 import Testing
+import VigieCore
 import VigieDaemon
+import VigieTestKit
 
 /// Bad command lines for every verb, run through the built `vigie`: each exits non-zero with a
 /// message, and none crashes (no signal, no "Fatal error", no backtrace).
 @Suite(.serialized) struct BadArgumentsTests {
     @Test func everyVerbRefusesBadArgumentsWithAMessageAndNoCrash() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let garbage = directory.path("garbage.bin")
         var generator = SystemRandomNumberGenerator()
         try Data((0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) } + [0xFF]).write(to: URL(fileURLWithPath: garbage))

@@ -39,8 +39,9 @@ final class FakeStatusProvider: GatewayStatusProvider {
             ],
             subscriptions: [SubscriptionStatus(topic: "zigbee2mqtt/+", format: "zigbee2mqtt", state: .ok, lastMessage: now - 30_000)],
             store: StoreStatus(state: .ok, databaseBytes: 48 << 20, maxBytes: 512 << 20, lastCommit: now - 400),
-            sinks: [UpstreamStatus(name: "hub", target: "mqtt hub.territoire.example:8883", state: .ok, connected: true,
-                               backlog: 3, oldestPending: now - 20_000, lastAck: now - 5000)],
+            sinks: [UpstreamStatus(name: "hub", target: "mqtt hub.territoire.example:8883, hub2.territoire.example:8883",
+                                   state: .ok, connected: true, broker: "hub2.territoire.example:8883", backlog: 3,
+                                   oldestPending: now - 20_000, lastAck: now - 5000)],
             sensors: [
                 SensorStatus(id: "meter/voltage", unit: "V", value: 231.42, quality: "good", time: now - 4000, anomalyScore: 0.05),
                 SensorStatus(id: "meter/active_power", unit: "W", value: 1250, quality: "good", time: now - 4000, anomalyScore: 0.1),

@@ -5,6 +5,7 @@ import VigieDaemon
 import VigieModbus
 import VigieStore
 @testable import VigieUpstream
+import VigieTestKit
 
 /// The built `vigie run` as systemd runs it: a real process, a notification socket, a Modbus
 /// simulator for a device that dies and recovers, the HTTP status server, SIGTERM.
@@ -33,7 +34,7 @@ import VigieStore
     }
 
     @Test func theDaemonIsReadyFollowsItsDeviceAndStopsCleanly() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let voltage = PointDefinition(name: "voltage", table: .holding, address: 0, type: .float32)
         let simulator = try ModbusSimulator.tcp(units: [SimulatedUnit(id: 1, points: [SimulatedPoint(voltage, constant: 230.5)])])
         defer { simulator.stop() }
@@ -79,7 +80,7 @@ import VigieStore
     }
 
     @Test func aReloadWithAnInvalidFileKeepsTheRunningConfigurationAndAValidOneApplies() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let points = [0, 2].map { PointDefinition(name: "v\($0)", table: .holding, address: $0, type: .float32) }
         let simulator = try ModbusSimulator.tcp(units: [SimulatedUnit(id: 1, points: points.map { SimulatedPoint($0, constant: 1.5) })])
         defer { simulator.stop() }
@@ -128,7 +129,7 @@ import VigieStore
     /// The footprint rests on what the daemon maps: libcurl (and its ~25 libraries) only once an
     /// HTTP sink posts, and never the full Foundation with its ICU data (FoundationEssentials only).
     @Test func aDaemonWithoutHTTPSinkMapsNeitherLibcurlNorFullFoundation() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let httpPort = freeLoopbackPort()
         let configPath = directory.path("vigie.yaml")
         try "gateway: { id: lean, data_dir: \(directory.path("data")), http: \"127.0.0.1:\(httpPort)\" }\n"

@@ -5,6 +5,7 @@ import Testing
 import VigieCore
 @testable import VigieDaemon
 @testable import VigieHTTP
+import VigieTestKit
 
 /// The listener's own HTTP handling, over raw sockets: limits, bad requests, slow clients, shutdown.
 @Suite struct HTTPServerTests {

@@ -24,6 +24,20 @@ import Testing
         #expect(evaluator.evaluate(snapshot).httpStatus == 503)
     }
 
+    @Test func theBrokerNodeAndARefusedSubscriptionAreShown() {
+        var snapshot = FakeStatusProvider.building()
+        snapshot.sinks[0].broker = "node2.hub:8883"
+        snapshot.subscriptions[0].broker = "127.0.0.1:1883"
+        var report = evaluator.evaluate(snapshot)
+        #expect(report.components.first { $0.kind == "sink" }?.detail == "connected to node2.hub:8883")
+        #expect(report.components.first { $0.kind == "subscription" }?.detail == "on 127.0.0.1:1883")
+        snapshot.subscriptions[0].state = .failing
+        snapshot.subscriptions[0].refusedBy = ["127.0.0.1:1883"]
+        report = evaluator.evaluate(snapshot)
+        #expect(report.components.first { $0.kind == "subscription" }?.detail
+                == "refused by 127.0.0.1:1883 (check the broker's ACL)")
+    }
+
     @Test func storeClockAndBacklogRules() {
         var snapshot = FakeStatusProvider.building()
         snapshot.store.state = .failing

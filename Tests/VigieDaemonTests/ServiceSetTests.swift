@@ -3,6 +3,7 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 @testable import VigieDaemon
+import VigieTestKit
 
 /// A service that records when it starts and how it ends.
 private final class RecordingService: Service, Sendable {
@@ -39,7 +40,7 @@ private final class Journal: Sendable {
 @Test func reloadRestartsOnlyWhatChanged() async throws {
     let journal = Journal()
     let child = { (key: String, fingerprint: String) in
-        ServiceSet.Child(key: key, fingerprint: fingerprint, service: RecordingService("\(key)@\(fingerprint)", journal: journal))
+        ServiceSet.Child(key: ServiceKey(key), fingerprint: fingerprint, service: RecordingService("\(key)@\(fingerprint)", journal: journal))
     }
     let set = ServiceSet(initial: [child("a", "1"), child("b", "1")], logger: Logger(label: "test"))
     let group = ServiceGroup(services: [set], logger: Logger(label: "test"))
@@ -49,9 +50,9 @@ private final class Journal: Sendable {
         #expect(await journal.waitFor("start b@1"))
 
         let change = await set.apply([child("a", "1"), child("b", "2"), child("c", "1")])
-        #expect(change.kept == ["a"])
-        #expect(change.stopped == ["b"])
-        #expect(change.started.sorted() == ["b", "c"])
+        #expect(change.kept == [ServiceKey("a")])
+        #expect(change.stopped == [ServiceKey("b")])
+        #expect(change.started.map(\.description).sorted() == ["b", "c"])
         #expect(await journal.waitFor("cancelled b@1"))
         #expect(await journal.waitFor("start b@2"))
         #expect(await journal.waitFor("start c@1"))
@@ -71,7 +72,7 @@ private final class Journal: Sendable {
     struct FailingService: Service {
         func run() async throws { throw Boom() }
     }
-    let set = ServiceSet(initial: [.init(key: "x", fingerprint: "1", service: FailingService())],
+    let set = ServiceSet(initial: [.init(key: ServiceKey("x"), fingerprint: "1", service: FailingService())],
                          logger: Logger(label: "test"))
     await #expect(throws: Boom.self) { try await set.run() }
 }

@@ -6,6 +6,7 @@ import Testing
 import VigieCore
 @testable import VigieDaemon
 @testable import VigieHTTP
+import VigieTestKit
 
 @Suite struct StatusHTTPServerTests {
     /// Runs a real server on a free loopback port for the duration of `body`.
@@ -97,7 +98,7 @@ import VigieCore
             let response = try await client.get("/")
             #expect(response.status == 200)
             let page = String(decoding: response.body, as: UTF8.self)
-            for text in ["mairie-annexe-01", "meter/voltage", "231.42 V", "rs485-1", "level_shift", "hub.territoire.example", "3 d 4 h"] {
+            for text in ["mairie-annexe-01", "meter/voltage", "231.42 V", "rs485-1", "level_shift", "hub.territoire.example", "on hub2.territoire.example:8883", "3 d 4 h"] {
                 #expect(page.contains(text), "missing \(text)")
             }
             #expect(page.firstMatch(of: /(src|href)=["']?(https?:)?\/\//) == nil)
@@ -124,7 +125,7 @@ import VigieCore
             #expect(lines.first == "gateway mairie-annexe-01 (gw-mairie): ok, vigie 0.1.0, up 3 d 4 h")
             #expect(lines.contains("  device meter unit 1: ok, last poll 4 s ago, 2 errors"))
             #expect(lines.contains("sensor meter/voltage = 231.42 V (good, 4 s ago, anomaly 0.05)"))
-            #expect(lines.contains("upstream hub (mqtt hub.territoire.example:8883): ok, connected, backlog 3, oldest 20 s ago"))
+            #expect(lines.contains("upstream hub (mqtt hub.territoire.example:8883, hub2.territoire.example:8883): ok, connected to hub2.territoire.example:8883, backlog 3, oldest 20 s ago"))
         }
     }
 

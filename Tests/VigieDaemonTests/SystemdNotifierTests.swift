@@ -1,6 +1,7 @@
 import Testing
 import VigieCore
 @testable import VigieDaemon
+import VigieTestKit
 
 @Suite struct SystemdNotifierTests {
     @Test func readyStatusAndStoppingArriveAsDatagrams() throws {

@@ -3,6 +3,7 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 @testable import VigieDaemon
+import VigieTestKit
 
 @Suite struct WatchdogServiceTests {
     @Test func pingsOnlyWhileThePipelineProgresses() async throws {

@@ -5,6 +5,7 @@ import Synchronization
 import Testing
 import VigieCore
 @testable import VigieMQTT
+import VigieTestKit
 
 /// Counts readings without keeping them.
 private final class CountingSink: ReadingSink {
@@ -18,7 +19,7 @@ private final class CountingSink: ReadingSink {
 /// the rates (`VIGIE_INGEST_MESSAGES` sets N, default 5000).
 @Test func ingestDrainsEverythingQueuedAndReportsRates() async throws {
     let count = ProcessInfo.processInfo.environment["VIGIE_INGEST_MESSAGES"].flatMap(Int.init) ?? 5000
-    let broker = try TestBroker(extraConfiguration: "max_queued_messages \(count * 2)\nmax_inflight_messages 100")
+    let broker = try Mosquitto(extra: ["max_queued_messages \(count * 2)", "max_inflight_messages 100"])
     let logger = Logger(label: "measure")
     let singleValue = Data((1...count).map { "\($0)" }.joined(separator: "\n").appending("\n").utf8)
     let senml = (0..<10).map { #"{"n":"p\#($0)","v":\#($0).5}"# }.joined(separator: ",")
@@ -61,7 +62,7 @@ private final class CountingSink: ReadingSink {
     """)
 }
 
-private func runSub(_ broker: TestBroker, _ arguments: [String], expectExit: Bool) throws {
+private func runSub(_ broker: Mosquitto, _ arguments: [String], expectExit: Bool) throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_sub")
     process.arguments = ["-h", "127.0.0.1", "-p", "\(broker.port)"] + arguments
@@ -69,7 +70,7 @@ private func runSub(_ broker: TestBroker, _ arguments: [String], expectExit: Boo
     try process.run()
     process.waitUntilExit()
     if expectExit, process.terminationStatus != 0 {
-        throw BrokerError(message: "mosquitto_sub exited \(process.terminationStatus)")
+        throw TestFailure("mosquitto_sub exited \(process.terminationStatus)")
     }
 }
 

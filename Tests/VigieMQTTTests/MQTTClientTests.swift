@@ -4,10 +4,11 @@ import Synchronization
 import Testing
 import VigieCore
 @testable import VigieMQTT
+import VigieTestKit
 
 private let logger = Logger(label: "test")
 
-private func makeClient(_ broker: TestBroker, id: String = "test-\(UUID().uuidString.prefix(8))",
+private func makeClient(_ broker: Mosquitto, id: String = "test-\(UUID().uuidString.prefix(8))",
                         maxInFlight: Int = 64) throws -> MQTTClient {
     try MQTTClient(configuration: .init(port: broker.port, clientID: id, keepalive: .seconds(10),
                                        backoff: ReconnectBackoff(initial: .milliseconds(50), maximum: .milliseconds(400)),
@@ -25,7 +26,7 @@ private final class StateLog: Sendable {
 }
 
 @Test func receivesWhatMosquittoPubPublishes() async throws {
-    let broker = try TestBroker()
+    let broker = try Mosquitto()
     let client = try makeClient(broker)
     try client.subscribe("capteurs/#", qos: 1)
     let log = StateLog()
@@ -42,7 +43,7 @@ private final class StateLog: Sendable {
 }
 
 @Test func publishReturnsOnceTheBrokerHasTheMessage() async throws {
-    let broker = try TestBroker()
+    let broker = try Mosquitto()
     let publisher = try makeClient(broker, maxInFlight: 8)
     let subscriber = try makeClient(broker)
     try subscriber.subscribe("out/#", qos: 1)
@@ -85,7 +86,7 @@ private final class StateLog: Sendable {
 }
 
 @Test func reconnectsAndResubscribesAfterTheBrokerRestarts() async throws {
-    let broker = try TestBroker()
+    let broker = try Mosquitto()
     let client = try makeClient(broker)
     try client.subscribe("restart/#", qos: 1)
     let log = StateLog()

@@ -4,6 +4,7 @@ import ServiceLifecycle
 import Testing
 import VigieCore
 @testable import VigieMQTT
+import VigieTestKit
 
 private let logger = Logger(label: "test")
 
@@ -13,7 +14,7 @@ private func fixture(_ name: String) throws -> [UInt8] {
     return try [UInt8](Data(contentsOf: url))
 }
 
-private func sourceConfiguration(_ broker: TestBroker, clientID: String) -> MQTTSourceConfiguration {
+private func sourceConfiguration(_ broker: Mosquitto, clientID: String) -> MQTTSourceConfiguration {
     MQTTSourceConfiguration(broker: Endpoint(host: "127.0.0.1", port: broker.port), clientID: clientID,
                             keepalive: .seconds(10), maxPayloadSize: ByteSize(bytes: 4096), subscriptions: [
         SubscriptionConfiguration(topic: "capteurs/+/temperature", format: .value, sensor: "{1}/temperature", unit: "Cel"),
@@ -37,7 +38,7 @@ private func withSource(_ source: MQTTSource, _ body: () async throws -> Void) a
 }
 
 @Test func samplesOfEveryFormatBecomeReadingsAndMalformedOnesAreCounted() async throws {
-    let broker = try TestBroker()
+    let broker = try Mosquitto()
     let sink = CollectingSink()
     let source = try MQTTSource(configuration: sourceConfiguration(broker, clientID: "vigie-e2e"), sink: sink, logger: logger)
     try await withSource(source) {
@@ -75,7 +76,7 @@ private func withSource(_ source: MQTTSource, _ body: () async throws -> Void) a
 }
 
 @Test func restartingTheSourceWhileQoS1MessagesArePublishedLosesNone() async throws {
-    let broker = try TestBroker()
+    let broker = try Mosquitto()
     let sink = CollectingSink()
     let configuration = sourceConfiguration(broker, clientID: "vigie-restart")
     let total = 4000

@@ -1,5 +1,6 @@
 import Testing
 @testable import VigieMQTT
+import VigieTestKit
 
 @Test func aFullWindowHoldsPublishersUntilAnAcknowledgement() async throws {
     let window = PublishWindow(capacity: 2)

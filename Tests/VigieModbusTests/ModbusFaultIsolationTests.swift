@@ -2,6 +2,7 @@ import Logging
 import Testing
 import VigieCore
 @testable import VigieModbus
+import VigieTestKit
 
 /// A device cycling through broken replies on one bus, a healthy device on another: the
 /// healthy one keeps every poll slot, the faulty one gets bad readings (never a value taken

@@ -2,6 +2,7 @@ import Logging
 import Testing
 import VigieCore
 @testable import VigieModbus
+import VigieTestKit
 
 struct ModbusSourceTests {
     let point = PointDefinition(name: "power", table: .holding, address: 0, type: .uint16)

@@ -4,26 +4,6 @@ import Testing
 import VigieCore
 @testable import VigieModbus
 
-/// A sink that keeps every reading, for tests to wait on.
-final class CollectingSink: ReadingSink {
-    private let readings = Mutex<[Reading]>([])
-
-    func submit(_ batch: [Reading]) async {
-        readings.withLock { $0 += batch }
-    }
-
-    var all: [Reading] { readings.withLock { $0 } }
-
-    /// Waits (up to a generous safety deadline, not a timing assertion) until `condition` holds.
-    func wait(until condition: ([Reading]) -> Bool) async -> Bool {
-        for _ in 0..<1000 {
-            if condition(all) { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return condition(all)
-    }
-}
-
 /// One point per type and order, at distinct addresses, with known values.
 enum Samples {
     static let values: [(ValueType, Double)] = [

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import VigieCore
 @testable import VigieStore
+import VigieTestKit
 
 /// Records the largest db + WAL size seen after each commit.
 final class SizeWatcher: CommitObserver {
@@ -78,8 +79,8 @@ final class SizeWatcher: CommitObserver {
             var full = false
             while !full {
                 do {
-                    seqs += try await store.outbox.append([OutboxMessage(sink: "hub", kind: "aggregate", topic: "t",
-                                                                         payload: Array(repeating: 7, count: 2_000), createdMilliseconds: 1)])
+                    seqs += try await store.outbox.append([OutboxMessage(sink: "hub", kind: .aggregate, device: "t",
+                                                                         storageText: Array(repeating: 7, count: 2_000), createdMilliseconds: 1)])
                 } catch let error as StoreError {
                     #expect(error.code == .full)
                     full = true
@@ -88,13 +89,13 @@ final class SizeWatcher: CommitObserver {
             // One batch of noisy values: about 20 KB of new pages, which the page limit refuses
             // (there are no older readings to evict to make room).
             await store.writer.submit(series("meter/power", count: 2_000, value: { Double($0).squareRoot() }))
-            #expect(try await eventually { store.writer.statistics.readingsDropped == 2_000 })
+            #expect(await eventually { store.writer.statistics.readingsDropped == 2_000 })
             #expect(store.writer.statistics.readingsCommitted == 0)
 
             // Space returns: the sink delivered its backlog.
             try await store.outbox.acknowledge(sink: "hub", seqs: seqs)
             await store.writer.submit(series("meter/power", count: 100, start: 1_800_000_000_000))
-            #expect(try await eventually { store.writer.statistics.readingsCommitted == 100 })
+            #expect(await eventually { store.writer.statistics.readingsCommitted == 100 })
         }
         #expect(try storedReadings(directory.path).count == 100)
     }

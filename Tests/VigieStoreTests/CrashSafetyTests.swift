@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigieCore
 @testable import VigieStore
+import VigieTestKit
 
 @Suite struct CrashSafetyTests {
     /// The probe executable, built beside the test bundle (the test target depends on it).

@@ -1,6 +1,7 @@
 import Testing
 import VigieCore
 import VigieStore
+import VigieTestKit
 
 @Suite struct ExportFormatTests {
     @Test func csvRoundTripsWhatWasWritten() async throws {
@@ -31,4 +32,13 @@ import VigieStore
         #expect(ExportFormat.jsonl.line(reading) == #"{"sensor":"a\"b/c","time":"1970-01-01T00:00:00.000Z","value":null,"quality":"good"}"#)
         #expect(ExportFormat.csv.line(reading) == #""a""b/c",1970-01-01T00:00:00.000Z,nan,good"#)
     }
+}
+
+@Test func anExportWithLabelsAddsAColumnOrAField() {
+    let reading = Reading(sensor: SensorID(device: "chaufferie", point: "etat"), time: 1_795_909_784_123, value: 4)
+    #expect(ExportFormat.csv.header(withLabels: true) == "sensor,time,value,quality,label")
+    #expect(ExportFormat.csv.line(reading, label: "défaut, B") == "chaufferie/etat,2026-11-28T23:49:44.123Z,4.0,good,\"défaut, B\"")
+    #expect(ExportFormat.csv.line(reading, label: nil) == "chaufferie/etat,2026-11-28T23:49:44.123Z,4.0,good,")
+    #expect(ExportFormat.jsonl.line(reading, label: "running").hasSuffix(",\"quality\":\"good\",\"label\":\"running\"}"))
+    #expect(ExportFormat.jsonl.line(reading, label: nil) == ExportFormat.jsonl.line(reading))
 }

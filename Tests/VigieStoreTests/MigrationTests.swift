@@ -1,6 +1,7 @@
 import Testing
 import VigieCore
 @testable import VigieStore
+import VigieTestKit
 
 @Suite struct MigrationTests {
     /// Where the schema-1 database's two readings start (inside retention at `testNow`).
@@ -32,7 +33,7 @@ import VigieCore
         let newer = [Reading(sensor: sensor, time: Self.start + 2_000, value: 2.5), Reading(sensor: sensor, time: Self.start + 3_000, value: 2.75)]
         try await withRunningStore(configuration) { (store: ReadingStore) async throws -> Void in
             await store.writer.submit(newer)
-            #expect(try await eventually { store.writer.statistics.readingsCommitted == 2 })
+            #expect(await eventually { store.writer.statistics.readingsCommitted == 2 })
             // Written ahead, seen with the old chunk, and the latest comes from the write-ahead.
             #expect(try storedReadings(directory.path).map(\.time) == (0..<4).map { Self.start + Int64($0) * 1_000 })
             #expect(try ReadingQuery(dataDirectory: directory.path).latest() == [newer[1]])

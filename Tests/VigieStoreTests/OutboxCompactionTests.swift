@@ -2,6 +2,7 @@ import MetricsTestKit
 import Testing
 import VigieCore
 @testable import VigieStore
+import VigieTestKit
 
 /// A long outage against a small budget: the outbox's old aggregates are merged into coarser
 /// windows before anything is dropped, and what is dropped is counted.
@@ -27,13 +28,13 @@ import VigieCore
     }
 
     /// The stored aggregate message of every device for the 15m window number `index`.
-    static func messages(window index: Int, sink: String = "hub") -> [OutboxMessage] {
+    static func messages(window index: Int, sink: SinkName = "hub") -> [OutboxMessage] {
         let window = WindowRange(start: start + Int64(index) * quarter, end: start + Int64(index + 1) * quarter)
         return devices.map { device in
             let pack = AggregatePack.packs(window: window, readings: readings(device, window), statistics: statistics,
                                            unit: { _ in "W" })[0]
-            return OutboxMessage(sink: sink, kind: OutboxKind.aggregate.rawValue, topic: device,
-                                 payload: Array(pack.storageText.utf8), createdMilliseconds: window.end)
+            return OutboxMessage(sink: sink, kind: .aggregate, device: device,
+                                 storageText: Array(pack.storageText.utf8), createdMilliseconds: window.end)
         }
     }
 
@@ -87,7 +88,7 @@ import VigieCore
         var covered: [String: Int64] = [:]
         var coarsest: Int64 = 0
         for entry in remaining {
-            let pack = try AggregatePack(storageText: String(decoding: entry.message.payload, as: UTF8.self))
+            let pack = try AggregatePack(storageText: String(decoding: try entry.message.get().storageText, as: UTF8.self))
             // Per device, in sequence order, the windows follow each other with no gap and no overlap.
             #expect(pack.window.start == covered[pack.device] ?? Self.start, "device \(pack.device) seq \(entry.seq)")
             covered[pack.device] = pack.window.end
@@ -133,7 +134,7 @@ import VigieCore
                     == Int64(statistics.messagesDropped))
         // The newest are kept, each still a 15m window.
         let newest = try #require(remaining.last)
-        let pack = try AggregatePack(storageText: String(decoding: newest.message.payload, as: UTF8.self))
+        let pack = try AggregatePack(storageText: String(decoding: try newest.message.get().storageText, as: UTF8.self))
         #expect(pack.window.end == Self.start + Int64(windows) * Self.quarter)
         #expect(pack.window.milliseconds == Self.quarter)
     }

@@ -1,5 +1,6 @@
 import Testing
 @testable import VigieStore
+import VigieTestKit
 
 @Suite struct SQLiteConnectionTests {
     @Test func errorsCarryTheSQLAndTheCodeButNeverTheBoundValues() throws {

@@ -4,20 +4,7 @@ import Metrics
 import Testing
 import VigieCore
 @testable import VigieStore
-
-/// A fresh temporary directory per test, removed afterwards.
-struct TemporaryDirectory: ~Copyable {
-    let path: String
-
-    init() {
-        var template = Array("/tmp/vigie-store-test-XXXXXX".utf8CString)
-        path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    var files: [String] { (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] }
-}
+import VigieTestKit
 
 let testLogger = Logger(label: "vigie.store.test")
 
@@ -43,15 +30,6 @@ func withRunningStore<T>(_ configuration: StoreConfiguration, now: @escaping @Se
             throw error
         }
     }
-}
-
-/// Polls `condition` until it holds (gives up after 20 s so that a broken feature fails, not hangs).
-func eventually(_ condition: () throws -> Bool) async throws -> Bool {
-    for _ in 0..<2_000 {
-        if try condition() { return true }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    return false
 }
 
 /// All stored readings, in export order.

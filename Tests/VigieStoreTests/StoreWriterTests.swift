@@ -2,6 +2,7 @@ import Synchronization
 import Testing
 import VigieCore
 @testable import VigieStore
+import VigieTestKit
 
 /// Records what observers are told.
 final class RecordingObserver: CommitObserver {
@@ -28,7 +29,7 @@ final class Flag: Sendable {
                 await store.writer.submit(Array(a[index..<(index + 50)]) + Array(b[index..<(index + 50)]))
             }
             // A read-only reader sees committed readings while the writer runs.
-            #expect(try await eventually { store.writer.statistics.readingsCommitted == 1_000 })
+            #expect(await eventually { store.writer.statistics.readingsCommitted == 1_000 })
             let whileRunning = try storedReadings(path).count
             #expect(whileRunning == 1_000)
         }
@@ -79,7 +80,7 @@ final class Flag: Sendable {
                 _ = await queue.submit(series("a/b", count: 5, start: 0))
                 admitted.value.store(true, ordering: .sequentiallyConsistent)
             }
-            #expect(try await eventually { queue.depth == 15 })
+            #expect(await eventually { queue.depth == 15 })
             let admittedBeforeTake = admitted.value.load(ordering: .sequentiallyConsistent)
             #expect(!admittedBeforeTake)
             let take = queue.take(maxCount: 10, interval: 0, idle: 0)

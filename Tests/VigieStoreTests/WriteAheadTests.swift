@@ -1,6 +1,7 @@
 import Testing
 import VigieCore
 @testable import VigieStore
+import VigieTestKit
 
 @Suite struct WriteAheadTests {
     /// 40 sensors, 2 readings each per batch: every batch is written ahead, not chunked.
@@ -28,7 +29,7 @@ import VigieCore
         let expectedLatest = all.filter { $0.sensor == sensor }.max { $0.time < $1.time }
         try await withRunningStore(configuration) { store in
             for batch in batches { await store.writer.submit(batch) }
-            #expect(try await eventually { store.writer.statistics.readingsCommitted == all.count })
+            #expect(await eventually { store.writer.statistics.readingsCommitted == all.count })
             // Committed, not folded (the fold waits a minute): only write-ahead slots so far.
             let query = try ReadingQuery(dataDirectory: directory.path)
             #expect(try query.connection.scalar("SELECT count(*) FROM chunks") == 0)

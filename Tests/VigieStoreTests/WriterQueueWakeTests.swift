@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import VigieCore
 @testable import VigieStore
+import VigieTestKit
 
 /// The queue wakes its writer only when it must (first reading of a batch, a full batch, close):
 /// these check that the writer is never left asleep past those moments. The writer's interval
@@ -29,7 +30,7 @@ import VigieCore
         let result = takeOnThread(queue, maxCount: 10, interval: 0)
         try await Task.sleep(for: .milliseconds(50))  // let it fall asleep on an empty queue
         #expect(await queue.submit(series("a/b", count: 3)))
-        let woke = try await eventually { result.withLock { $0 != nil } }
+        let woke = await eventually { result.withLock { $0 != nil } }
         if !woke { queue.close() }
         #expect(woke)
         #expect(result.withLock { $0?.readings.count } == 3)
@@ -42,7 +43,7 @@ import VigieCore
         for index in 1..<10 {
             #expect(await queue.submit(series("a/b", count: 1, start: testNow + Int64(index))))
         }
-        let woke = try await eventually { result.withLock { $0 != nil } }
+        let woke = await eventually { result.withLock { $0 != nil } }
         if !woke { queue.close() }
         #expect(woke)
         #expect(result.withLock { $0?.readings.count } == 10)

@@ -26,7 +26,7 @@ extension AggregatePack {
                 StorageField.number(s.mean), StorageField.number(s.sumOfSquaredDeviations),
                 StorageField.number(s.last), s.lastTime.map { String($0) } ?? "",
                 StorageField.number(s.p50), StorageField.number(s.p95),
-            ]
+            ] + (point.label.map { [StorageField.escape($0)] } ?? [])
             lines.append("point " + fields.joined(separator: " "))
         }
         return lines.joined(separator: "\n")
@@ -52,7 +52,7 @@ extension AggregatePack {
                     throw StorageField.failure("bad window bounds", line: number)
                 }
                 window = WindowRange(start: start, end: end)
-            case "point" where fields.count == 13:
+            case "point" where fields.count == 13 || fields.count == 14:
                 points.append(try Self.point(fields, line: number))
             default:
                 throw StorageField.failure("unexpected line \"\(fields[0])\" with \(fields.count) fields", line: number)
@@ -80,6 +80,7 @@ extension AggregatePack {
             sumOfSquaredDeviations: m2, last: try StorageField.double(f[9], line: line), lastTime: lastTime,
             p50: try StorageField.double(f[11], line: line), p95: try StorageField.double(f[12], line: line))
         let unit = f[2].isEmpty ? nil : try StorageField.unescape(f[2], line: line)
-        return Point(name: try StorageField.unescape(f[1], line: line), unit: unit, statistics: statistics)
+        let label = f.count > 13 ? try StorageField.unescape(f[13], line: line) : nil
+        return Point(name: try StorageField.unescape(f[1], line: line), unit: unit, statistics: statistics, label: label)
     }
 }

@@ -8,6 +8,8 @@ public struct AnomalyDetectorSettings: Sendable, Hashable {
     public var maximum: Double?
     /// The poll interval in milliseconds, when known; otherwise it is learned from the readings.
     public var expectedInterval: Int64?
+    /// The constants chosen on data (the shipped defaults unless cross-validating).
+    public var tuning = AnomalyTuning()
 
     public init(sensitivity: Sensitivity = .medium, warmup: Int = 100, minimum: Double? = nil,
                 maximum: Double? = nil, expectedInterval: Int64? = nil) {

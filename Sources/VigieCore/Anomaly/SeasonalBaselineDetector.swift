@@ -1,3 +1,5 @@
+import Glibc
+
 /// A per-sensor streaming anomaly detector: a robust baseline of level and spread with a
 /// daily/weekly profile, the likelihood of its recent errors, a test of the distribution of
 /// the recent values (`DistributionChangeDetector`), and data-quality checks.
@@ -18,6 +20,8 @@ public struct SeasonalBaselineDetector: Sendable {
     /// Good readings learned so far.
     public private(set) var count = 0
     var lastTime: Int64 = 0
+    /// The time of the first good reading: the rhythm is learned for `learningHours` from it.
+    var firstTime: Int64 = 0
     var lastValue = 0.0
     var hasLast = false
     /// Exponentially weighted mean time between readings, in milliseconds.
@@ -42,6 +46,8 @@ public struct SeasonalBaselineDetector: Sendable {
     /// The current stuck run, or run of errors, has already been reported (one alarm per run).
     var stuckReported = false
     var errorsReported = false
+    /// The current run of readings out of the physical range has been reported (once per excursion).
+    var rangeReported = false
 
     public init(settings: AnomalyDetectorSettings = .init()) {
         self.settings = settings
@@ -60,8 +66,9 @@ public struct SeasonalBaselineDetector: Sendable {
         if gap.isGap { verdict.reasons.insert(.gap) }
         var changed = false
         // A run of repeats or of errors is news once, when it first reaches the report level
-        // (the event threshold's surprise); later readings of the same run are not, however
-        // long it lasts, while their severity keeps the event open.
+        // (the event threshold's surprise), and an excursion out of the physical range once,
+        // at its first reading; later readings of the same run are not, however long it
+        // lasts, while their severity keeps the event open.
         var inRun = false
         var runReported = false
         var isBad = !value.isFinite
@@ -78,23 +85,40 @@ public struct SeasonalBaselineDetector: Sendable {
         } else {
             badRate *= 1 - Self.slowAlpha
             badRun = 0
+            // The end of a reported run (device errors, stuck) is the same incident: the
+            // statistics stay quiet for the refractory period after it.
+            if errorsReported { sinceAlarm = 0 }
             errorsReported = false
-            if let minimum = settings.minimum, value < minimum { verdict.raise(Self.certain, .outOfRange) }
-            if let maximum = settings.maximum, value > maximum { verdict.raise(Self.certain, .outOfRange) }
+            let outOfRange = settings.minimum.map { value < $0 } == true || settings.maximum.map { value > $0 } == true
+            if outOfRange {
+                verdict.raise(Self.certain, .outOfRange)
+                inRun = true
+                runReported = !rangeReported
+            }
+            rangeReported = outOfRange
             let stuck = checkStuck(value)
             verdict.raise(stuck, .stuck)
-            if stuck > 0 {
+            if stuck > 0, !outOfRange {
                 inRun = true
                 runReported = !stuckReported
             }
+            if stuckReported, stuck == 0 { sinceAlarm = 0 }
             stuckReported = stuck > 0
-            changed = distribution.update(value)
-            scoreStatistics(time: time, value: value, into: &verdict)
-            learn(time: time, value: value)
+            if stuckReported {
+                // A run reported stuck teaches the baseline nothing: it would shrink the
+                // sensor's usual error and make its recovery look like an anomaly.
+                lastTime = time
+            } else {
+                changed = distribution.update(value)
+                scoreStatistics(time: time, value: value, into: &verdict)
+                learn(time: time, value: value)
+            }
         }
-        recentPeak *= Self.peakDecay
+        // The peak fades only while the sensor is calm (no surprise worth naming): an anomaly
+        // that lasts keeps it, one that recurs after a calm spell is news again.
+        if verdict.nats < Verdict.reasonNats { recentPeak *= peakDecay }
         let isNews = inRun && verdict.qualityNats >= verdict.nats ? runReported
-            : verdict.nats > Self.newsFactor * recentPeak
+            : verdict.nats > Self.newsFactor * Swift.max(recentPeak, reportNats / Self.newsFactor)
         if isNews { recentPeak = verdict.nats }
         if sinceAlarm < Int.max { sinceAlarm += 1 }
         guard count > settings.warmup, verdict.nats > 0 || changed else {
@@ -108,28 +132,47 @@ public struct SeasonalBaselineDetector: Sendable {
             return AnomalyScore(score: severity, severity: severity, reasons: reasons,
                                 expectedLow: verdict.low, expectedHigh: verdict.high)
         }
-        // Statistics: the distribution test and the baseline's news weigh half each, and
-        // after an alarm the statistics stay quiet for `refractoryReadings`.
-        var score = 0.5 * (changed ? 1 : 0) + 0.5 * (isNews ? severity : 0)
-        if sinceAlarm <= Self.refractoryReadings {
-            score = 0
-        } else if score >= Self.alarmScore {
+        // Statistics: the distribution test and the baseline's news weigh half each (while
+        // the rhythm is learned, a distribution change counts only with a step the baseline
+        // sees), scaled by the gain; after an alarm the statistics stay quiet for
+        // `refractoryReadings`.
+        let tuning = settings.tuning
+        let counted = changed && (!isLearning(time) || severity >= tuning.learningAgreement)
+        let evidence = 0.5 * (counted ? 1 : 0) + 0.5 * (isNews ? severity : 0)
+        var score = Swift.min(1, tuning.statisticalGain * evidence)
+        if sinceAlarm <= tuning.refractoryReadings {
+            // The same incident, unless the baseline alone sees news worth an alarm.
+            score = Swift.min(1, tuning.statisticalGain * 0.5 * (isNews ? severity : 0))
+        } else if evidence >= Self.alarmEvidence {
             sinceAlarm = 0
         }
         return AnomalyScore(score: score, severity: severity, reasons: reasons,
                             expectedLow: verdict.low, expectedHigh: verdict.high)
     }
 
-    /// A statistical score from which an alarm is an incident, and the readings after it
-    /// during which further statistical alarms are the same incident.
-    static let alarmScore = 0.5
-    static let refractoryReadings = 100
+    /// The statistical evidence from which an alarm is an incident (a distribution change alone).
+    static let alarmEvidence = 0.5
+
+    /// Until when (ms since the epoch) the detector learns its sensor's daily rhythm; nil
+    /// before the first reading and once it is learned. Meanwhile the daily profile is not
+    /// consulted and a distribution change alone is not an alarm; the data-quality checks work
+    /// from the first readings.
+    public var learningUntil: Int64? {
+        guard hasLast, isLearning(lastTime) else { return nil }
+        return firstTime + learningMilliseconds
+    }
+
+    var learningMilliseconds: Int64 { Int64(settings.tuning.learningHours * 3_600_000) }
+
+    func isLearning(_ time: Int64) -> Bool {
+        !hasLast || time < firstTime + learningMilliseconds
+    }
 
     /// The surprise of an observation that cannot be normal (out of the physical range).
     static let certain = 1e6
     static let slowAlpha = 0.01
-    static let peakDecay = 0.995
-    /// A new alarm must be this many times as surprising as the recent peak (p squared).
+    /// A new alarm must be this many times as surprising as the recent peak (p squared), and
+    /// at least as surprising as the event threshold (`reportNats`): nothing weaker is news.
     static let newsFactor = 2.0
 
     var scale: Double { Swift.max(levelDeviation, 1e-9 * Swift.max(1, abs(level))) }
@@ -142,7 +185,7 @@ public struct SeasonalBaselineDetector: Sendable {
         var z = abs(value - level) / (1.25 * deviation)
         // Once the daily profile has learned this hour, it is the baseline: the level alone
         // would explain away a missing daily peak or a load at the wrong hour.
-        if count >= Self.seasonalMinimum, let seasonal = profile.expectation(bucket: bucket) {
+        if count >= Self.seasonalMinimum, !isLearning(time), let seasonal = profile.expectation(bucket: bucket) {
             deviation = Swift.max(seasonal.deviation, 0.5 * deviation)
             expected = seasonal.mean
             z = abs(value - expected) / (1.25 * deviation)
@@ -153,8 +196,10 @@ public struct SeasonalBaselineDetector: Sendable {
         let behaviour = likelihood.update(raw: raw)
         let single = spikeLikelihood.update(raw: raw)
         guard count >= Self.statisticsMinimum else { return }
-        if single >= behaviour {
-            verdict.raise(single, abs(value - lastValue) > 4 * stepDeviation ? .spike : .unusualValue)
+        let stepScale = settings.tuning.stepScale
+        let distance = stepScale > 0 && isLearning(time) ? Surprise.gaussianTail(z: z / stepScale) : 0
+        if Swift.max(single, distance) >= behaviour {
+            verdict.raise(Swift.max(single, distance), abs(value - lastValue) > 4 * stepDeviation ? .spike : .unusualValue)
         } else {
             verdict.raise(behaviour, .unusualBehaviour)
         }
@@ -173,11 +218,14 @@ public struct SeasonalBaselineDetector: Sendable {
                 interval = interval == 0 ? dt : interval + 0.05 * (Swift.min(dt, 4 * interval) - interval)
             }
             let alpha = Swift.max(Self.slowAlpha, 1 / Double(count))
-            levelDeviation += alpha * (abs(value - level) - levelDeviation)
+            let clip = settings.tuning.deviationClip
+            let error = clip > 0 && count > Self.statisticsMinimum && isLearning(time) ? Swift.min(abs(value - level), clip * scale) : abs(value - level)
+            levelDeviation += alpha * (error - levelDeviation)
             stepDeviation += alpha * (abs(value - lastValue) - stepDeviation)
             level += Self.levelAlpha * (value - level)
         } else {
             level = value
+            firstTime = time
         }
         profile.learn(value, bucket: SeasonalProfile.bucket(time: time), alpha: 0.05)
         lastTime = time
@@ -186,4 +234,7 @@ public struct SeasonalBaselineDetector: Sendable {
     }
 
     static let levelAlpha = 0.2
+
+    /// The remembered peak's decay per reading (it halves in `peakHalfLife` readings).
+    var peakDecay: Double { exp2(-1 / settings.tuning.peakHalfLife) }
 }

@@ -1,6 +1,13 @@
 /// The local broker the gateway subscribes to.
 public struct MQTTSourceConfiguration: Sendable, Equatable {
-    public var broker: Endpoint
+    /// The broker's nodes in the order tried: the client moves to the next after a failed or lost
+    /// connection (never empty; one address in the common case).
+    public var brokers: [Endpoint]
+    /// The first node; setting it replaces the list with that one address.
+    public var broker: Endpoint {
+        get { brokers[0] }
+        set { brokers = [newValue] }
+    }
     /// Stable across restarts, so the broker keeps QoS 1 messages for the gateway (clean session off).
     public var clientID: String
     public var username: String?
@@ -15,7 +22,7 @@ public struct MQTTSourceConfiguration: Sendable, Equatable {
                 username: String? = nil, passwordFile: String? = nil, tls: TLSConfiguration? = nil,
                 keepalive: Duration = .seconds(30), maxPayloadSize: ByteSize = ByteSize(bytes: 256 << 10),
                 subscriptions: [SubscriptionConfiguration] = []) {
-        self.broker = broker
+        self.brokers = [broker]
         self.clientID = clientID
         self.username = username
         self.passwordFile = passwordFile

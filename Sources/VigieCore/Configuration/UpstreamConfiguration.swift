@@ -6,12 +6,12 @@ public enum UpstreamConfiguration: Sendable, Equatable {
     case ngsiLD(NGSILDSinkConfiguration)
 
     /// A stable name for logs, metrics and the outbox (`mqtt:hub.example:8883`, `http:https://...`).
-    public var name: String {
+    public var name: SinkName {
         switch self {
-        case .mqtt(let sink): sink.name ?? "mqtt:\(sink.broker)"
-        case .http(let sink): sink.name ?? "http:\(sink.url)"
-        case .sensorThings(let sink): sink.name ?? "sensorthings:\(sink.url)"
-        case .ngsiLD(let sink): sink.name ?? "ngsi_ld:\(sink.url)"
+        case .mqtt(let sink): SinkName(sink.name ?? "mqtt:\(sink.broker)")
+        case .http(let sink): SinkName(sink.name ?? "http:\(sink.url)")
+        case .sensorThings(let sink): SinkName(sink.name ?? "sensorthings:\(sink.url)")
+        case .ngsiLD(let sink): SinkName(sink.name ?? "ngsi_ld:\(sink.url)")
         }
     }
 
@@ -36,7 +36,15 @@ public enum UpstreamFormat: String, Sendable, CaseIterable, Equatable {
 
 public struct MQTTSinkConfiguration: Sendable, Equatable {
     public var name: String?
-    public var broker: Endpoint
+    /// The hub broker's nodes in the order tried (a cluster's nodes, or a primary and a backup): the
+    /// sink moves to the next after a failed or lost connection. Never empty.
+    public var brokers: [Endpoint]
+    /// The first node, which also names the sink (`mqtt:<first node>`): adding nodes later keeps
+    /// the sink's outbox. Setting it replaces the list with that one address.
+    public var broker: Endpoint {
+        get { brokers[0] }
+        set { brokers = [newValue] }
+    }
     /// Defaults to `vigie-<gateway id>-<index>`.
     public var clientID: String?
     public var username: String?
@@ -59,7 +67,7 @@ public struct MQTTSinkConfiguration: Sendable, Equatable {
                 send: Set<OutboxKind> = [.aggregate, .anomaly, .status], inflight: Int = 100,
                 drainRate: Int = 10_000, keepalive: Duration = .seconds(30)) {
         self.name = name
-        self.broker = broker
+        self.brokers = [broker]
         self.clientID = clientID
         self.username = username
         self.passwordFile = passwordFile

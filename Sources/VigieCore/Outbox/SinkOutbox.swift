@@ -13,25 +13,32 @@ public protocol SinkOutbox: Sendable {
     func backlog() async throws -> SinkBacklog
 }
 
-/// One outbox message waiting for a sink.
+/// One outbox message waiting for a sink, rendered for it.
 public struct PendingMessage: Sendable, Equatable {
     /// Outbox sequence number: increasing, unique per database, carried in the payload.
     public var seq: Int64
-    /// `aggregate`, `anomaly`, `status`, `readings` (`OutboxKind` raw values).
-    public var kind: String
+    /// What the message is; nil only for a stored row whose kind this version does not know
+    /// (`undeliverable` says so).
+    public var kind: OutboxKind?
     /// The rendered topic (MQTT) or routing key (HTTP envelope).
     public var topic: String
     /// The encoded payload (SenML or plain JSON).
     public var payload: [UInt8]
     /// When the message was queued, milliseconds since the Unix epoch.
     public var createdMillis: Int64
+    /// Why this message can never be sent (its stored form cannot be read back), or nil. A sink
+    /// parks such a message with this reason (logged and counted) instead of sending it, so one
+    /// damaged row cannot block the queue.
+    public var undeliverable: String?
 
-    public init(seq: Int64, kind: String, topic: String, payload: [UInt8], createdMillis: Int64) {
+    public init(seq: Int64, kind: OutboxKind?, topic: String, payload: [UInt8], createdMillis: Int64,
+                undeliverable: String? = nil) {
         self.seq = seq
         self.kind = kind
         self.topic = topic
         self.payload = payload
         self.createdMillis = createdMillis
+        self.undeliverable = undeliverable
     }
 }
 

@@ -4,6 +4,8 @@ public struct SinkStatus: Sendable, Equatable {
     public var name: String
     /// True while the hub is reachable (MQTT: connected; HTTP: the last request got an answer).
     public var connected: Bool
+    /// The node the sink is connected to or trying (MQTT: one of `broker:`'s addresses); nil for HTTP.
+    public var broker: String?
     /// The last delivery failure, kept until the next success.
     public var lastError: String?
     /// Messages waiting in the outbox for this sink, as last seen.
@@ -18,10 +20,11 @@ public struct SinkStatus: Sendable, Equatable {
     /// Messages the hub refused that are kept and tried again with backoff (SensorThings, NGSI-LD).
     public var held: Int = 0
 
-    public init(name: String, connected: Bool = false, lastError: String? = nil, backlog: Int = 0,
+    public init(name: String, connected: Bool = false, broker: String? = nil, lastError: String? = nil, backlog: Int = 0,
                 sent: Int = 0, acknowledged: Int = 0, parked: Int = 0, lastRefusal: String? = nil) {
         self.name = name
         self.connected = connected
+        self.broker = broker
         self.lastError = lastError
         self.backlog = backlog
         self.sent = sent

@@ -5,7 +5,8 @@
 ///      "points":{"voltage":{"unit":"V","count":900,"bad":0,"min":229.5,...}}}
 ///
 /// Times are milliseconds since the epoch (window `[start, end)`); statistics are the
-/// configured ones plus `bad` (always); an absent or non-finite statistic is left out.
+/// configured ones plus `bad` (always); an absent or non-finite statistic is left out. An enum
+/// point has `"label"`, its last value's label, as a string.
 public struct PlainJSONPackEncoder: Sendable {
     /// Statistics written, in this order.
     public var statistics: [Statistic]
@@ -34,6 +35,7 @@ public struct PlainJSONPackEncoder: Sendable {
                 json.field(statistic.rawValue, point.statistics.value(of: statistic))
             }
             json.field("bad", Int64(point.statistics.bad))
+            if let label = point.label { json.field("label", label) }
             json.endObject()
         }
         json.endObject()

@@ -19,7 +19,8 @@
 ///     {"n":"voltage:mean","u":"V","v":230.2}
 ///
 /// With `count` requested, a `point:bad` record follows it with the number of bad-quality
-/// readings excluded (0 included, so the series has no holes). A statistic a window lacks
+/// readings excluded (0 included, so the series has no holes). An enum point's last value's label
+/// follows as a string record `{"n":"state:label","vs":"running"}`. A statistic a window lacks
 /// (min/max/mean... of a window whose readings were all bad) or that is not finite is left out.
 public struct SenMLPackEncoder: Sendable {
     /// Statistics written, in this order.
@@ -51,6 +52,12 @@ public struct SenMLPackEncoder: Sendable {
                 if statistic == .count {
                     record(&json, name: "\(name):bad", unit: nil, value: Double(point.statistics.bad))
                 }
+            }
+            if let label = point.label {
+                json.beginObject()
+                json.field("n", "\(name):label")
+                json.field("vs", label)
+                json.endObject()
             }
         }
         json.endArray()

@@ -15,8 +15,10 @@ public enum StatusPage {
 
         html += section("Sensors", columns: ["Sensor", "Value", "Quality", "Updated", "Anomaly", "Last \(chartHours) h"],
                         rows: snapshot.sensors.map { sensor in
-            let value = sensor.value.map { StatusFormat.value($0) + (sensor.unit.map { " " + $0 } ?? "") } ?? "–"
-            let score = sensor.anomalyScore.map { StatusFormat.value($0) } ?? "–"
+            let value = sensor.value.map { StatusFormat.value($0) + (sensor.unit.map { " " + $0 } ?? "")
+                + (sensor.label.map { " " + $0 } ?? "") } ?? "–"
+            var score = sensor.anomalyScore.map { StatusFormat.value($0) } ?? "–"
+            if let until = sensor.learningUntil { score += "<br><small>learning until \(StatusFormat.timestamp(until)) UTC</small>" }
             let scoreClass = (sensor.anomalyScore ?? 0) >= 0.5 ? "bad" : ""
             return ["<b>\(escape(sensor.id))</b>", "<span class=num>\(escape(value))</span>",
                     qualityPill(sensor.quality), ago(sensor.time, now), "<span class='num \(scoreClass)'>\(score)</span>",
@@ -32,7 +34,9 @@ public enum StatusPage {
         if !snapshot.subscriptions.isEmpty {
             html += section("MQTT subscriptions", columns: ["Topic", "Format", "State", "Last message", "Decode failures"],
                             rows: snapshot.subscriptions.map {
-                [escape($0.topic), escape($0.format), pill($0.state), ago($0.lastMessage, now), "\($0.decodeFailures)"]
+                [escape($0.topic) + ($0.broker.map { "<br><small>on \(escape($0))</small>" } ?? ""), escape($0.format),
+                 pill($0.state) + ($0.refusedBy.isEmpty ? "" : " <small>refused by \(escape($0.refusedBy.joined(separator: ", ")))</small>"),
+                 ago($0.lastMessage, now), "\($0.decodeFailures)"]
             }, empty: "")
         }
 
@@ -43,7 +47,7 @@ public enum StatusPage {
 
         html += section("Upstream", columns: ["Sink", "Target", "State", "Backlog", "Oldest waiting", "Last ack"],
                         rows: snapshot.sinks.map {
-            [escape($0.name), escape($0.target), pill($0.state) + ($0.connected ? "" : " <small>disconnected</small>"),
+            [escape($0.name), escape($0.target) + ($0.broker.map { "<br><small>on \(escape($0))</small>" } ?? ""), pill($0.state) + ($0.connected ? "" : " <small>disconnected</small>"),
              "\($0.backlog)", ago($0.oldestPending, now), ago($0.lastAck, now)]
         }, empty: "No upstream configured: readings stay on this gateway.")
 

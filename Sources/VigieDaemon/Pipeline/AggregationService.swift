@@ -15,9 +15,10 @@ import VigieStore
 public final class AggregationService: Service {
     private let configuration: AggregateConfiguration
     /// Names of the sinks that want aggregates; one outbox message per sink per pack.
-    private let sinks: @Sendable () -> [String]
+    private let sinks: @Sendable () -> [SinkName]
     private let outbox: Outbox
     private let unit: @Sendable (SensorID) -> String?
+    private let labels: @Sendable (SensorID) -> [Int: String]
     private let outboxChanged: @Sendable () -> Void
     private let now: @Sendable () -> Int64
     private let logger: Logger
@@ -27,8 +28,9 @@ public final class AggregationService: Service {
     /// Upper bound on a sleep between checks, so a wall-clock jump is noticed within it.
     static let maximumSleep: Duration = .seconds(1)
 
-    public init(configuration: AggregateConfiguration, sinks: @escaping @Sendable () -> [String], outbox: Outbox,
+    public init(configuration: AggregateConfiguration, sinks: @escaping @Sendable () -> [SinkName], outbox: Outbox,
                 unit: @escaping @Sendable (SensorID) -> String?,
+                labels: @escaping @Sendable (SensorID) -> [Int: String] = { _ in [:] },
                 outboxChanged: @escaping @Sendable () -> Void = {},
                 now: @escaping @Sendable () -> Int64 = ReadingStore.wallClockMilliseconds,
                 logger: Logger) {
@@ -36,6 +38,7 @@ public final class AggregationService: Service {
         self.sinks = sinks
         self.outbox = outbox
         self.unit = unit
+        self.labels = labels
         self.outboxChanged = outboxChanged
         self.now = now
         self.logger = logger
@@ -81,13 +84,13 @@ public final class AggregationService: Service {
             for range in windows {
                 let readings = try await outbox.readings(from: range.start, before: range.end)
                 let packs = AggregatePack.packs(window: range, readings: readings,
-                                                statistics: configuration.stats, unit: unit)
+                                                statistics: configuration.stats, unit: unit, labels: labels)
                 let created = now()
                 for pack in packs {
-                    let payload = Array(UpstreamMessage.aggregate(pack).storageText.utf8)
+                    let stored = Array(UpstreamMessage.aggregate(pack).storageText.utf8)
                     for sink in sinks {
-                        messages.append(OutboxMessage(sink: sink, kind: OutboxKind.aggregate.rawValue, topic: pack.device,
-                                                      payload: payload, createdMilliseconds: created))
+                        messages.append(OutboxMessage(sink: sink, kind: .aggregate, device: pack.device,
+                                                      storageText: stored, createdMilliseconds: created))
                     }
                 }
             }

@@ -17,7 +17,7 @@ public final class DetectionStage: CommitObserver, Service {
     private let catalog: SensorCatalog
     private let outbox: Outbox
     private let history: StoreReader
-    private let sinks: @Sendable () -> [String]
+    private let sinks: @Sendable () -> [SinkName]
     private let latest: LatestReadings
     private let outboxChanged: @Sendable () -> Void
     private let logger: Logger
@@ -34,7 +34,7 @@ public final class DetectionStage: CommitObserver, Service {
     static let recentLimit = 200
 
     public init(configuration: AnomalyConfiguration, catalog: SensorCatalog, outbox: Outbox, dataDirectory: String,
-                sinks: @escaping @Sendable () -> [String], latest: LatestReadings, outboxChanged: @escaping @Sendable () -> Void,
+                sinks: @escaping @Sendable () -> [SinkName], latest: LatestReadings, outboxChanged: @escaping @Sendable () -> Void,
                 logger: Logger) {
         self.configuration = configuration
         self.catalog = catalog
@@ -114,10 +114,11 @@ public final class DetectionStage: CommitObserver, Service {
             }
         }
         // The status page shows each sensor's latest score: one update per sensor and drain.
-        var scores: [(sensor: SensorID, score: Double)] = []
+        var scores: [(sensor: SensorID, score: Double, learningUntil: Int64?)] = []
         scores.reserveCapacity(scored.count)
         for slot in scored {
-            scores.append((state.sensors[slot].sensor, state.sensors[slot].pendingScore ?? 0))
+            scores.append((state.sensors[slot].sensor, state.sensors[slot].pendingScore ?? 0,
+                           state.sensors[slot].detector.learningUntil))
             state.sensors[slot].pendingScore = nil
         }
         latest.setScores(scores)
@@ -138,10 +139,10 @@ public final class DetectionStage: CommitObserver, Service {
         guard !sinks.isEmpty else { return }
         let created = messages.last?.time ?? 0
         let outboxMessages = messages.flatMap { message in
-            let payload = Array(UpstreamMessage.anomaly(message).storageText.utf8)
+            let stored = Array(UpstreamMessage.anomaly(message).storageText.utf8)
             return sinks.map { sink in
-                OutboxMessage(sink: sink, kind: OutboxKind.anomaly.rawValue, topic: message.sensor.device,
-                              payload: payload, createdMilliseconds: created)
+                OutboxMessage(sink: sink, kind: .anomaly, device: message.sensor.device,
+                              storageText: stored, createdMilliseconds: created)
             }
         }
         do {

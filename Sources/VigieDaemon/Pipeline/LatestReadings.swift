@@ -11,6 +11,7 @@ public final class LatestReadings: CommitObserver {
     private struct Entry {
         var reading: Reading
         var score: Double?
+        var learningUntil: Int64?
     }
 
     private let state = Mutex<(entries: [SensorID: Entry], committed: Int64, lastCommit: Int64?)>(([:], 0, nil))
@@ -37,12 +38,16 @@ public final class LatestReadings: CommitObserver {
         if reading.time >= entry.reading.time { entry.reading = reading }
     }
 
-    /// Records the scores the detector gave sensors' latest readings (one lock for all).
-    public func setScores(_ scores: [(sensor: SensorID, score: Double)]) {
+    /// Records the scores the detector gave sensors' latest readings, and until when each
+    /// detector learns its sensor's rhythm (nil once it has), one lock for all.
+    public func setScores(_ scores: [(sensor: SensorID, score: Double, learningUntil: Int64?)]) {
         guard !scores.isEmpty else { return }
         state.withLock { state in
-            for (sensor, score) in scores {
-                if let index = state.entries.index(forKey: sensor) { state.entries.values[index].score = score }
+            for (sensor, score, learningUntil) in scores {
+                if let index = state.entries.index(forKey: sensor) {
+                    state.entries.values[index].score = score
+                    state.entries.values[index].learningUntil = learningUntil
+                }
             }
         }
     }
@@ -53,15 +58,16 @@ public final class LatestReadings: CommitObserver {
     /// Readings committed since start.
     public var committed: Int64 { state.withLock { $0.committed } }
 
-    /// One status line per sensor, sorted by name.
-    public func sensors(unit: (SensorID) -> String?) -> [SensorStatus] {
+    /// One status line per sensor, sorted by name; an enum sensor's value carries its label.
+    public func sensors(unit: (SensorID) -> String?, labels: (SensorID) -> [Int: String] = { _ in [:] }) -> [SensorStatus] {
         let entries = state.withLock { $0.entries }
         return entries.keys.sorted().compactMap { sensor in
             guard let entry = entries[sensor] else { return nil }
-            return SensorStatus(id: sensor.description, unit: unit(sensor),
-                                value: entry.reading.value.isFinite ? entry.reading.value : nil,
+            let value = entry.reading.value.isFinite ? entry.reading.value : nil
+            return SensorStatus(id: sensor.description, unit: unit(sensor), value: value,
                                 quality: entry.reading.quality.description, time: entry.reading.time,
-                                anomalyScore: entry.score)
+                                anomalyScore: entry.score, label: value.flatMap { Int(exactly: $0) }.flatMap { labels(sensor)[$0] },
+                                learningUntil: entry.learningUntil)
         }
     }
 }

@@ -29,12 +29,12 @@ struct PipelineParts: Sendable {
             let source = try ModbusSource(configuration: ModbusConfiguration(buses: [bus]), profiles: loaded.profiles,
                                           sink: writer, logger: logger)
             modbus.append((bus.name, source))
-            sourceChildren.append(.init(key: "modbus:\(bus.name)", fingerprint: "\(bus)|\(devices)", service: source))
+            sourceChildren.append(.init(key: .modbus(bus: bus.name), fingerprint: "\(bus)|\(devices)", service: source))
         }
         if let mqttConfiguration = configuration.mqtt {
             let source = try MQTTSource(configuration: mqttConfiguration, sink: writer, logger: logger)
             mqtt = source
-            sourceChildren.append(.init(key: "mqtt", fingerprint: "\(mqttConfiguration)", service: source))
+            sourceChildren.append(.init(key: .mqttSource, fingerprint: "\(mqttConfiguration)", service: source))
         }
         if !configuration.upstream.isEmpty {
             let carrier = control.flatMap { channel in
@@ -45,7 +45,7 @@ struct PipelineParts: Sendable {
                                           health: health, control: carrier, logger: logger,
                                           ngsiLDModels: loaded.ngsiLDModels)
             upstream = sinks
-            sinkChildren.append(.init(key: "upstream", fingerprint: "\(configuration.gateway.id)|\(configuration.upstream)|\(Self.fingerprint(loaded.ngsiLDModels))",
+            sinkChildren.append(.init(key: .upstream, fingerprint: "\(configuration.gateway.id)|\(configuration.upstream)|\(Self.fingerprint(loaded.ngsiLDModels))",
                                       service: ServiceBundle(services: sinks.services)))
         }
     }
@@ -59,7 +59,7 @@ struct PipelineParts: Sendable {
     }
 
     /// Sink names that take messages of `kind`.
-    static func sinks(taking kind: OutboxKind, in configuration: Configuration) -> [String] {
+    static func sinks(taking kind: OutboxKind, in configuration: Configuration) -> [SinkName] {
         configuration.upstream.filter { $0.kinds.contains(kind) }.map(\.name)
     }
 }

@@ -11,6 +11,8 @@ public struct SensorCatalog: Sendable {
         public var maximum: Double?
         /// The poll interval in milliseconds: a longer silence is a gap.
         public var expectedInterval: Int64?
+        /// An enum point's labels by raw value (`enum:`); empty otherwise.
+        public var labels: [Int: String] = [:]
     }
 
     private var entries: [SensorID: Entry] = [:]
@@ -23,7 +25,7 @@ public struct SensorCatalog: Sendable {
                 for point in device.points {
                     let sensor = SensorID(device: device.name, point: point.name)
                     entries[sensor] = Entry(unit: point.unit, minimum: point.min, maximum: point.max,
-                                            expectedInterval: (point.poll ?? device.poll).milliseconds)
+                                            expectedInterval: (point.poll ?? device.poll).milliseconds, labels: point.labels)
                 }
             }
         }
@@ -32,6 +34,9 @@ public struct SensorCatalog: Sendable {
     public subscript(sensor: SensorID) -> Entry? { entries[sensor] }
 
     public func unit(of sensor: SensorID) -> String? { entries[sensor]?.unit }
+
+    /// An enum sensor's labels by raw value; empty for any other sensor.
+    public func labels(of sensor: SensorID) -> [Int: String] { entries[sensor]?.labels ?? [:] }
 
     /// Every configured Modbus sensor, sorted.
     public var sensors: [SensorID] { entries.keys.sorted() }

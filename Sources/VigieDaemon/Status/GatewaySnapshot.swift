@@ -102,13 +102,20 @@ public struct SubscriptionStatus: Codable, Sendable, Equatable {
     public var state: ComponentState
     public var lastMessage: Int64?
     public var decodeFailures: Int
+    /// The broker node the source is connected to or trying.
+    public var broker: String?
+    /// The nodes that refused this subscription (an ACL), if any.
+    public var refusedBy: [String]
 
-    public init(topic: String, format: String, state: ComponentState, lastMessage: Int64? = nil, decodeFailures: Int = 0) {
+    public init(topic: String, format: String, state: ComponentState, lastMessage: Int64? = nil, decodeFailures: Int = 0,
+                broker: String? = nil, refusedBy: [String] = []) {
         self.topic = topic
         self.format = format
         self.state = state
         self.lastMessage = lastMessage
         self.decodeFailures = decodeFailures
+        self.broker = broker
+        self.refusedBy = refusedBy
     }
 }
 
@@ -137,6 +144,8 @@ public struct UpstreamStatus: Codable, Sendable, Equatable {
     public var target: String
     public var state: ComponentState
     public var connected: Bool
+    /// MQTT: the broker node connected to or being tried, one of the target's.
+    public var broker: String?
     /// Outbox messages waiting for this sink.
     public var backlog: Int
     /// Creation time of the oldest waiting message.
@@ -144,12 +153,13 @@ public struct UpstreamStatus: Codable, Sendable, Equatable {
     public var lastAck: Int64?
     public var lastError: String?
 
-    public init(name: String, target: String, state: ComponentState, connected: Bool, backlog: Int,
-                oldestPending: Int64? = nil, lastAck: Int64? = nil, lastError: String? = nil) {
+    public init(name: String, target: String, state: ComponentState, connected: Bool, broker: String? = nil,
+                backlog: Int, oldestPending: Int64? = nil, lastAck: Int64? = nil, lastError: String? = nil) {
         self.name = name
         self.target = target
         self.state = state
         self.connected = connected
+        self.broker = broker
         self.backlog = backlog
         self.oldestPending = oldestPending
         self.lastAck = lastAck
@@ -168,14 +178,23 @@ public struct SensorStatus: Codable, Sendable, Equatable {
     public var time: Int64?
     /// In [0, 1]; nil while the detector warms up.
     public var anomalyScore: Double?
+    /// The value's label, for an enum point (`enum:`).
+    public var label: String?
+    /// Until when (ms since the epoch) the detector learns the sensor's daily rhythm: meanwhile a
+    /// change of distribution alone is not an anomaly (the data-quality checks work already);
+    /// nil once learned.
+    public var learningUntil: Int64?
 
-    public init(id: String, unit: String?, value: Double?, quality: String, time: Int64?, anomalyScore: Double? = nil) {
+    public init(id: String, unit: String?, value: Double?, quality: String, time: Int64?, anomalyScore: Double? = nil,
+                label: String? = nil, learningUntil: Int64? = nil) {
         self.id = id
         self.unit = unit
         self.value = value
         self.quality = quality
         self.time = time
         self.anomalyScore = anomalyScore
+        self.label = label
+        self.learningUntil = learningUntil
     }
 }
 

@@ -22,12 +22,16 @@ public struct HealthEvaluator: Sendable {
             }
         }
         for subscription in snapshot.subscriptions {
-            components.append(.init(kind: "subscription", name: subscription.topic, state: subscription.state))
+            let refused = subscription.refusedBy.isEmpty ? nil
+                : "refused by " + subscription.refusedBy.joined(separator: ", ") + " (check the broker's ACL)"
+            components.append(.init(kind: "subscription", name: subscription.topic, state: subscription.state,
+                                    detail: refused ?? subscription.broker.map { "on " + $0 }))
         }
         components.append(.init(kind: "store", name: "store", state: snapshot.store.state, detail: snapshot.store.lastError))
         for sink in snapshot.sinks {
+            let node = sink.broker.map { (sink.connected ? "connected to " : "trying ") + $0 }
             components.append(.init(kind: "sink", name: sink.name, state: sink.state,
-                                    detail: sink.state == .ok ? nil : sink.lastError))
+                                    detail: sink.state == .ok ? node : sink.lastError))
         }
         let backlog = snapshot.sinks.reduce(0) { $0 + $1.backlog }
         let oldest = snapshot.sinks.compactMap(\.oldestPending).min()

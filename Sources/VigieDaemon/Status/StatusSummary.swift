@@ -27,14 +27,17 @@ public enum StatusSummary {
         }
         for sensor in snapshot.sensors {
             let value = sensor.value.map { StatusFormat.value($0) + (sensor.unit.map { " " + $0 } ?? "") } ?? "-"
-            let score = sensor.anomalyScore.map { ", anomaly \(StatusFormat.value($0))" } ?? ""
+            var score = sensor.anomalyScore.map { ", anomaly \(StatusFormat.value($0))" } ?? ""
+            if let until = sensor.learningUntil { score += ", learning until \(StatusFormat.timestamp(until)) UTC" }
             lines.append("sensor \(sensor.id) = \(value) (\(sensor.quality), \(ago(sensor.time))\(score))")
         }
         for anomaly in snapshot.openAnomalies {
             lines.append("anomaly \(anomaly.sensor): \(anomaly.kind) since \(ago(anomaly.start)), score \(StatusFormat.value(anomaly.score)): \(anomaly.message)")
         }
         for sink in snapshot.sinks {
-            lines.append("upstream \(sink.name) (\(sink.target)): \(state(sink.state)), \(sink.connected ? "connected" : "disconnected"), "
+            let link = sink.connected ? "connected" + (sink.broker.map { " to \($0)" } ?? "")
+                : "disconnected" + (sink.broker.map { ", trying \($0)" } ?? "")
+            lines.append("upstream \(sink.name) (\(sink.target)): \(state(sink.state)), \(link), "
                 + "backlog \(sink.backlog), oldest \(ago(sink.oldestPending))")
         }
         lines.append("store: \(state(snapshot.store.state)), \(StatusFormat.bytes(snapshot.store.databaseBytes)) of "

@@ -3,7 +3,7 @@ import ServiceLifecycle
 
 /// Runs a set of child services that a reload can change while the others keep running.
 ///
-/// Each child has a key (`modbus:rs485-1`, `sink:mqtt:hub:8883`) and a fingerprint of its
+/// Each child has a key (`ServiceKey`: `modbus:rs485-1`, `upstream`) and a fingerprint of its
 /// configuration. `apply` compares the new set with the running one: a child whose key is gone
 /// or whose fingerprint changed is cancelled, a new or changed one is started, an unchanged one
 /// is left alone. Graceful shutdown of the group reaches every child (they inherit it); when all
@@ -12,11 +12,11 @@ import ServiceLifecycle
 public final class ServiceSet: Service, Sendable {
     /// One child service and what identifies its configuration.
     public struct Child: Sendable {
-        public var key: String
+        public var key: ServiceKey
         public var fingerprint: String
         public var service: any Service
 
-        public init(key: String, fingerprint: String, service: any Service) {
+        public init(key: ServiceKey, fingerprint: String, service: any Service) {
             self.key = key
             self.fingerprint = fingerprint
             self.service = service
@@ -25,15 +25,15 @@ public final class ServiceSet: Service, Sendable {
 
     /// What `apply` changed, for the reload log line and tests.
     public struct Change: Sendable, Equatable {
-        public var started: [String]
-        public var stopped: [String]
-        public var kept: [String]
+        public var started: [ServiceKey]
+        public var stopped: [ServiceKey]
+        public var kept: [ServiceKey]
     }
 
     /// What the run loop reacts to: a new set to apply, or a child that failed.
     private enum Event: Sendable {
         case apply([Child], answer: AsyncStream<Change>.Continuation?)
-        case failed(key: String, error: any Error)
+        case failed(key: ServiceKey, error: any Error)
     }
 
     private let events: AsyncStream<Event>
@@ -57,7 +57,7 @@ public final class ServiceSet: Service, Sendable {
 
     public func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            var running: [String: (fingerprint: String, stop: AsyncStream<Void>.Continuation)] = [:]
+            var running: [ServiceKey: (fingerprint: String, stop: AsyncStream<Void>.Continuation)] = [:]
             for await event in events.cancelOnGracefulShutdown() {
                 switch event {
                 case .failed(let key, let error):
@@ -76,7 +76,7 @@ public final class ServiceSet: Service, Sendable {
 
     private func apply(
         _ children: [Child],
-        to running: inout [String: (fingerprint: String, stop: AsyncStream<Void>.Continuation)],
+        to running: inout [ServiceKey: (fingerprint: String, stop: AsyncStream<Void>.Continuation)],
         in group: inout ThrowingTaskGroup<Void, any Error>
     ) -> Change {
         var change = Change(started: [], stopped: [], kept: [])
@@ -106,8 +106,8 @@ public final class ServiceSet: Service, Sendable {
             }
         }
         logger.debug("service set applied", metadata: [
-            "services.started": .array(change.started.map { .string($0) }),
-            "services.stopped": .array(change.stopped.map { .string($0) }),
+            "services.started": .array(change.started.map { .string($0.description) }),
+            "services.stopped": .array(change.stopped.map { .string($0.description) }),
         ])
         return change
     }

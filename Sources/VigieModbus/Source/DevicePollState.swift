@@ -53,10 +53,15 @@ struct DevicePollState {
     }
 
     /// Takes the models found on the device: its points become theirs (its inline points kept,
-    /// replacing a model point of the same name), polled from now on.
+    /// replacing a model point of the same name), polled from now on. Text points (the common
+    /// model's manufacturer, serial number...) are identity, not measurements: not polled.
     mutating func adopt(_ chain: SunSpecChain, configuredPoints: [PointDefinition], now: Int64, logger: Logger) {
         let own = Set(configuredPoints.map(\.name))
-        device.points = chain.points().filter { !own.contains($0.name) } + configuredPoints
+        let measured = chain.points().filter { point in
+            if case .string = point.type { return false }
+            return !own.contains(point.name)
+        }
+        device.points = measured + configuredPoints
         needsDiscovery = false
         let models = chain.models.map { "\($0.id)@\($0.address)" }.joined(separator: " ")
         logger.notice("SunSpec models found", metadata: metadata(["sunspec.models": "\(models)",

@@ -61,7 +61,7 @@ public final class Outbox: Sendable {
     /// What is returned counts as handed to the sink (the hub may see it from now on): the highest
     /// sequence number handed out is recorded durably (watermark `handed.<sink>`) before the
     /// messages are returned, and compaction never touches a message at or below it.
-    public func pending(sink: String, after seq: Int64 = 0, limit: Int) async throws -> [OutboxEntry] {
+    public func pending(sink: SinkName, after seq: Int64 = 0, limit: Int) async throws -> [OutboxEntry] {
         try await database.run { connection in
             let entries = try OutboxTable.pending(sink: sink, after: seq, limit: limit, on: connection)
             guard let last = entries.last?.seq, last > (try OutboxTable.watermark(OutboxTable.handedMark(sink), on: connection) ?? 0) else {
@@ -78,7 +78,7 @@ public final class Outbox: Sendable {
 
     /// Deletes acknowledged messages of `sink`; returns how many were there.
     @discardableResult
-    public func acknowledge(sink: String, seqs: [Int64]) async throws -> Int {
+    public func acknowledge(sink: SinkName, seqs: [Int64]) async throws -> Int {
         try await database.run { connection in
             try connection.transaction { try OutboxTable.acknowledge(sink: sink, seqs: seqs, on: connection) }
         }

@@ -30,7 +30,7 @@ extension StoreDatabase {
     func compactOutbox() throws -> Int {
         let sinks = try sinksWithAggregates()
         for sink in sinks {
-            var after = try OutboxTable.watermark(OutboxTable.handedMark(sink), on: connection) ?? 0
+            var after = try OutboxTable.watermark(OutboxTable.handedMark(SinkName(sink)), on: connection) ?? 0
             while true {
                 let (page, last) = try compactionCandidates(sink: sink, after: after)
                 guard last > after else { break }
@@ -84,7 +84,7 @@ extension StoreDatabase {
     /// Applies `merges` in one transaction, skipping any whose messages were handed out meanwhile.
     private func apply(_ merges: [CompactionPlanner.Merge], sink: String) throws -> Int {
         try connection.transaction {
-            let handed = try OutboxTable.watermark(OutboxTable.handedMark(sink), on: connection) ?? 0
+            let handed = try OutboxTable.watermark(OutboxTable.handedMark(SinkName(sink)), on: connection) ?? 0
             let update = try connection.statement("UPDATE outbox SET payload = ? WHERE sink = ? AND seq = ?")
             let delete = try connection.statement("DELETE FROM outbox WHERE sink = ? AND seq = ?")
             var removed = 0

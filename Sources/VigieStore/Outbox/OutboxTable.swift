@@ -1,3 +1,5 @@
+import VigieCore
+
 /// The outbox and watermark SQL, over any write connection.
 enum OutboxTable {
     static func append(_ messages: [OutboxMessage], on connection: SQLiteConnection) throws -> [Int64] {
@@ -7,10 +9,10 @@ enum OutboxTable {
         seqs.reserveCapacity(messages.count)
         for message in messages {
             insert.reset()
-            insert.bind(message.sink, at: 1)
-            insert.bind(message.kind, at: 2)
-            insert.bind(message.topic, at: 3)
-            insert.bind(message.payload, at: 4)
+            insert.bind(message.sink.description, at: 1)
+            insert.bind(message.kind.rawValue, at: 2)
+            insert.bind(message.device, at: 3)
+            insert.bind(message.storageText, at: 4)
             insert.bind(message.createdMilliseconds, at: 5)
             try insert.step()
             seqs.append(connection.lastInsertRowID)
@@ -34,7 +36,7 @@ enum OutboxTable {
     }
 
     /// The watermark holding the highest sequence number ever handed to `sink`.
-    static func handedMark(_ sink: String) -> String { "handed." + sink }
+    static func handedMark(_ sink: SinkName) -> String { "handed." + sink.description }
 
     /// Sets `name` to `value` unless it is already at or above it.
     static func raiseWatermark(_ name: String, to value: Int64, on connection: SQLiteConnection) throws {
@@ -47,29 +49,32 @@ enum OutboxTable {
         try upsert.step()
     }
 
-    static func pending(sink: String, after seq: Int64, limit: Int, on connection: SQLiteConnection) throws -> [OutboxEntry] {
+    static func pending(sink: SinkName, after seq: Int64, limit: Int, on connection: SQLiteConnection) throws -> [OutboxEntry] {
         let select = try connection.statement("""
             SELECT seq, kind, topic, payload, created_ms FROM outbox WHERE sink = ? AND seq > ? ORDER BY seq LIMIT ?
             """)
-        select.bind(sink, at: 1)
+        select.bind(sink.description, at: 1)
         select.bind(seq, at: 2)
         select.bind(Int64(max(0, limit)), at: 3)
         defer { select.reset() }
         var entries: [OutboxEntry] = []
         while try select.step() {
-            let message = OutboxMessage(sink: sink, kind: select.string(at: 1) ?? "", topic: select.string(at: 2) ?? "",
-                                        payload: select.blob(at: 3), createdMilliseconds: select.int64(at: 4))
+            let storedKind = select.string(at: 1) ?? ""
+            let message: Result<OutboxMessage, UnreadableOutboxRow> = OutboxKind(rawValue: storedKind).map { kind in
+                .success(OutboxMessage(sink: sink, kind: kind, device: select.string(at: 2) ?? "", storageText: select.blob(at: 3),
+                                       createdMilliseconds: select.int64(at: 4)))
+            } ?? .failure(UnreadableOutboxRow(kind: storedKind))
             entries.append(OutboxEntry(seq: select.int64(at: 0), message: message))
         }
         return entries
     }
 
-    static func acknowledge(sink: String, seqs: [Int64], on connection: SQLiteConnection) throws -> Int {
+    static func acknowledge(sink: SinkName, seqs: [Int64], on connection: SQLiteConnection) throws -> Int {
         let delete = try connection.statement("DELETE FROM outbox WHERE sink = ? AND seq = ?")
         var deleted = 0
         for seq in seqs {
             delete.reset()
-            delete.bind(sink, at: 1)
+            delete.bind(sink.description, at: 1)
             delete.bind(seq, at: 2)
             try delete.step()
             deleted += connection.changes
@@ -83,7 +88,7 @@ enum OutboxTable {
         defer { select.reset() }
         var result: [OutboxBacklog] = []
         while try select.step() {
-            result.append(OutboxBacklog(sink: select.string(at: 0) ?? "", depth: Int(select.int64(at: 1)),
+            result.append(OutboxBacklog(sink: SinkName(select.string(at: 0) ?? ""), depth: Int(select.int64(at: 1)),
                                         oldestCreatedMilliseconds: select.isNull(at: 2) ? nil : select.int64(at: 2)))
         }
         return result

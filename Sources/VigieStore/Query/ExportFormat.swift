@@ -10,22 +10,37 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case jsonl
 
     /// The first line, if the format has one.
-    public var header: String? {
-        self == .csv ? "sensor,time,value,quality" : nil
+    public var header: String? { header(withLabels: false) }
+
+    /// The first line; with labels, CSV has a `label` column (an enum point's label, else empty).
+    public func header(withLabels labels: Bool) -> String? {
+        self == .csv ? "sensor,time,value,quality" + (labels ? ",label" : "") : nil
     }
 
     /// One reading as one line, without the newline.
     public func line(_ reading: Reading) -> String {
+        line(reading, labelColumn: nil)
+    }
+
+    /// One reading with the label column of `header(withLabels: true)`: `label` is an enum
+    /// value's label resolved from the configuration at export (empty in CSV, absent in JSON when nil).
+    public func line(_ reading: Reading, label: String?) -> String {
+        line(reading, labelColumn: .some(label))
+    }
+
+    private func line(_ reading: Reading, labelColumn label: String??) -> String {
         let time = RFC3339.format(milliseconds: reading.time)
         switch self {
         case .csv:
             let value = reading.value.isFinite ? "\(reading.value)" : "\(reading.value)".lowercased()
+            let labelColumn = label.map { "," + ($0.map(Self.csvField) ?? "") } ?? ""
             return Self.csvField(reading.sensor.description) + "," + time + "," + value + ","
-                + Self.csvField(reading.quality.description)
+                + Self.csvField(reading.quality.description) + labelColumn
         case .jsonl:
             let value = reading.value.isFinite ? "\(reading.value)" : "null"
+            let labelField = (label ?? nil).map { ",\"label\":" + Self.jsonString($0) } ?? ""
             return "{\"sensor\":" + Self.jsonString(reading.sensor.description) + ",\"time\":\"" + time
-                + "\",\"value\":" + value + ",\"quality\":" + Self.jsonString(reading.quality.description) + "}"
+                + "\",\"value\":" + value + ",\"quality\":" + Self.jsonString(reading.quality.description) + labelField + "}"
         }
     }
 

@@ -87,6 +87,13 @@ public final class HTTPSink: Service, Sendable {
                 await cancelWhenGracefulShutdown { await self.signal.wait(upTo: Self.idlePoll) }
                 continue
             }
+            let undeliverable = batch.filter { $0.undeliverable != nil }
+            if !undeliverable.isEmpty {
+                if await !park(undeliverable) {
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
+                }
+                continue
+            }
             if backoff.attempt > 0 { metrics.retried.increment(by: batch.count) }
             metrics.sent.increment(by: batch.count)
             state.withLock { $0.sent += batch.count }
@@ -103,6 +110,25 @@ public final class HTTPSink: Service, Sendable {
     }
 
     private enum Outcome { case delivered, retry }
+
+    /// Parks messages that can never be sent (`PendingMessage.undeliverable`), each logged with
+    /// its reason; false when the outbox could not remove them.
+    private func park(_ undeliverable: [PendingMessage]) async -> Bool {
+        for message in undeliverable {
+            logger.error("An outbox message cannot be sent; it is parked.",
+                         metadata: ["outbox.seq": "\(message.seq)", "reason": "\(message.undeliverable ?? "")"])
+        }
+        let seqs = Array(Set(undeliverable.map(\.seq))).sorted()
+        do {
+            try await outbox.park(seqs)
+        } catch {
+            logger.error("Undeliverable messages could not be parked.", metadata: ["error": "\(error)"])
+            return false
+        }
+        metrics.parked.increment(by: seqs.count)
+        state.withLock { $0.parked += seqs.count }
+        return true
+    }
 
     private func deliver(_ batch: [PendingMessage], token: String?, timeout: Duration) async -> Outcome {
         let seqs = batch.map(\.seq)

@@ -14,7 +14,7 @@ package struct HTTPSinkEnvelope {
 
     package init(_ messages: [PendingMessage], format: UpstreamFormat) {
         let packs = messages.map { Self.arrayContent($0.payload) }
-        if format == .senml, messages.allSatisfy({ $0.kind == OutboxKind.aggregate.rawValue }),
+        if format == .senml, messages.allSatisfy({ $0.kind == .aggregate }),
            packs.allSatisfy({ $0 != nil }) {
             contentType = "application/senml+json"
             body = Self.array(packs.compactMap { $0 }.filter { !$0.isEmpty })

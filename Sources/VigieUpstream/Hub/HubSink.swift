@@ -99,7 +99,7 @@ final class HubSink: Service, Sendable {
             var unreadable: [Int64] = []
             for entry in pending where held[entry.seq].map({ $0.due <= now }) ?? true {
                 guard messages.count < batch else { break }
-                guard let kind = OutboxKind(rawValue: entry.kind),
+                guard let kind = entry.kind,
                       let message = try? UpstreamMessage(kind: kind, storageText: String(decoding: entry.payload, as: UTF8.self))
                 else {
                     unreadable.append(entry.seq)

@@ -17,7 +17,7 @@ enum HubSinks {
             return SensorThingsExchange(configuration: configuration, gateway: gateway, statistics: statistics,
                                         connection: connection, identifiers: StoreHubIdentifiers(sink: name, outbox: outbox),
                                         logger: logger)
-        }, outbox: StoreSinkOutbox(sink: name, outbox: outbox), signal: signal, batch: configuration.batch, logger: logger)
+        }, outbox: StoreSinkOutbox(sink: SinkName(name), outbox: outbox), signal: signal, batch: configuration.batch, logger: logger)
     }
 
     static func ngsiLD(_ configuration: NGSILDSinkConfiguration, name: String, mapper: NGSILDMapper, outbox: Outbox,
@@ -27,7 +27,7 @@ enum HubSinks {
             let connection = HubConnection(label: name, headers: NGSILDExchange.headers(configuration, token: token),
                                            tls: configuration.tls, timeout: configuration.timeout)
             return NGSILDExchange(configuration: configuration, mapper: mapper, connection: connection, logger: logger)
-        }, outbox: StoreSinkOutbox(sink: name, outbox: outbox), signal: signal, batch: configuration.batch, logger: logger)
+        }, outbox: StoreSinkOutbox(sink: SinkName(name), outbox: outbox), signal: signal, batch: configuration.batch, logger: logger)
     }
 
     private static func secret(_ path: String) throws(UpstreamError) -> String {

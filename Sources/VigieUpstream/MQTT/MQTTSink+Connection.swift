@@ -26,7 +26,9 @@ extension MQTTSink {
             keepalive: configuration.keepalive, cleanSession: options.control == nil,
             will: MQTTClient.Will(topic: statusTopic, payload: offlinePayload, qos: 1, retain: true),
             backoff: options.backoff, maxInFlight: max(1, configuration.inflight), inboxCapacity: options.control == nil ? 1 : 16)
-        return try MQTTClient(configuration: settings, logger: logger)
+        var nodes = settings
+        nodes.brokers = configuration.brokers
+        return try MQTTClient(configuration: nodes, logger: logger)
     }
 
     /// Follows the connection: publishes `online` (retained) on every connect, records the state.
@@ -44,8 +46,10 @@ extension MQTTSink {
                     let online = GatewayStatusMessage.online(version: VigieVersion.current, time: Self.nowMillis(),
                                                              uptimeSeconds: uptime, backlog: Int64(backlog))
                     let payload = Array(online.json(gateway: options.gateway).utf8)
-                    state.withLock { $0.connected = true; $0.backlog = backlog; $0.lastError = nil }
-                    logger.info("Connected to the hub.", metadata: ["mqtt.broker": "\(configuration.broker)"])
+                    let broker = client.currentBroker
+                    state.withLock { $0.connected = true; $0.broker = "\(broker)"; $0.backlog = backlog; $0.lastError = nil }
+                    metrics.connected(to: broker)
+                    logger.info("Connected to the hub.", metadata: ["mqtt.broker": "\(broker)"])
                     signal.notify()
                     group.addTask {
                         do {
@@ -56,12 +60,15 @@ extension MQTTSink {
                     }
                 case .disconnected(let reason):
                     state.withLock { $0.connected = false; $0.lastError = reason }
-                    logger.warning("Disconnected from the hub.", metadata: ["mqtt.broker": "\(configuration.broker)",
+                    metrics.connected(to: nil)
+                    logger.warning("Disconnected from the hub.", metadata: ["mqtt.broker": "\(client.currentBroker)",
                                                                           "error": "\(reason)"])
                 case .stopped:
                     state.withLock { $0.connected = false }
                     return
-                case .connecting, .waitingToReconnect:
+                case .connecting:
+                    state.withLock { $0.broker = "\(client.currentBroker)" }
+                case .waitingToReconnect:
                     continue
                 }
             }
@@ -93,6 +100,7 @@ extension MQTTSink {
 
     /// Why `message` can never be published (MQTT 3.1.1 limits), or nil.
     package static func unpublishable(_ message: PendingMessage) -> String? {
+        if let undeliverable = message.undeliverable { return undeliverable }
         let topic = message.topic
         if topic.isEmpty { return "outbox message \(message.seq) has an empty topic" }
         if topic.contains("+") || topic.contains("#") || topic.contains("\0") {

@@ -80,8 +80,8 @@ public final class MQTTSink: Service, Sendable {
         var logger = logger
         logger[metadataKey: "sink.name"] = "\(name)"
         self.logger = logger
-        self.metrics = SinkMetrics(sink: name, factory: metricsFactory)
-        self.state = Mutex(SinkStatus(name: name))
+        self.metrics = SinkMetrics(sink: name, brokers: configuration.brokers, factory: metricsFactory)
+        self.state = Mutex(SinkStatus(name: name, broker: "\(configuration.broker)"))
         let template = try TopicTemplate(parsing: configuration.topic)
         statusTopic = template.render(gateway: options.gateway, kind: OutboxKind.status.rawValue)
     }

@@ -8,7 +8,7 @@ extension ConfigurationReader {
         guard let map = MappingReader(node, section: "mqtt", keys: Self.mqttKeys, log: log) else { return nil }
         var mqtt = MQTTSourceConfiguration()
         mqtt.tls = map["tls"].flatMap { self.tls($0, section: "mqtt") }
-        if let broker = map.endpoint("broker", defaultPort: mqtt.tls == nil ? 1883 : 8883) { mqtt.broker = broker }
+        if let brokers = map.brokers("broker", defaultPort: mqtt.tls == nil ? 1883 : 8883) { mqtt.brokers = brokers }
         if let clientID = map.text("client_id") { mqtt.clientID = clientID }
         mqtt.username = map.text("username")
         mqtt.passwordFile = map.path("password_file", base: base)

@@ -33,13 +33,14 @@ extension ConfigurationReader {
             return nil
         }
         let tls = map["tls"].flatMap { self.tls($0, section: "the upstream mqtt sink") }
-        guard let brokerNode = map.required("broker", hint: " (host:port of the hub's broker)"),
-              let broker = values.endpoint(brokerNode, key: "broker", defaultPort: tls == nil ? 1883 : 8883) else {
+        guard map.required("broker", hint: " (host:port of the hub's broker, or a list of its nodes)") != nil,
+              let brokers = map.brokers("broker", defaultPort: tls == nil ? 1883 : 8883) else {
             return nil
         }
-        var sink = MQTTSinkConfiguration(name: map.text("name"), broker: broker, clientID: map.text("client_id"),
+        var sink = MQTTSinkConfiguration(name: map.text("name"), broker: brokers[0], clientID: map.text("client_id"),
                                          username: map.text("username"),
                                          passwordFile: map.path("password_file", base: base), tls: tls)
+        sink.brokers = brokers
         if let topic = map.text("topic") { sink.topic = topic }
         if let format = map.choice("format", UpstreamFormat.self) { sink.format = format }
         if let qos = map.int("qos", range: 0...1) { sink.qos = qos }

@@ -1,5 +1,4 @@
 import Foundation
-@testable import VigieHTTP
 
 /// A small HTTP server standing for the hub (python3), answering POSTs from a script of statuses.
 ///
@@ -7,13 +6,13 @@ import Foundation
 /// recorded as one JSON line `{"status":…,"auth":…,"type":…,"body":…}` in `requests.jsonl`.
 /// With `tls`, it serves HTTPS with the server certificate and requires a client certificate
 /// signed by the same CA.
-final class HTTPHub: @unchecked Sendable {
-    let port: Int
+package final class HTTPHub: @unchecked Sendable {
+    package let port: Int
     private let scheme: String
     private let process: TestProcess
     private let recordPath: String
 
-    init(statuses: [Int], directory: TemporaryDirectory, tls: TestCertificates? = nil) throws {
+    package init(statuses: [Int], directory: TemporaryDirectory, tls: TestCertificates? = nil) throws {
         port = freeLoopbackPort()
         scheme = tls == nil ? "http" : "https"
         let environment = tls.map { ["HUB_CERT": $0.serverCert, "HUB_KEY": $0.serverKey, "HUB_CLIENT_CA": $0.caCert] } ?? [:]
@@ -25,21 +24,21 @@ final class HTTPHub: @unchecked Sendable {
         guard waitForPort(port) else { throw TestFailure("the HTTP hub did not start: \(process.log)") }
     }
 
-    struct Request: Decodable {
-        var status: Int
-        var auth: String
-        var type: String
-        var body: String
+    package struct Request: Decodable {
+        package var status: Int
+        package var auth: String
+        package var type: String
+        package var body: String
     }
 
-    var requests: [Request] {
+    package var requests: [Request] {
         guard let text = try? String(contentsOfFile: recordPath, encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(Request.self, from: Data($0.utf8)) }
     }
 
-    var url: String { "\(scheme)://127.0.0.1:\(port)/ingest" }
+    package var url: String { "\(scheme)://127.0.0.1:\(port)/ingest" }
 
-    func stop() { process.stop() }
+    package func stop() { process.stop() }
 
     private static let script = """
         import http.server, json, os, ssl, sys

@@ -3,14 +3,14 @@ import Logging
 import MetricsTestKit
 import Testing
 import VigieCore
-import VigieDaemon
 import VigieMQTT
 @testable import VigieUpstream
+import VigieTestKit
 
 @Suite(.serialized) struct MQTTSinkTests {
     let directory: TemporaryDirectory
 
-    init() throws { directory = try TemporaryDirectory() }
+    init() throws { directory = TemporaryDirectory() }
 
     init(directory: TemporaryDirectory) { self.directory = directory }
 
@@ -26,7 +26,7 @@ import VigieMQTT
                                                   keepalive: .seconds(5))
         let options = MQTTSink.Options(gateway: "gw", clientID: "gw-\(port)", healthInterval: .milliseconds(300), flushTimeout: flushTimeout,
                                        backoff: ReconnectBackoff(initial: .milliseconds(100), maximum: .milliseconds(400)))
-        return try MQTTSink(name: outbox.sink, configuration: configuration, options: options, outbox: outbox.view,
+        return try MQTTSink(name: outbox.sink.description, configuration: configuration, options: options, outbox: outbox.view,
                             signal: OutboxSignal(), health: Self.health, logger: .test, metricsFactory: metrics)
     }
 

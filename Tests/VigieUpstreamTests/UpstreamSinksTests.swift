@@ -2,13 +2,13 @@ import Foundation
 import Synchronization
 import Testing
 import VigieCore
-import VigieDaemon
 import VigieStore
 @testable import VigieUpstream
+import VigieTestKit
 
 @Suite struct UpstreamSinksTests {
     @Test func theConfiguredSinksEachDeliverTheirOwnOutboxMessages() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let broker = try Mosquitto(directory: directory)
         let hub = try HTTPHub(statuses: [200], directory: directory)
         defer { hub.stop() }

@@ -1,17 +1,17 @@
 import Foundation
-import VigieDaemon
+import VigieCore
 
 /// A child process a test starts and must stop: stopped on `stop()` or when released.
 ///
 /// Spawned by `spawnWithCleanSignals` (the test runner blocks SIGTERM in its threads).
-final class TestProcess: @unchecked Sendable {
-    let pid: pid_t
-    let output: URL
+package final class TestProcess: @unchecked Sendable {
+    package let pid: pid_t
+    package let output: URL
     private var exited = false
 
     /// `environment` adds (or replaces) variables of this process's environment for the child.
-    init(_ executable: String, _ arguments: [String], outputIn directory: URL, name: String,
-         environment: [String: String] = [:]) throws {
+    package init(_ executable: String, _ arguments: [String], outputIn directory: URL, name: String,
+                 environment: [String: String] = [:]) throws {
         output = directory.appendingPathComponent("\(name).log")
         do {
             pid = try spawnWithCleanSignals(executable, arguments, log: output.path, environment: environment)
@@ -20,17 +20,17 @@ final class TestProcess: @unchecked Sendable {
         }
     }
 
-    var isRunning: Bool {
+    package var isRunning: Bool {
         guard !exited else { return false }
         var status: Int32 = 0
         if waitpid(pid, &status, WNOHANG) == pid { exited = true }
         return !exited
     }
 
-    var log: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
+    package var log: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
 
     /// SIGTERM, then SIGKILL if still alive after 5 s; waits for the exit.
-    func stop() {
+    package func stop() {
         guard isRunning else { return }
         kill(pid, SIGTERM)
         for _ in 0..<500 where isRunning { usleep(10_000) }
@@ -39,7 +39,7 @@ final class TestProcess: @unchecked Sendable {
 
     /// SIGTERM, then waits (at most `seconds`) for the exit; returns the exit status, or nil when
     /// the process did not exit by itself in time (it is then killed) or died of a signal.
-    func terminate(within seconds: Double) -> Int32? {
+    package func terminate(within seconds: Double) -> Int32? {
         guard !exited else { return nil }
         kill(pid, SIGTERM)
         var status: Int32 = 0
@@ -56,7 +56,7 @@ final class TestProcess: @unchecked Sendable {
     }
 
     /// SIGKILL: a peer that dies without a goodbye.
-    func kill9() {
+    package func kill9() {
         guard isRunning else { return }
         kill(pid, SIGKILL)
         var status: Int32 = 0
@@ -67,24 +67,8 @@ final class TestProcess: @unchecked Sendable {
     deinit { stop() }
 }
 
-/// A temporary directory removed when released.
-final class TemporaryDirectory: @unchecked Sendable {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-test-\(UUID().uuidString)")
-        // World-writable: mosquitto started as root drops to its own user, and must still write its files here.
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o777])
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-}
-
 /// A TCP port on 127.0.0.1 free at the time of the call.
-func freeLoopbackPort() -> Int {
+package func freeLoopbackPort() -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
@@ -102,7 +86,7 @@ func freeLoopbackPort() -> Int {
 }
 
 /// True once something accepts TCP connections on 127.0.0.1:`port` (waits up to ~5 s).
-func waitForPort(_ port: Int) -> Bool {
+package func waitForPort(_ port: Int) -> Bool {
     for _ in 0..<500 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
@@ -119,17 +103,7 @@ func waitForPort(_ port: Int) -> Bool {
     return false
 }
 
-/// Polls `condition` until true or about `seconds` passed; for waiting on peers, not for timing.
-func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(50))
-    }
-    return try await condition()
-}
-
 extension TestProcess {
     /// Sends `signal` (SIGSTOP freezes a peer with its connections open).
-    func send(_ signal: Int32) { kill(pid, signal) }
+    package func send(_ signal: Int32) { kill(pid, signal) }
 }

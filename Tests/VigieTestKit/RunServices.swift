@@ -3,7 +3,7 @@ import ServiceLifecycle
 
 /// Runs `services` in a service group until `condition` holds (or ~`seconds`), then shuts them
 /// down gracefully and waits for them; returns whether the condition was reached.
-func run(_ services: [any Service], seconds: Double = 15,
+package func run(_ services: [any Service], seconds: Double = 15,
          until condition: @escaping () async throws -> Bool) async throws -> Bool {
     let group = ServiceGroup(services: services, gracefulShutdownSignals: [], logger: .test)
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -16,7 +16,7 @@ func run(_ services: [any Service], seconds: Double = 15,
 }
 
 /// Runs `services` while `body` runs, then shuts them down gracefully.
-func whileRunning<T: Sendable>(_ services: [any Service], _ body: () async throws -> T) async throws -> T {
+package func whileRunning<T: Sendable>(_ services: [any Service], _ body: () async throws -> T) async throws -> T {
     let group = ServiceGroup(services: services, gracefulShutdownSignals: [], logger: .test)
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
@@ -31,4 +31,13 @@ func whileRunning<T: Sendable>(_ services: [any Service], _ body: () async throw
             throw error
         }
     }
+}
+
+extension Logger {
+    /// A logger for tests: warnings and worse only.
+    package static let test: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return logger
+    }()
 }

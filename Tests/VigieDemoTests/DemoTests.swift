@@ -4,15 +4,16 @@ import Prometheus
 import VigieStore
 @testable import VigieDaemon
 @testable import VigieDemo
+import VigieTestKit
 
 /// `vigie demo`'s machinery: the simulated building through the real gateway, and its plain output.
 @Suite(.serialized) struct DemoTests {
-    /// The source tree's device profiles (this file is Tests/VigieDaemonTests/DemoTests.swift).
+    /// The source tree's device profiles (this file is Tests/VigieDemoTests/DemoTests.swift).
     static let profiles = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("devices").path
 
     @Test func demoStoresReadingsOfEveryDeviceAndRaisesAnomalies() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let lines = LineCollector()
         // 180 x: a simulated hour in 20 s, poll 333 ms; the incidents run from 7 s to 18 s.
         let runner = DemoRunner(options: .init(dataDirectory: directory.path("data"), duration: .seconds(18), speed: 180,

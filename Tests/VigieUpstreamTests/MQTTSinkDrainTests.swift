@@ -2,15 +2,15 @@ import Foundation
 import Synchronization
 import Testing
 import VigieCore
-import VigieDaemon
 import VigieMQTT
 @testable import VigieUpstream
+import VigieTestKit
 
 /// A rough drain figure (printed, not asserted: speed is for benchmarks) with a full check
 /// that the whole backlog left the outbox through PUBACKs.
 @Suite struct MQTTSinkDrainTests {
     @Test func aBacklogDrainsCompletelyToALoopbackBroker() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let hub = try Mosquitto(directory: directory)
         let outbox = try await TestOutbox.open(sink: "mqtt:drain", directory: directory)
         let count = 20_000

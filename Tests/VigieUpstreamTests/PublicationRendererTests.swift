@@ -1,6 +1,6 @@
 import Testing
 import VigieCore
-@testable import VigieDaemon
+import VigieStore
 @testable import VigieUpstream
 
 @Test func storedAggregatesRenderAsSenMLWithTheirSequenceNumber() throws {
@@ -14,7 +14,7 @@ import VigieCore
     let renderer = PublicationRenderer(template: try TopicTemplate(parsing: "hub/{gateway}/{device}"), format: .senml,
                                        statistics: [.mean, .max], gateway: "gw")
 
-    let rendered = renderer.render(seq: 42, kind: "aggregate", stored: stored, createdMillis: 0)
+    let rendered = renderer.render(entry(seq: 42, stored))
 
     #expect(rendered.count == 1)
     #expect(rendered.first?.topic == "hub/gw/meter")
@@ -32,16 +32,33 @@ import VigieCore
     let renderer = PublicationRenderer(template: try TopicTemplate(parsing: "t/{device}/{point}"), format: .json,
                                        statistics: [.mean], gateway: "gw")
 
-    let rendered = renderer.render(seq: 7, kind: "aggregate", stored: Array(UpstreamMessage.aggregate(pack).storageText.utf8),
-                                   createdMillis: 0)
+    let rendered = renderer.render(entry(seq: 7, Array(UpstreamMessage.aggregate(pack).storageText.utf8)))
 
     #expect(rendered.map(\.topic) == ["t/d/a", "t/d/b"])
     #expect(rendered.allSatisfy { $0.seq == 7 })
 }
 
-@Test func unreadableStoredMessagesGetNoTopicSoTheSinkParksThem() throws {
+/// A stored aggregate row.
+private func entry(seq: Int64, _ stored: [UInt8]) -> OutboxEntry {
+    OutboxEntry(seq: seq, message: .success(OutboxMessage(sink: "hub", kind: .aggregate, device: "d", storageText: stored,
+                                                          createdMilliseconds: 0)))
+}
+
+@Test func damagedStoredMessagesAreUndeliverableWithTheirReason() throws {
     let renderer = PublicationRenderer(template: try TopicTemplate(parsing: "t/{device}"), format: .senml,
                                        statistics: [.mean], gateway: "gw")
-    let rendered = renderer.render(seq: 3, kind: "aggregate", stored: Array("garbage".utf8), createdMillis: 0)
-    #expect(rendered.map(\.topic) == [""])
+    let rendered = renderer.render(entry(seq: 3, Array("garbage".utf8)))
+    #expect(rendered.count == 1)
+    #expect(rendered.first?.kind == .aggregate)
+    #expect(rendered.first?.undeliverable?.contains("outbox message 3 cannot be read back") == true)
+    #expect(MQTTSink.unpublishable(try #require(rendered.first)) == rendered.first?.undeliverable)
+}
+
+@Test func rowsOfAKindThisVersionDoesNotKnowAreUndeliverableWithTheKind() throws {
+    let renderer = PublicationRenderer(template: try TopicTemplate(parsing: "t/{device}"), format: .senml,
+                                       statistics: [.mean], gateway: "gw")
+    let rendered = renderer.render(OutboxEntry(seq: 9, message: .failure(UnreadableOutboxRow(kind: "forecast"))))
+    #expect(rendered.count == 1)
+    #expect(rendered.first?.kind == nil)
+    #expect(rendered.first?.undeliverable == "outbox message 9: stored kind \"forecast\" is not one this version of vigie knows")
 }

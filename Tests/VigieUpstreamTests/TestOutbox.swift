@@ -1,17 +1,17 @@
 import Foundation
 import Logging
 import VigieCore
-import VigieDaemon
 import VigieStore
 @testable import VigieUpstream
+import VigieTestKit
 
 /// A real store in a temporary directory, and helpers to queue numbered messages for one sink.
 struct TestOutbox {
     let directory: TemporaryDirectory
     let store: ReadingStore
-    let sink: String
+    let sink: SinkName
 
-    static func open(sink: String, directory: TemporaryDirectory) async throws -> TestOutbox {
+    static func open(sink: SinkName, directory: TemporaryDirectory) async throws -> TestOutbox {
         let store = try await ReadingStore.open(StoreConfiguration(dataDirectory: directory.path("data"), synchronous: .normal),
                                                 logger: Logger(label: "test.store"))
         return TestOutbox(directory: directory, store: store, sink: sink)
@@ -23,7 +23,7 @@ struct TestOutbox {
     @discardableResult
     func append(_ numbers: Range<Int>, topic: String = "hub/test") async throws -> [Int64] {
         let messages = numbers.map { number in
-            OutboxMessage(sink: sink, kind: "aggregate", topic: topic, payload: Array("{\"n\":\(number)}".utf8),
+            OutboxMessage(sink: sink, kind: .aggregate, device: topic, storageText: Array("{\"n\":\(number)}".utf8),
                           createdMilliseconds: 1_700_000_000_000 + Int64(number))
         }
         return try await store.outbox.append(messages)
@@ -38,8 +38,8 @@ struct TestOutbox {
             let readings = [Reading(sensor: SensorID(device: "meter", point: "power"), time: window.start,
                                     value: Double(number))]
             let pack = AggregatePack.packs(window: window, readings: readings, statistics: [.mean], unit: { _ in "W" })[0]
-            return OutboxMessage(sink: sink, kind: "aggregate", topic: "meter",
-                                 payload: Array(UpstreamMessage.aggregate(pack).storageText.utf8),
+            return OutboxMessage(sink: sink, kind: .aggregate, device: "meter",
+                                 storageText: Array(UpstreamMessage.aggregate(pack).storageText.utf8),
                                  createdMilliseconds: 1_700_000_000_000 + Int64(number))
         }
         return try await store.outbox.append(messages)
@@ -54,7 +54,7 @@ struct TestOutbox {
     @discardableResult
     func append(payloads: [String], topic: String = "hub/test") async throws -> [Int64] {
         try await store.outbox.append(payloads.map { payload in
-            OutboxMessage(sink: sink, kind: "aggregate", topic: topic, payload: Array(payload.utf8),
+            OutboxMessage(sink: sink, kind: .aggregate, device: topic, storageText: Array(payload.utf8),
                           createdMilliseconds: 1_700_000_000_000)
         })
     }
@@ -63,12 +63,4 @@ struct TestOutbox {
     func waitingCount() async throws -> Int {
         try await store.outbox.backlog().first { $0.sink == sink }?.depth ?? 0
     }
-}
-
-extension Logger {
-    static let test: Logger = {
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        return logger
-    }()
 }

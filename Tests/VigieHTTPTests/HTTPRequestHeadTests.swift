@@ -1,5 +1,4 @@
 import Testing
-@testable import VigieDaemon
 @testable import VigieHTTP
 
 @Suite struct HTTPRequestHeadTests {
@@ -103,9 +102,5 @@ import Testing
                 continue
             }
         }
-    }
-
-    @Test func queryValuesArePercentEncodedByTheClient() {
-        #expect(StatusClient.percentEncoded("a b/c&d=é~") == "a%20b%2Fc%26d%3D%C3%A9~")
     }
 }

@@ -1,13 +1,13 @@
 import Glibc
 
 /// A real unix datagram socket standing in for systemd's notification socket.
-final class DatagramReceiver {
-    let path: String
+package final class DatagramReceiver {
+    package let path: String
     private let fd: Int32
 
-    init() throws {
+    package init() throws {
         var template = Array("/tmp/vigie-notify-XXXXXX".utf8CString)
-        guard let dir = mkdtemp(&template) else { throw ReceiverError(message: "mkdtemp failed") }
+        guard let dir = mkdtemp(&template) else { throw TestFailure("mkdtemp failed") }
         path = String(cString: dir) + "/notify.sock"
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
         var address = sockaddr_un()
@@ -19,7 +19,7 @@ final class DatagramReceiver {
                 bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
-        guard result == 0 else { throw ReceiverError(message: "bind failed: \(errno)") }
+        guard result == 0 else { throw TestFailure("bind failed: \(errno)") }
     }
 
     deinit {
@@ -29,14 +29,14 @@ final class DatagramReceiver {
     }
 
     /// Every datagram waiting now (sending to a unix datagram socket queues synchronously).
-    func drain() -> [String] {
+    package func drain() -> [String] {
         var messages: [String] = []
         while let message = receive(timeoutMilliseconds: 0) { messages.append(message) }
         return messages
     }
 
     /// The next datagram, waiting at most the given time.
-    func receive(timeoutMilliseconds: Int32) -> String? {
+    package func receive(timeoutMilliseconds: Int32) -> String? {
         var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         guard poll(&descriptor, 1, timeoutMilliseconds) == 1 else { return nil }
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -45,5 +45,3 @@ final class DatagramReceiver {
         return String(decoding: buffer[..<count], as: UTF8.self)
     }
 }
-
-struct ReceiverError: Error { var message: String }

@@ -4,21 +4,21 @@ import MetricsTestKit
 import ServiceLifecycle
 import Testing
 import VigieCore
-import VigieDaemon
 import VigieMQTT
 @testable import VigieUpstream
+import VigieTestKit
 
 @Suite struct HTTPSinkTests {
     let directory: TemporaryDirectory
 
-    init() throws { directory = try TemporaryDirectory() }
+    init() throws { directory = TemporaryDirectory() }
 
     private func makeSink(_ hub: HTTPHub, outbox: TestOutbox, batch: Int, format: UpstreamFormat = .json,
                           tls: TLSConfiguration? = nil,
                           signal: OutboxSignal = OutboxSignal(), metrics: TestMetrics = TestMetrics()) throws -> HTTPSink {
         let tokenFile = directory.path("token")
         try "secret-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
-        return HTTPSink(name: outbox.sink,
+        return HTTPSink(name: outbox.sink.description,
                         configuration: HTTPSinkConfiguration(url: hub.url, tokenFile: tokenFile, tls: tls, format: format,
                                                              batch: batch, timeout: .seconds(5)),
                         outbox: outbox.view, signal: signal,
@@ -142,7 +142,7 @@ import VigieMQTT
         let outbox = try await TestOutbox.open(sink: "http:hub", directory: directory)
         try await outbox.append(0..<2)
         let port = freeLoopbackPort()
-        let sink = HTTPSink(name: outbox.sink,
+        let sink = HTTPSink(name: outbox.sink.description,
                             configuration: HTTPSinkConfiguration(url: "http://127.0.0.1:\(port)/ingest", batch: 10),
                             outbox: outbox.view, signal: OutboxSignal(),
                             backoff: Backoff.Configuration(initial: .milliseconds(50), maximum: .milliseconds(100)), logger: .test)

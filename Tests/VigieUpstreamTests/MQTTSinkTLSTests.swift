@@ -1,16 +1,16 @@
 import Foundation
 import Testing
 import VigieCore
-import VigieDaemon
 import VigieMQTT
 @testable import VigieUpstream
+import VigieTestKit
 
 @Suite(.serialized) struct MQTTSinkTLSTests {
     let directory: TemporaryDirectory
     let pki: TestCertificates
 
     init() throws {
-        directory = try TemporaryDirectory()
+        directory = TemporaryDirectory()
         pki = try TestCertificates(in: directory)
     }
 

@@ -2,11 +2,11 @@ import Dispatch
 import Glibc
 
 /// A test's raw TCP client for the HTTP listener: sends exact bytes, reads to the end of the stream.
-final class RawHTTP: @unchecked Sendable {
-    let descriptor: Int32
+package final class RawHTTP: @unchecked Sendable {
+    package let descriptor: Int32
 
     /// Connects to `127.0.0.1:port`; reads give up after `timeout` seconds of silence.
-    init(port: Int, timeout: Int = 30) throws {
+    package init(port: Int, timeout: Int = 30) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -19,19 +19,19 @@ final class RawHTTP: @unchecked Sendable {
         }
         guard result == 0 else {
             close(descriptor)
-            throw RawHTTPError(message: "connect failed: errno \(errno)")
+            throw TestFailure("connect failed: errno \(errno)")
         }
     }
 
     deinit { close(descriptor) }
 
-    func send(_ text: String) {
+    package func send(_ text: String) {
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
     /// Everything the server sends until it closes (off the cooperative pool); nil if the read timed out.
-    func readToEnd() async -> String? {
+    package func readToEnd() async -> String? {
         await withCheckedContinuation { continuation in
             DispatchQueue(label: "test.raw-http").async {
                 var answer: [UInt8] = []
@@ -52,14 +52,10 @@ final class RawHTTP: @unchecked Sendable {
     }
 
     /// Sends `request` on a new connection and returns the whole answer.
-    static func exchange(port: Int, _ request: String) async throws -> String {
+    package static func exchange(port: Int, _ request: String) async throws -> String {
         let client = try RawHTTP(port: port)
         client.send(request)
-        guard let answer = await client.readToEnd() else { throw RawHTTPError(message: "no answer in time") }
+        guard let answer = await client.readToEnd() else { throw TestFailure("no answer in time") }
         return answer
     }
-}
-
-struct RawHTTPError: Error {
-    var message: String
 }
