@@ -26,7 +26,7 @@ public struct UpstreamSinks: Sendable {
     /// `control`: the command channel and the name of the MQTT sink that carries it.
     /// `ngsiLDModels`: the Smart Data Model of each device by name (`LoadedConfiguration.ngsiLDModels`).
     public init(_ configurations: [UpstreamConfiguration], gateway: String, statistics: [Statistic], outbox: Outbox,
-                health: @escaping @Sendable () async -> GatewayHealth, control: (sink: String, control: SinkControl)? = nil,
+                health: @escaping @Sendable () async -> GatewayHealth, control: (sink: SinkName, control: SinkControl)? = nil,
                 logger: Logger, healthInterval: Duration = .seconds(60), ngsiLDModels: [String: NGSILDModel] = [:]) throws {
         var services: [any Service] = []
         var signals: [OutboxSignal] = []

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import VigieTestKit
 import VigieCore
 import VigieStore
 

@@ -1,6 +1,7 @@
 import Testing
 import VigieCore
 @testable import VigieStore
+import VigieTestKit
 
 @Suite struct CommandJournalTests {
     static func record(_ id: String?, at time: Int64 = testNow) -> CommandRecord {

@@ -21,9 +21,9 @@ public struct ControlConfiguration: Sendable, Equatable {
     }
 
     /// The sink that carries the commands among `upstream`: the one named `sink`, else the first MQTT sink.
-    public func carrier(in upstream: [UpstreamConfiguration]) -> (name: String, sink: MQTTSinkConfiguration)? {
+    public func carrier(in upstream: [UpstreamConfiguration]) -> (name: SinkName, sink: MQTTSinkConfiguration)? {
         for item in upstream {
-            guard case .mqtt(let mqtt) = item, sink == nil || sink == item.name else { continue }
+            guard case .mqtt(let mqtt) = item, sink == nil || sink == item.name.description else { continue }
             return (item.name, mqtt)
         }
         return nil

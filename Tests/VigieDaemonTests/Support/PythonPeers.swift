@@ -1,5 +1,5 @@
 import Foundation
-import VigieDaemon
+import VigieTestKit
 
 /// Peers this project did not write (pymodbus servers in `Tests/Peers/`), run from the Python
 /// virtual environment `scripts/peers/install.sh` makes in `.build/peers/venv` with the pinned
@@ -8,10 +8,14 @@ enum PythonPeers {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
 
-    /// The environment's interpreter, the environment made first if needed.
-    static func python() throws -> String {
-        try runTool("/bin/bash", [packageRoot + "/scripts/peers/install.sh"])
-        return packageRoot + "/.build/peers/venv/bin/python"
+    /// The environment's interpreter, the environment made first if needed (its log in `directory`).
+    static func python(in directory: TemporaryDirectory) throws -> String {
+        let python = packageRoot + "/.build/peers/venv/bin/python"
+        try runTool(packageRoot + "/scripts/peers/install.sh", [], in: directory)
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            throw TestFailure("scripts/peers/install.sh made no \(python)")
+        }
+        return python
     }
 
     /// A peer script of `Tests/Peers/`.
@@ -20,22 +24,12 @@ enum PythonPeers {
     }
 }
 
-/// Runs a tool to its end; returns its output (stdout and stderr), throws when it exits non-zero.
+/// Runs a tool to its end (`runToEnd`); returns its output, throws with it when the tool fails.
 @discardableResult
-func runTool(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
-    let log = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-tool-\(UUID().uuidString).log").path
-    defer { try? FileManager.default.removeItem(atPath: log) }
-    let pid: pid_t
-    do {
-        pid = try spawnWithCleanSignals(executable, arguments, log: log, environment: environment)
-    } catch {
-        throw TestFailure(error.message)
+func runTool(_ executable: String, _ arguments: [String], in directory: TemporaryDirectory) throws -> String {
+    let result = try runToEnd(executable, arguments, in: directory, name: URL(fileURLWithPath: executable).lastPathComponent)
+    guard result.status == 0 else {
+        throw TestFailure("\(executable) \(arguments.joined(separator: " ")) failed (status \(result.status)): \(result.output.suffix(2_000))")
     }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-    guard status == 0 else {
-        throw TestFailure("\(executable) \(arguments.joined(separator: " ")) failed (status \(status)): \(output.suffix(2_000))")
-    }
-    return output
+    return result.output
 }

@@ -1,5 +1,5 @@
 import Foundation
-import VigieDaemon
+import VigieCore
 import VigieTestKit
 
 /// The pymodbus SunSpec device of `Tests/Peers/sunspec_peer.py` on a free loopback port: a
@@ -9,20 +9,9 @@ final class SunSpecPeer: @unchecked Sendable {
     let port: Int
     private let process: TestProcess
 
-    static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-    }
-
     init(in directory: TemporaryDirectory) throws {
-        let root = Self.packageRoot
-        let python = root.appendingPathComponent(".build/peers/venv/bin/python").path
-        let install = try runToEnd(root.appendingPathComponent("scripts/peers/install.sh").path, [], in: directory, name: "peers-install")
-        guard install.status == 0, FileManager.default.isExecutableFile(atPath: python) else {
-            throw TestFailure("scripts/peers/install.sh failed (status \(install.status)): \(install.output)")
-        }
         port = freeLoopbackPort()
-        process = try TestProcess(python, [root.appendingPathComponent("Tests/Peers/sunspec_peer.py").path, "\(port)"],
+        process = try TestProcess(try PythonPeers.python(in: directory), [PythonPeers.script("sunspec_peer.py"), "\(port)"],
                                   outputIn: directory.url, name: "sunspec-peer-\(port)")
         guard waitForPort(port) else { throw TestFailure("the pymodbus peer did not listen: \(process.log)") }
     }

@@ -16,7 +16,7 @@ extension ConfigurationReader {
         control.sink = map.text("sink")
         guard control.enabled, control.carrier(in: upstream) == nil else { return control }
         if let name = control.sink, let sinkNode = map["sink"] {
-            let names = upstream.compactMap { item -> String? in if case .mqtt = item { item.name } else { nil } }
+            let names = upstream.compactMap { item -> String? in if case .mqtt = item { item.name.description } else { nil } }
             log.error("\"sink\" names \(name), which is not an upstream mqtt sink"
                       + (names.isEmpty ? "" : " (mqtt sinks: \(names.joined(separator: ", ")))"), at: sinkNode)
         } else {
