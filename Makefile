@@ -15,7 +15,10 @@ release: deps
 # Tests run one at a time: many start brokers, simulators and processes, and on a 2-core
 # machine running them all at once starves the timing they check.
 # Then the short chaos campaigns (~80 s, docs/reliability.md) against the binary just built.
+# The Python peers the tests start (pymodbus, pinned in scripts/peers/requirements.txt) live in
+# .build/peers/venv; the tests make it themselves when it is missing, this makes it up front.
 test: deps
+	scripts/peers/install.sh
 	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
 	$(SWIFT) test --skip-build --no-parallel
 	scripts/chaos/chaos.py "$$($(SWIFT) build --show-bin-path)/vigie" all --short

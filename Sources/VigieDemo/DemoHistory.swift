@@ -26,7 +26,8 @@ package enum DemoHistory {
             let time = now - Int64(step) * Int64(pollMilliseconds)
             let seconds = -Double(step) * simulatedPoll
             for (device, points) in devices.sorted(by: { $0.key < $1.key }) {
-                for point in points where !point.table.isBitTable {
+                // A point polled more slowly than its device (an energy counter) has history at its own pace.
+                for point in points where !point.table.isBitTable && step % Self.pollsPerReading(of: point, pollMilliseconds) == 0 {
                     let value = building.normal(device: device, point: point, at: seconds)
                     let words = RegisterEncoder.words(forReading: value, point: point)
                     let decoded = RegisterDecoder.reading(words, point: point)
@@ -37,6 +38,13 @@ package enum DemoHistory {
             }
         }
         return readings
+    }
+
+    /// How many device polls apart the point is read (1 unless it has its own, slower, `poll`).
+    static func pollsPerReading(of point: PointDefinition, _ pollMilliseconds: Int) -> Int {
+        guard let poll = point.poll else { return 1 }
+        let milliseconds = poll.components.seconds * 1000 + poll.components.attoseconds / 1_000_000_000_000_000
+        return max(1, Int(milliseconds) / max(1, pollMilliseconds))
     }
 
     /// Stores `readings` through the store's own writer, which commits them and closes.

@@ -109,7 +109,10 @@ public struct DemoRunner: Sendable {
                                 logger: logger, output: output)
         var stopWhen: (@Sendable () async -> Void)?
         if let duration = options.duration {
-            stopWhen = { try? await Task.sleep(for: duration) }
+            stopWhen = {
+                try? await Task.sleep(for: duration)
+                scorecard.markStopped(at: ReadingStore.wallClockMilliseconds())
+            }
         }
         let stop = stopWhen
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -121,7 +124,8 @@ public struct DemoRunner: Sendable {
         let snapshot = await gateway.snapshot()
         let events = await gateway.events(limit: 10_000)
         scorecard.record(events, simulatedSeconds: building.simulatedSeconds(atEpochMilliseconds:))
-        let simulatedEnd = building.simulatedSeconds(atEpochMilliseconds: ReadingStore.wallClockMilliseconds())
+        let simulatedEnd = building.simulatedSeconds(
+            atEpochMilliseconds: scorecard.stopTime(or: ReadingStore.wallClockMilliseconds()))
         let rooms = Set(snapshot.sensors.map { String($0.id.split(separator: "/").first ?? "") })
             .intersection(DemoBuilding.rooms)
         return Summary(devices: snapshot.buses.reduce(0) { $0 + $1.devices.count } + rooms.count,

@@ -1,4 +1,5 @@
 import Synchronization
+import VigieDaemon
 
 /// Precision and recall of the demo's anomaly events against the incidents it injected: the
 /// line `incidents: N injected, D detected; anomaly events: E, F outside any incident` the demo
@@ -78,25 +79,37 @@ public struct DemoScorecard: Sendable {
 }
 
 /// A scorecard shared by the demo's driver (which records events as they come) and its runner.
-final class DemoScorecardBox: Sendable {
+package final class DemoScorecardBox: Sendable {
     private let state: Mutex<DemoScorecard>
+    /// When the demo was told to stop (ms since the epoch): incidents are counted up to then,
+    /// not up to the end of the gateway's shutdown, when no event can open any more.
+    private let stopped = Mutex<Int64?>(nil)
 
-    init(_ scorecard: DemoScorecard) {
+    package init(_ scorecard: DemoScorecard) {
         state = Mutex(scorecard)
     }
 
-    func record(_ seen: [AnomalyStatus], simulatedSeconds: (Int64) -> Double) {
+    package func record(_ seen: [AnomalyStatus], simulatedSeconds: (Int64) -> Double) {
         state.withLock { $0.record(seen, simulatedSeconds: simulatedSeconds) }
     }
 
-    func summary(simulatedEnd: Double) -> DemoScorecard.Summary {
+    package func markStopped(at milliseconds: Int64) {
+        stopped.withLock { $0 = $0 ?? milliseconds }
+    }
+
+    /// The stop time marked, else `fallback`.
+    package func stopTime(or fallback: Int64) -> Int64 {
+        stopped.withLock { $0 ?? fallback }
+    }
+
+    package func summary(simulatedEnd: Double) -> DemoScorecard.Summary {
         state.withLock { $0.summary(simulatedEnd: simulatedEnd) }
     }
 }
 
 extension DemoBuilding {
     /// The simulated seconds since the demo began at `milliseconds` since the epoch (a reading's time).
-    func simulatedSeconds(atEpochMilliseconds milliseconds: Int64) -> Double {
+    package func simulatedSeconds(atEpochMilliseconds milliseconds: Int64) -> Double {
         (Double(milliseconds) / 1000 - startEpochSeconds) * speed
     }
 }

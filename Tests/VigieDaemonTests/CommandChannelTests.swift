@@ -4,6 +4,7 @@ import VigieTestKit
 import VigieCore
 import VigieDaemon
 import VigieStore
+import VigieTestKit
 
 /// Commands from the hub against real peers: a pymodbus device, mosquitto, mbpoll as an
 /// independent reader, and the built `vigie run` (docs/control.md).

@@ -4,6 +4,7 @@ import Testing
 import VigieTestKit
 import VigieCore
 import VigieStore
+import VigieTestKit
 
 /// Replays of stored readings through the control sink, against mosquitto and the built `vigie run`.
 @Suite(.serialized) struct CommandReplayTests {

@@ -25,7 +25,7 @@ import VigieModbus
     }
 
     @Test func scanListsTheModelsAtTheirAddresses() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let peer = try SunSpecPeer(in: directory)
         defer { peer.stop() }
         let scan = try vigie(["modbus", "scan", "--sunspec", "--tcp", "127.0.0.1:\(peer.port)", "--units", "1"], in: directory)
@@ -38,7 +38,7 @@ import VigieModbus
     }
 
     @Test func pollGivesScaledValuesAndAFlippedFactorKeepsTheValue() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let peer = try SunSpecPeer(in: directory)
         defer { peer.stop() }
         let arguments = ["modbus", "poll", "--sunspec", "--tcp", "127.0.0.1:\(peer.port)", "--unit", "1"]
@@ -63,7 +63,7 @@ import VigieModbus
     }
 
     @Test func brokenChainsAreReportedAndTheModelsBeforeStillCount() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let peer = try SunSpecPeer(in: directory)
         defer { peer.stop() }
         let pastEnd = try vigie(["modbus", "scan", "--sunspec", "--tcp", "127.0.0.1:\(peer.port)", "--units", "2"], in: directory)
@@ -84,7 +84,7 @@ import VigieModbus
     }
 
     @Test func theCommandsTakeTheConfiguredBusUnitAndPoints() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let peer = try SunSpecPeer(in: directory)
         defer { peer.stop() }
         let config = directory.path("gw.yaml")
@@ -131,7 +131,7 @@ import VigieModbus
     }
 
     @Test func aWrittenProfilePollsLikeDiscovery() throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let peer = try SunSpecPeer(in: directory)
         defer { peer.stop() }
         let file = directory.path("onduleur.yaml")
@@ -147,7 +147,7 @@ import VigieModbus
     }
 
     @Test func aSunSpecDeviceIsPolledByTheSourceWithContinuousValues() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = TemporaryDirectory()
         let peer = try SunSpecPeer(in: directory)
         defer { peer.stop() }
         let configuration = ModbusConfiguration(buses: [

@@ -4,11 +4,12 @@ import ServiceLifecycle
 import Testing
 import VigieCore
 @testable import VigieMQTT
+import VigieTestKit
 
 // The MQTT source with `broker: [a, b]`: it moves to the next node when the connection fails,
 // and not when a node refuses a subscription (an ACL would refuse it on every node).
 
-private func source(_ brokers: [TestBroker], clientID: String, sink: CollectingSink) throws -> MQTTSource {
+private func source(_ brokers: [Mosquitto], clientID: String, sink: CollectingSink) throws -> MQTTSource {
     var configuration = MQTTSourceConfiguration(clientID: clientID, keepalive: .seconds(5), subscriptions: [
         SubscriptionConfiguration(topic: "allowed/+", format: .value, sensor: "{1}/value"),
         SubscriptionConfiguration(topic: "denied/+", format: .value, sensor: "{1}/denied"),
@@ -28,7 +29,7 @@ private func whileRunning(_ source: MQTTSource, _ body: () async throws -> Void)
 }
 
 /// Publishes `payload` on `topic` through `broker` until the sink holds a reading of `device`.
-private func arrives(_ device: String, via broker: TestBroker, topic: String, sink: CollectingSink) async -> Bool {
+private func arrives(_ device: String, via broker: Mosquitto, topic: String, sink: CollectingSink) async -> Bool {
     await eventually {
         try? broker.publish(topic: topic, payload: Array("1".utf8))
         return sink.all.contains { $0.sensor.device == device }
@@ -36,8 +37,8 @@ private func arrives(_ device: String, via broker: TestBroker, topic: String, si
 }
 
 @Test func theSourceMovesToTheNextNodeWhenTheFirstStops() async throws {
-    let first = try TestBroker()
-    let second = try TestBroker()
+    let first = try Mosquitto()
+    let second = try Mosquitto()
     let sink = CollectingSink()
     let source = try source([first, second], clientID: "vigie-source-failover", sink: sink)
     try await whileRunning(source) {
@@ -62,11 +63,9 @@ private func arrives(_ device: String, via broker: TestBroker, topic: String, si
      "anonymousGroup": "anonymous"}
     """.write(to: acl, atomically: true, encoding: .utf8)
     defer { try? FileManager.default.removeItem(at: acl) }
-    let guarded = try TestBroker(extraConfiguration: """
-        plugin /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so
-        plugin_opt_config_file \(acl.path)
-        """)
-    let spare = try TestBroker()
+    let guarded = try Mosquitto(extra: ["plugin /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",
+                                          "plugin_opt_config_file \(acl.path)"])
+    let spare = try Mosquitto()
     let sink = CollectingSink()
     let source = try source([guarded, spare], clientID: "vigie-source-acl", sink: sink)
     try await whileRunning(source) {

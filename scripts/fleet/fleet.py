@@ -120,6 +120,30 @@ upstream:
         return (row[0] if row else 0), waiting
 
 
+class HubSubscriber:
+    """The hub side: mosquitto_sub with a persistent session (its queue lives on node 1).
+    mosquitto_sub exits when a CONNACK is refused (RabbitMQ during a cluster restart): it is
+    started again with the same client id, and gets what its queue kept meanwhile."""
+
+    def __init__(self, port, path, errors):
+        self.args = ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-i", "fleet-hub", "-c", "-q", "1", "-v",
+                     "-t", "fleet/#"]
+        self.path, self.errors = path, errors
+        self.restarts = -1
+        self.process = None
+        self.keep_running()
+
+    def keep_running(self):
+        if self.process is None or self.process.poll() is not None:
+            self.restarts += 1
+            self.process = subprocess.Popen(self.args, stdout=open(self.path, "a"), stderr=open(self.errors, "a"))
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait()
+
+
 def cpu_and_rss(gateways, since, until):
     """Per gateway: CPU in % of one core between two times (same process only), and its last RSS (MB)."""
     cpu, rss = [], []
@@ -191,6 +215,7 @@ def main():
     cluster = Cluster(os.path.join(args.dir, "rabbit"), port_base=args.port_base, epmd_port=args.port_base - 1231)
     helpers = []
     gateways = []
+    hub = None
     try:
         t0 = time.time()
         log(f"starting a 3-node RabbitMQ cluster (MQTT on {', '.join(n.mqtt for n in cluster.nodes)})")
@@ -206,10 +231,7 @@ def main():
             helpers.append(sim)
             simulators.append(int(sim.stdout.readline()))
         hub_path = os.path.join(args.dir, "hub.out")
-        hub = subprocess.Popen(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(cluster.nodes[0].mqtt_port), "-i", "fleet-hub",
-                                "-c", "-q", "1", "-v", "-t", "fleet/#"], stdout=open(hub_path, "w"),
-                               stderr=open(os.path.join(args.dir, "hub.err"), "w"))
-        helpers.append(hub)
+        hub = HubSubscriber(cluster.nodes[0].mqtt_port, hub_path, os.path.join(args.dir, "hub.err"))
         time.sleep(2)
         for i in range(args.gateways):
             g = Gateway(args, i, cluster, simulators[i // args.per_simulator], args.dir)
@@ -226,7 +248,8 @@ def main():
             while time.time() < end:
                 for g in gateways:
                     g.sample()
-                time.sleep(min(10, max(0.1, end - time.time())))
+                hub.keep_running()
+                time.sleep(min(5, max(0.1, end - time.time())))
 
         run_for(15)
         steady_from = time.monotonic()
@@ -246,7 +269,8 @@ def main():
         cluster.restart()
         restart_up = time.time()
         log(f"cluster back after {restart_up - restart_began:.0f} s")
-        run_for(30)
+        # Longer than the capped backoff (30-60 s): every gateway has tried again.
+        run_for(75)
         storm_until = time.time()
         victims = random.sample(gateways, max(1, int(round(args.kill_share * len(gateways)))))
         log(f"SIGKILL {len(victims)} gateways: {', '.join(v.id for v in victims)}")
@@ -264,15 +288,17 @@ def main():
                 g.process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 g.kill9()
+        hub.keep_running()
         wait_quiet(hub_path)
         end = time.time()
-        hub.terminate()
-        hub.wait()
+        hub.stop()
         connections = cluster.accepted_connections(since=restart_began, until=storm_until)
     finally:
         for g in gateways:
             if g.process and g.process.poll() is None:
                 g.kill9()
+        if hub:
+            hub.stop()
         for h in helpers:
             if h.poll() is None:
                 h.terminate()
@@ -308,6 +334,7 @@ def main():
           + (f" (out of order: {disorder[:5]})" if disorder else ""))
     for p in problems[:10]:
         print("  " + p)
+    print(f"hub subscriber restarted {hub.restarts} times (refused while the cluster restarted)")
     print(f"hub: {sum(per_gateway)} messages ({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))}), "
           f"{sum(per_gateway_bytes)} bytes (topic + payload); per gateway median {statistics.median(per_gateway):.0f} "
           f"messages, {statistics.median(per_gateway_bytes):.0f} bytes over the run")

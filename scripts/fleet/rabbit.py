@@ -5,6 +5,7 @@ wrapper switches to the rabbitmq user), each node with its own name (fleetN@loca
 mnesia and log directories, and its own epmd port so that nothing clashes with a system RabbitMQ.
 The nodes form one cluster on first start (classic_config peer discovery).
 """
+import calendar
 import os
 import re
 import signal
@@ -149,7 +150,7 @@ class Cluster:
             for line in lines:
                 m = pattern.match(line)
                 if m:
-                    t = time.mktime(time.strptime(m.group(1)[:19], "%Y-%m-%d %H:%M:%S")) - time.timezone
+                    t = calendar.timegm(time.strptime(m.group(1)[:19], "%Y-%m-%d %H:%M:%S"))
                     t += float("0." + m.group(1)[20:])
                     if since <= t <= until:
                         times.append(t)

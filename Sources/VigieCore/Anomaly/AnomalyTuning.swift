@@ -25,7 +25,7 @@ public struct AnomalyTuning: Sendable, Hashable {
     /// While the detector learns the sensor's rhythm, the baseline severity a distribution
     /// change needs beside it to count (`agreement`): a slow ramp changes the distribution of
     /// the values without a step the level model sees.
-    public var learningAgreement = 0.2
+    public var learningAgreement = 0.5
     /// How long (in hours) a detector learns its sensor's daily rhythm from the first reading
     /// (`learning`): the daily profile is consulted only afterwards.
     public var learningHours = 24.0

@@ -9,10 +9,10 @@ public struct ControlConfiguration: Sendable, Equatable {
     /// A command whose `time` is older than this is refused as `stale`.
     public var maxAge: Duration
     /// The upstream MQTT sink whose connection carries the commands; nil: the first MQTT sink.
-    public var sink: String?
+    public var sink: SinkName?
 
     public init(enabled: Bool = false, commands: String = "vigie/{gateway}/_cmd",
-                replies: String = "vigie/{gateway}/_cmd/reply", maxAge: Duration = .seconds(300), sink: String? = nil) {
+                replies: String = "vigie/{gateway}/_cmd/reply", maxAge: Duration = .seconds(300), sink: SinkName? = nil) {
         self.enabled = enabled
         self.commands = commands
         self.replies = replies
@@ -23,7 +23,7 @@ public struct ControlConfiguration: Sendable, Equatable {
     /// The sink that carries the commands among `upstream`: the one named `sink`, else the first MQTT sink.
     public func carrier(in upstream: [UpstreamConfiguration]) -> (name: SinkName, sink: MQTTSinkConfiguration)? {
         for item in upstream {
-            guard case .mqtt(let mqtt) = item, sink == nil || sink == item.name.description else { continue }
+            guard case .mqtt(let mqtt) = item, sink == nil || sink == item.name else { continue }
             return (item.name, mqtt)
         }
         return nil

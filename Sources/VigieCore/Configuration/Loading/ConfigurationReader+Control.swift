@@ -13,7 +13,7 @@ extension ConfigurationReader {
             if key == "commands" { control.commands = text } else { control.replies = text }
         }
         if let maxAge = map.duration("max_age") { control.maxAge = maxAge }
-        control.sink = map.text("sink")
+        control.sink = map.text("sink").map { SinkName($0) }
         guard control.enabled, control.carrier(in: upstream) == nil else { return control }
         if let name = control.sink, let sinkNode = map["sink"] {
             let names = upstream.compactMap { item -> String? in if case .mqtt = item { item.name.description } else { nil } }

@@ -2,16 +2,16 @@ import Foundation
 import MetricsTestKit
 import Testing
 import VigieCore
-import VigieDaemon
 import VigieMQTT
-import VigieUpstream
+@testable import VigieUpstream
+import VigieTestKit
 
 /// `broker:` with two nodes: the sink moves to the second when the first goes away, and every
 /// message still arrives at one of them.
 @Suite(.serialized) struct MQTTSinkFailoverTests {
     let directory: TemporaryDirectory
 
-    init() throws { directory = try TemporaryDirectory() }
+    init() throws { directory = TemporaryDirectory() }
 
     func makeSink(brokers: [Int], outbox: TestOutbox, metrics: TestMetrics) throws -> MQTTSink {
         var configuration = MQTTSinkConfiguration(broker: Endpoint(host: "127.0.0.1", port: brokers[0]),
@@ -20,7 +20,7 @@ import VigieUpstream
         configuration.brokers = brokers.map { Endpoint(host: "127.0.0.1", port: $0) }
         let options = MQTTSink.Options(gateway: "gw", clientID: "gw-failover", healthInterval: .seconds(60),
                                        backoff: ReconnectBackoff(initial: .milliseconds(100), maximum: .milliseconds(400)))
-        return try MQTTSink(name: outbox.sink, configuration: configuration, options: options, outbox: outbox.view,
+        return try MQTTSink(name: outbox.sink.description, configuration: configuration, options: options, outbox: outbox.view,
                             signal: OutboxSignal(), health: MQTTSinkTests.health, logger: .test, metricsFactory: metrics)
     }
 
