@@ -8,7 +8,7 @@ extension Gateway: GatewayStatusProvider {
     public func snapshot() async -> GatewaySnapshot {
         let configuration = current.value.configuration
         let parts = parts.value
-        let now = ReadingStore.wallClockMilliseconds()
+        let now = WallClock.nowMilliseconds()
         let backlog = (try? await store.outbox.backlog()) ?? []
         let statistics = store.writer.statistics
         let host = ProcessInfo.processInfo.hostName

@@ -48,7 +48,7 @@ public final class Gateway: Sendable {
         // connections) alive after the gateway was released (found by LeakSanitizer).
         let outboxChanged: @Sendable () -> Void = { [weak parts] in parts?.withLock { $0.upstream?.outboxChanged() } }
         path = loaded.path
-        startedAt = ReadingStore.wallClockMilliseconds()
+        startedAt = WallClock.nowMilliseconds()
         latest = LatestReadings(heartbeat: heartbeat)
         detection = DetectionStage(
             configuration: configuration.anomaly, catalog: catalog, outbox: store.outbox,
@@ -58,7 +58,8 @@ public final class Gateway: Sendable {
         aggregation = AggregationService(
             configuration: configuration.aggregate,
             sinks: { PipelineParts.sinks(taking: .aggregate, in: current.value.configuration) },
-            outbox: store.outbox, unit: { catalog.unit(of: $0) }, labels: { catalog.labels(of: $0) }, outboxChanged: outboxChanged, logger: logger)
+            outbox: store.outbox, unit: { catalog.unit(of: $0) }, labels: { catalog.labels(of: $0) }, outboxChanged: outboxChanged,
+            commitQueued: { [writer = store.writer] in await writer.commitQueued() }, logger: logger)
         store.writer.addObserver(latest)
         store.writer.addObserver(detection)
         health = HealthSource(store: store, latest: latest, startedAt: startedAt)

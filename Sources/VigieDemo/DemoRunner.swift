@@ -92,7 +92,7 @@ public struct DemoRunner: Sendable {
         try peers.startSimulators(building: building, devices: devices)
         let history = DemoHistory.readings(building: building, devices: devices,
                                            pollMilliseconds: configuration.pollMilliseconds,
-                                           now: ReadingStore.wallClockMilliseconds())
+                                           now: WallClock.nowMilliseconds())
         do {
             try await DemoHistory.write(history, configuration: loaded.configuration, logger: logger)
         } catch {
@@ -111,7 +111,7 @@ public struct DemoRunner: Sendable {
         if let duration = options.duration {
             stopWhen = {
                 try? await Task.sleep(for: duration)
-                scorecard.markStopped(at: ReadingStore.wallClockMilliseconds())
+                scorecard.markStopped(at: WallClock.nowMilliseconds())
             }
         }
         let stop = stopWhen
@@ -125,7 +125,7 @@ public struct DemoRunner: Sendable {
         let events = await gateway.events(limit: 10_000)
         scorecard.record(events, simulatedSeconds: building.simulatedSeconds(atEpochMilliseconds:))
         let simulatedEnd = building.simulatedSeconds(
-            atEpochMilliseconds: scorecard.stopTime(or: ReadingStore.wallClockMilliseconds()))
+            atEpochMilliseconds: scorecard.stopTime(or: WallClock.nowMilliseconds()))
         let rooms = Set(snapshot.sensors.map { String($0.id.split(separator: "/").first ?? "") })
             .intersection(DemoBuilding.rooms)
         return Summary(devices: snapshot.buses.reduce(0) { $0 + $1.devices.count } + rooms.count,

@@ -5,7 +5,7 @@ import VigieCore
 /// An MQTT 3.1.1 client over libmosquitto, shared by the MQTT source and the upstream sink.
 ///
 /// `start()` spawns one network thread that owns the connection: it connects, runs
-/// libmosquitto's loop, and reconnects after a loss with `ReconnectBackoff`. Received messages
+/// libmosquitto's loop, and reconnects after a loss with `Backoff` (`.reconnect`). Received messages
 /// come out of `messages` (bounded, see `MQTTMessages`), connection changes out of
 /// `connectionStates`. `publish` returns when the broker acknowledged (QoS 1) with at most
 /// `maxInFlight` publishes outstanding. `shutdown()` disconnects and waits for the thread.
@@ -35,7 +35,7 @@ public final class MQTTClient: Sendable {
         public var keepalive: Duration
         public var cleanSession: Bool
         public var will: Will?
-        public var backoff: ReconnectBackoff
+        public var backoff: Backoff.Configuration
         /// Publishes awaiting their PUBACK, at most.
         public var maxInFlight: Int
         /// Received messages buffered for the consumer, at most.
@@ -43,7 +43,7 @@ public final class MQTTClient: Sendable {
 
         public init(host: String = "127.0.0.1", port: Int = 1883, clientID: String, username: String? = nil,
                     password: String? = nil, tls: TLSConfiguration? = nil, keepalive: Duration = .seconds(30),
-                    cleanSession: Bool = false, will: Will? = nil, backoff: ReconnectBackoff = ReconnectBackoff(),
+                    cleanSession: Bool = false, will: Will? = nil, backoff: Backoff.Configuration = .reconnect,
                     maxInFlight: Int = 64, inboxCapacity: Int = 1024) {
             self.brokers = [Endpoint(host: host, port: port)]
             self.clientID = clientID

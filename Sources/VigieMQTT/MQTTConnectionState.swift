@@ -9,7 +9,7 @@ public enum MQTTConnectionState: Sendable, Equatable, CustomStringConvertible {
     case connected
     /// The connection failed or was lost, or the broker refused it; the reason in words.
     case disconnected(reason: String)
-    /// Backing off before the next attempt (see `ReconnectBackoff`).
+    /// Backing off before the next attempt (see `Backoff`).
     case waitingToReconnect(delay: Duration)
     /// Shut down; no further state follows.
     case stopped

@@ -51,6 +51,9 @@ public struct MQTTMessages: AsyncSequence, Sendable {
 }
 
 /// The bounded hand-over from the network thread to the consumer (see `MQTTMessages`).
+///
+/// Its state is shared with libmosquitto's network thread, so it sits behind `Locked` (see
+/// ARCHITECTURE.md, "The concurrency rule"); the counters are atomics.
 final class MessageInbox: Sendable {
     static let idle = 0, iterating = 1, gone = 2
 
@@ -61,7 +64,7 @@ final class MessageInbox: Sendable {
         var waiter: CheckedContinuation<Void, Never>?
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     let slots: DispatchSemaphore
     let consumer = Atomic<Int>(MessageInbox.idle)
     /// Messages dropped because nobody was iterating.

@@ -100,7 +100,7 @@ extension MosquittoSession {
 
     private func backoffDelay(using generator: inout SystemRandomNumberGenerator) -> Duration {
         // `backoff` belongs to the network thread (see the type's comment).
-        backoff.nextDelay(using: &generator)
+        backoff.next(using: &generator)
     }
 
     private func sleepUnlessStopped(_ delay: Duration) {

@@ -37,7 +37,7 @@ final class MosquittoSession: @unchecked Sendable {
     let connected = Atomic<Bool>(false)
     let exitState = Locked<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
     /// Network thread only (reset in `didConnect`, advanced between attempts).
-    var backoff: ReconnectBackoff
+    var backoff: Backoff
 
     init(configuration: MQTTClient.Configuration, logger: Logger) throws(MQTTError) {
         guard Self.libraryInitialised else { throw MQTTError(.invalidConfiguration, "libmosquitto failed to initialise") }
@@ -60,7 +60,7 @@ final class MosquittoSession: @unchecked Sendable {
         self.inbox = MessageInbox(capacity: configuration.inboxCapacity)
         self.window = PublishWindow(capacity: configuration.maxInFlight)
         (states, stateContinuation) = AsyncStream.makeStream(of: MQTTConnectionState.self, bufferingPolicy: .bufferingNewest(64))
-        self.backoff = configuration.backoff
+        self.backoff = Backoff(configuration: configuration.backoff)
         try configure()
     }
 

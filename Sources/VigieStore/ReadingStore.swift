@@ -1,6 +1,7 @@
 import Dispatch
 import Metrics
 import Logging
+import VigieCore
 
 /// The opened store: its writer (a `Service` and the sources' `ReadingSink`) and its outbox.
 ///
@@ -31,7 +32,7 @@ public final class ReadingStore: Sendable {
     /// (`vigie_store_...`), the global factory by default.
     public static func open(_ configuration: StoreConfiguration, logger: Logger,
                             metrics: any MetricsFactory = MetricsSystem.factory,
-                            now: @escaping @Sendable () -> Int64 = ReadingStore.wallClockMilliseconds,
+                            now: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds,
                             maintenanceInterval: Duration = .seconds(1)) async throws -> ReadingStore {
         let opened: (StoreDatabaseBox, OutboxConnectionBox) = try await withCheckedThrowingContinuation { continuation in
             DispatchQueue(label: "vigie.store.open").async {
@@ -48,8 +49,6 @@ public final class ReadingStore: Sendable {
 }
 
 extension ReadingStore {
-    /// The real-time clock, in milliseconds since the Unix epoch.
-    public static let wallClockMilliseconds: @Sendable () -> Int64 = { FileSystem.nowMilliseconds() }
 }
 
 /// Carries the outbox's new connection from the opening queue to the `Outbox`.

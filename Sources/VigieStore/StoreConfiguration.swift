@@ -12,27 +12,39 @@ public struct StoreConfiguration: Sendable, Equatable {
     public var synchronous: SynchronousMode
     /// A batch commits at this many readings...
     public var batchSize: Int
-    /// ...or when its first reading has waited this long.
+    /// ...or when its first reading has waited this long, if enough readings wait or one must commit promptly...
     public var batchInterval: Duration
+    /// ...else when its first reading has waited this long (polled readings at low rates; `CommitCadence`).
+    public var commitInterval: Duration
     /// Readings waiting for the writer; `submit` suspends when full.
     public var queueCapacity: Int
-    /// Small batches are committed to a write-ahead table and folded into per-sensor chunks about
-    /// this often (and every 50,000 readings): the longer, the fewer bytes written per reading.
+    /// Small batches are committed to a write-ahead table and folded into per-sensor chunks this
+    /// often once it holds `foldMinimumReadings` (and at 50,000 readings whatever their age); a
+    /// smaller write-ahead waits up to `slowFoldFactor` times longer. A fold and the checkpoint after
+    /// it rewrite a few pages whatever they carry, so at a small site (a few readings a second) they
+    /// would cost more than the readings: the longer, the fewer bytes written per reading.
     public var foldInterval: Duration
+    /// See `foldInterval`.
+    public var foldMinimumReadings: Int
+    /// A write-ahead smaller than `foldMinimumReadings` folds after `foldInterval` times this (15 min).
+    static let slowFoldFactor: Int64 = 15
 
     /// Settings given one by one (tests, tools); defaults as in `BufferConfiguration`.
     public init(dataDirectory: String, maxSize: ByteSize = ByteSize(bytes: 512 << 20),
                 keepReadings: Duration = .seconds(7 * 86_400), synchronous: SynchronousMode = .full,
-                batchSize: Int = 10_000, batchInterval: Duration = .milliseconds(500), queueCapacity: Int = 100_000,
-                foldInterval: Duration = .seconds(60)) {
+                batchSize: Int = 10_000, batchInterval: Duration = .milliseconds(500),
+                commitInterval: Duration = BufferConfiguration.defaultCommitInterval, queueCapacity: Int = 100_000,
+                foldInterval: Duration = .seconds(60), foldMinimumReadings: Int = 10_000) {
         self.dataDirectory = dataDirectory
         self.maxSize = maxSize
         self.keepReadings = keepReadings
         self.synchronous = synchronous
         self.batchSize = max(1, batchSize)
         self.batchInterval = batchInterval
+        self.commitInterval = max(batchInterval, commitInterval)
         self.queueCapacity = max(1, queueCapacity)
         self.foldInterval = foldInterval
+        self.foldMinimumReadings = max(0, foldMinimumReadings)
     }
 
     /// The store's settings from the whole configuration.
@@ -40,7 +52,8 @@ public struct StoreConfiguration: Sendable, Equatable {
         let buffer = configuration.buffer
         self.init(dataDirectory: configuration.gateway.dataDirectory, maxSize: buffer.maxSize,
                   keepReadings: buffer.keepReadings, synchronous: buffer.synchronous, batchSize: buffer.batchSize,
-                  batchInterval: buffer.batchInterval, queueCapacity: buffer.queueCapacity)
+                  batchInterval: buffer.batchInterval, commitInterval: buffer.commitInterval,
+                  queueCapacity: buffer.queueCapacity)
     }
 
     /// `DATA_DIR/vigie.db`.

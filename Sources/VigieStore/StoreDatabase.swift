@@ -67,7 +67,7 @@ final class StoreDatabase {
 
     /// Moves `path` and its `-wal`/`-shm` to `path.corrupt-<time>`; returns the new name.
     static func quarantine(path: String) throws(StoreError) -> String {
-        let aside = path + ".corrupt-" + RFC3339.compact(milliseconds: FileSystem.nowMilliseconds())
+        let aside = path + ".corrupt-" + RFC3339.compact(milliseconds: WallClock.nowMilliseconds())
         try FileSystem.move(path, to: aside)
         try FileSystem.move(path + "-wal", to: aside + "-wal")
         try FileSystem.move(path + "-shm", to: aside + "-shm")

@@ -37,7 +37,7 @@ struct StoreBench {
             var generator = SystemRandomNumberGenerator()
             var produced = 0
             // Times end about now, so that retention (7 days) deletes nothing during the run.
-            let firstTime = ReadingStore.wallClockMilliseconds() - Int64(total / max(1, sensorCount)) * 1_000
+            let firstTime = WallClock.nowMilliseconds() - Int64(total / max(1, sensorCount)) * 1_000
             var tick: Int64 = 0
             while produced < total {
                 var readings: [Reading] = []

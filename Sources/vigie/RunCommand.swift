@@ -29,6 +29,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Lowest level logged: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    /// From start to the first `ResidentCodeTrimmer.trim` (the sources, store and sinks have started
+    /// by then), and between the next ones: what runs every second faults straight back, a few
+    /// thousand minor faults, about a millisecond of CPU a minute (docs/performance.md, "Memory").
+    static let trimDelay: Duration = .seconds(10)
+    static let trimInterval: Duration = .seconds(60)
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let level: Logger.Level
@@ -51,7 +57,24 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "vigie")
         do {
             let gateway = try await Gateway(loaded: loaded, environment: environment, logger: logger)
-            try await gateway.run(metrics: registry)
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    try await gateway.run(metrics: registry)
+                    return true
+                }
+                group.addTask {
+                    // Once running, start-up code is not run again: give its resident pages back,
+                    // then, every minute, those of code run once in a while (folds, reloads).
+                    try await Task.sleep(for: Self.trimDelay)
+                    while true {
+                        ResidentCodeTrimmer.trim()
+                        try await Task.sleep(for: Self.trimInterval)
+                    }
+                }
+                // The gateway's end is the command's end, trimmed or not.
+                while let isGateway = try await group.next(), !isGateway {}
+                group.cancelAll()
+            }
         } catch {
             logger.critical("gateway failed", metadata: ["error": "\(error)"])
             throw ExitCode(2)

@@ -168,3 +168,9 @@ modbus:
     let yaml = "gateway:\n  idd: x\nbuffer:\n  max_size: lots\n  keep_readings: never\n"
     #expect(diagnostics(of: yaml).map { [$0.line, $0.column] } == [[2, 3], [4, 13], [5, 18]])
 }
+
+@Test func aCommitIntervalShorterThanTheBatchIntervalIsLocated() {
+    expectSingleError("buffer:\n  batch_interval: 2s\n  commit_interval: 1s\n", line: 3, column: 20,
+                      "\"commit_interval\" (1000ms) must be at least \"batch_interval\" (2000ms)")
+    expectSingleError("buffer:\n  commit_interval: never\n", line: 2, column: 20, "\"commit_interval\" must be a duration")
+}

@@ -94,3 +94,11 @@ import Testing
     #expect(diagnostics(of: "upstream:\n  - mqtt: { broker: a }\n    http: { url: \"https://b\" }\n")
                 .map { [$0.line, $0.column] } == [[3, 11]])
 }
+
+@Test func commitIntervalIsReadAndFollowsALongerBatchInterval() throws {
+    #expect(try loaded("buffer:\n  commit_interval: 2m\n").configuration.buffer.commitInterval == .seconds(120))
+    #expect(try loaded("buffer:\n  commit_interval: 500ms\n").configuration.buffer.commitInterval == .milliseconds(500))
+    #expect(try loaded("buffer: {}\n").configuration.buffer.commitInterval == BufferConfiguration.defaultCommitInterval)
+    // Not given: never shorter than the batch interval, so readings that may wait never commit sooner.
+    #expect(try loaded("buffer:\n  batch_interval: 1m\n").configuration.buffer.commitInterval == .seconds(60))
+}

@@ -42,9 +42,9 @@ import VigieTestKit
             return time >= shiftFrom ? value * 1.6 : value
         }
 
-        /// Repeatable noise in [-1, 1].
+        /// Repeatable noise in [-1, 1]: the same series whatever hour the test starts at.
         func noise(_ time: Int64, _ salt: UInt64) -> Double {
-            var hash = UInt64(bitPattern: time / poll) &* 0x9E37_79B9_7F4A_7C15 ^ salt
+            var hash = UInt64(bitPattern: (time - start) / poll) &* 0x9E37_79B9_7F4A_7C15 ^ salt
             hash = (hash ^ (hash >> 31)) &* 0xBF58_476D_1CE4_E5B9
             hash ^= hash >> 29
             return Double(hash % 2_000_001) / 1_000_000 - 1

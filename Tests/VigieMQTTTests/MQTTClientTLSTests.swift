@@ -17,7 +17,7 @@ private func tlsBroker(certificateFor address: String) throws -> (Mosquitto, Tes
 private func tlsClient(_ broker: Mosquitto, host: String, ca: String, verifyHostname: Bool = true) throws -> MQTTClient {
     try MQTTClient(configuration: .init(host: host, port: broker.port, clientID: "tls-\(UUID().uuidString.prefix(8))",
                                         tls: TLSConfiguration(ca: ca, verifyHostname: verifyHostname),
-                                        backoff: ReconnectBackoff(initial: .milliseconds(50), maximum: .milliseconds(200))),
+                                        backoff: .init(initial: .milliseconds(50), maximum: .milliseconds(200), jitter: 0.5)),
                    logger: Logger(label: "test"))
 }
 

@@ -11,7 +11,7 @@ private let logger = Logger(label: "test")
 private func makeClient(_ broker: Mosquitto, id: String = "test-\(UUID().uuidString.prefix(8))",
                         maxInFlight: Int = 64) throws -> MQTTClient {
     try MQTTClient(configuration: .init(port: broker.port, clientID: id, keepalive: .seconds(10),
-                                       backoff: ReconnectBackoff(initial: .milliseconds(50), maximum: .milliseconds(400)),
+                                       backoff: .init(initial: .milliseconds(50), maximum: .milliseconds(400), jitter: 0.5),
                                        maxInFlight: maxInFlight),
                    logger: logger)
 }
@@ -107,12 +107,12 @@ private final class StateLog: Sendable {
 
 @Test func backoffDoublesUpToTheCapWithJitter() {
     var generator = FixedRandom(value: 0)
-    var backoff = ReconnectBackoff(initial: .seconds(1), maximum: .seconds(60), jitter: 0.5)
-    let delays = (0..<9).map { _ in backoff.nextDelay(using: &generator).milliseconds }
+    var backoff = Backoff(configuration: .reconnect)
+    let delays = (0..<9).map { _ in backoff.next(using: &generator).milliseconds }
     #expect(delays == [1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000])
     backoff.reset()
     var half = FixedRandom(value: UInt64.max)
-    #expect((500...501).contains(backoff.nextDelay(using: &half).milliseconds))
+    #expect((500...501).contains(backoff.next(using: &half).milliseconds))
 }
 
 @Test func badCredentialsFileIsAnError() {

@@ -24,6 +24,13 @@ import VigieTestKit
         #expect(try database.connection.scalar("SELECT count(DISTINCT sensor) FROM chunks") == 21)
     }
 
+    /// Polled readings at a low rate: about 2,000 a second in 4 sensors, committed every 50 ms (the
+    /// commit interval: fewer than `CommitCadence.worthwhileReadings` wait at the 20 ms batch interval),
+    /// so the kill lands among commits of the low-rate cadence; nothing committed may be lost or doubled.
+    @Test func aWriterKilledBetweenLowRateCommitsLosesNothingItCommitted() async throws {
+        try await killMidStreamAndCheck(probeArguments: ["10000", "4", "1000", "50"])
+    }
+
     /// Runs the probe with `probeArguments`, kills it after 5,000 reported readings, checks every
     /// reported reading is stored once with no hole, then that the store opens and takes more.
     @discardableResult

@@ -47,7 +47,7 @@ enum StoreBenchmarks {
             store.writer.addObserver(waiter)
             let writer = store.writer
             self.writer = Task { try await writer.run() }
-            producer = Mutex(ReadingProducer(batch: batch, start: ReadingStore.wallClockMilliseconds() - 86_400_000))
+            producer = Mutex(ReadingProducer(batch: batch, start: WallClock.nowMilliseconds() - 86_400_000))
             Self.current.withLock { $0 = self }
         }
 

@@ -129,8 +129,12 @@ public struct BufferConfiguration: Sendable, Equatable {
     public var keepReadings: Duration
     /// A batch commits when it holds this many readings...
     public var batchSize: Int
-    /// ...or when its oldest reading has waited this long.
+    /// ...or when its oldest reading has waited this long, if enough readings wait to be worth a
+    /// commit or one of them must commit promptly (MQTT: acknowledged before it is stored).
     public var batchInterval: Duration
+    /// With fewer readings waiting, polled readings wait up to this long: a commit costs the disk about
+    /// 20 KB whatever it holds, so at a few readings a second this is what bounds the writes (docs/store.md).
+    public var commitInterval: Duration
     /// Readings waiting for the writer; a full queue slows the sources down.
     public var queueCapacity: Int
     /// `full` (survives a power cut, one fsync per batch) or `normal`.
@@ -138,14 +142,21 @@ public struct BufferConfiguration: Sendable, Equatable {
 
     public init(maxSize: ByteSize = ByteSize(bytes: 512 << 20), keepReadings: Duration = .seconds(7 * 86_400),
                 batchSize: Int = 10_000, batchInterval: Duration = .milliseconds(500),
+                commitInterval: Duration = Self.defaultCommitInterval,
                 queueCapacity: Int = 100_000, synchronous: SynchronousMode = .full) {
         self.maxSize = maxSize
         self.keepReadings = keepReadings
         self.batchSize = batchSize
         self.batchInterval = batchInterval
+        self.commitInterval = commitInterval
         self.queueCapacity = queueCapacity
         self.synchronous = synchronous
     }
+}
+
+extension BufferConfiguration {
+    /// The longest a polled reading waits for its commit at low rates: what a power cut can lose.
+    public static let defaultCommitInterval: Duration = .seconds(2)
 }
 
 public enum SynchronousMode: String, Sendable, CaseIterable, Equatable {

@@ -1,11 +1,13 @@
-/// Capped exponential backoff with jitter, shared by the MQTT and HTTP sinks for reconnects
-/// and retries.
+/// Capped exponential backoff with jitter: the one backoff of vigie, for the MQTT client's
+/// reconnections (source and sink) and the HTTP and hub sinks' retries.
 ///
 /// The ceiling of attempt `k` (counted from 0) is `min(maximum, initial × multiplier^k)`; the
 /// delay is drawn uniformly in `(ceiling × (1 − jitter), ceiling]`, so gateways that lost the
 /// hub together do not all come back in the same second. Worked numbers with the defaults
 /// (1 s, ×2, 60 s, 20 % jitter): 0.8–1 s, 1.6–2 s, 3.2–4 s, 6.4–8 s, 12.8–16 s, 25.6–32 s,
-/// then 48–60 s for every later attempt, until `reset()` after a success.
+/// then 48–60 s for every later attempt, until `reset()` after a success. MQTT reconnections use
+/// `Configuration.reconnect` (50 % jitter: gateways restarted together by a power cut spread
+/// their reconnections wider): 0.5–1 s, 1–2 s, ... 30–60 s.
 public struct Backoff: Sendable {
     /// The shape of the delays.
     public struct Configuration: Hashable, Sendable {
@@ -22,6 +24,9 @@ public struct Backoff: Sendable {
             self.multiplier = multiplier
             self.jitter = jitter
         }
+
+        /// The MQTT client's reconnection delays: 1 s to 60 s, 50 % jitter.
+        public static let reconnect = Configuration(jitter: 0.5)
     }
 
     public let configuration: Configuration

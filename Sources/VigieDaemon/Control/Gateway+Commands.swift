@@ -24,7 +24,7 @@ extension Gateway {
                 }
                 return nil
             },
-            unit: { catalog.unit(of: $0) }, now: ReadingStore.wallClockMilliseconds, metrics: CommandMetrics(),
+            unit: { catalog.unit(of: $0) }, now: WallClock.nowMilliseconds, metrics: CommandMetrics(),
             logger: logger)
     }
 }

@@ -20,6 +20,8 @@ public final class AggregationService: Service {
     private let unit: @Sendable (SensorID) -> String?
     private let labels: @Sendable (SensorID) -> [Int: String]
     private let outboxChanged: @Sendable () -> Void
+    /// Commits the readings still queued: called before a closed window is read (`StoreWriter.commitQueued`).
+    private let commitQueued: @Sendable () async -> Void
     private let now: @Sendable () -> Int64
     private let logger: Logger
     private let windowsClosed = Counter(label: "vigie_aggregate_windows_total")
@@ -32,7 +34,8 @@ public final class AggregationService: Service {
                 unit: @escaping @Sendable (SensorID) -> String?,
                 labels: @escaping @Sendable (SensorID) -> [Int: String] = { _ in [:] },
                 outboxChanged: @escaping @Sendable () -> Void = {},
-                now: @escaping @Sendable () -> Int64 = ReadingStore.wallClockMilliseconds,
+                commitQueued: @escaping @Sendable () async -> Void = {},
+                now: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds,
                 logger: Logger) {
         self.configuration = configuration
         self.sinks = sinks
@@ -40,6 +43,7 @@ public final class AggregationService: Service {
         self.unit = unit
         self.labels = labels
         self.outboxChanged = outboxChanged
+        self.commitQueued = commitQueued
         self.now = now
         self.logger = logger
     }
@@ -80,6 +84,8 @@ public final class AggregationService: Service {
             let windows = AggregationPlanner.windowsToClose(
                 watermark: watermark, now: now(), window: window, grace: configuration.grace, limit: 100)
             guard let last = windows.last else { break }
+            // Polled readings may wait up to buffer.commit_interval for their commit: not past a window's close.
+            await commitQueued()
             var messages: [OutboxMessage] = []
             for range in windows {
                 let readings = try await outbox.readings(from: range.start, before: range.end)

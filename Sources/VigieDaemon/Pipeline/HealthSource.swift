@@ -9,7 +9,7 @@ struct HealthSource: Sendable {
     let startedAt: Int64
 
     func current() async -> GatewayHealth {
-        let now = ReadingStore.wallClockMilliseconds()
+        let now = WallClock.nowMilliseconds()
         let statistics = store.writer.statistics
         let backlog = (try? await store.outbox.backlog()) ?? []
         let oldest = backlog.compactMap(\.oldestCreatedMilliseconds).min()

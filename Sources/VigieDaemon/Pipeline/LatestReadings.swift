@@ -25,7 +25,7 @@ public final class LatestReadings: CommitObserver {
     public func didCommit(_ readings: [Reading]) {
         state.withLock { state in
             state.committed += Int64(readings.count)
-            state.lastCommit = ReadingStore.wallClockMilliseconds()
+            state.lastCommit = WallClock.nowMilliseconds()
             for reading in readings {
                 // One hash lookup per reading, the entry updated in place.
                 Self.keepNewer(reading, in: &state.entries[reading.sensor, default: Entry(reading: reading)])

@@ -2,12 +2,13 @@ import Dispatch
 import VigieCore
 import VigieStore
 
-/// Read-only queries of the store for HTTP requests, on one serial queue off the cooperative pool.
+/// Read-only queries of the store, on one serial queue off the cooperative pool: the history the
+/// detection stage warms its detectors with, and what the command channel replays.
 ///
 /// `@unchecked Sendable`: the `ReadingQuery` (a SQLite connection) is only touched on `queue`.
 final class StoreReader: @unchecked Sendable {
     private let dataDirectory: String
-    private let queue = DispatchQueue(label: "vigie.http.store-reader")
+    private let queue = DispatchQueue(label: "vigie.store-reader")
     private var query: ReadingQuery?
 
     init(dataDirectory: String) {

@@ -62,7 +62,7 @@ struct BusPoller<C: Clock> where C.Duration == Duration {
                 }
             }
             states[deviceIndex].groups[groupIndex].nextDue = PollTiming.nextAligned(after: max(wallTime(), due), interval: group.interval)
-            await sink.submit(states[deviceIndex].readings(results, time: due))
+            await sink.submit(states[deviceIndex].readings(results, time: due), deadline: .commitInterval)
         }
     }
 

@@ -22,7 +22,7 @@ public struct ModbusSource<C: Clock>: Service where C.Duration == Duration {
     /// Resolves every bus's devices against `profiles`; throws on an unknown profile or a duplicate name.
     public init(configuration: ModbusConfiguration, profiles: [String: DeviceProfile], sink: any ReadingSink,
                 logger: Logger, clock: C, timing: PollTiming = PollTiming(),
-                wallTime: @escaping @Sendable () -> Int64 = ModbusWallClock.nowMilliseconds) throws(DeviceResolutionError) {
+                wallTime: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds) throws(DeviceResolutionError) {
         let resolver = ModbusDeviceResolver(profiles: profiles)
         var devices: [[ModbusDevice]] = []
         for bus in configuration.buses {
@@ -69,15 +69,5 @@ extension ModbusSource where C == ContinuousClock {
                 logger: Logger, timing: PollTiming = PollTiming()) throws(DeviceResolutionError) {
         try self.init(configuration: configuration, profiles: profiles, sink: sink, logger: logger,
                       clock: ContinuousClock(), timing: timing)
-    }
-}
-
-/// The wall clock readings are stamped with.
-public enum ModbusWallClock {
-    /// Milliseconds since the Unix epoch, UTC.
-    @Sendable public static func nowMilliseconds() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
     }
 }

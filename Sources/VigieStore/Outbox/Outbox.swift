@@ -4,7 +4,8 @@ import VigieCore
 ///
 /// Has its own write connection on its own serial queue; SQLite's lock (with the busy timeout)
 /// orders its transactions with the reading writer's. Exactly-once aggregates: append the
-/// messages of the windows just closed and advance the watermark in one transaction.
+/// messages of the windows just closed and advance the watermark in one transaction. The
+/// aggregation stage also reads a window's readings back through it (`readings`).
 public final class Outbox: Sendable {
     let database: SerialConnection
     /// The WAL file and the size past which an append checkpoints it (see `StoreConfiguration`).

@@ -35,13 +35,6 @@ enum FileSystem {
             throw StoreError(.fileSystem, "Could not move a damaged database aside (errno \(errno)); move it by hand.", path: from)
         }
     }
-
-    /// Milliseconds since the Unix epoch, from the real-time clock.
-    static func nowMilliseconds() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1_000 + Int64(spec.tv_nsec) / 1_000_000
-    }
 }
 
 extension FileSystem {

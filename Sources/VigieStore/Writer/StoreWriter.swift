@@ -8,8 +8,9 @@ import VigieCore
 /// The single writer of readings: drains the bounded queue in batches into one transaction each.
 ///
 /// A batch commits when it holds `batchSize` readings or its first reading has waited
-/// `batchInterval` (defaults 10,000 and 500 ms: on a crash at most half a second of readings, never
-/// one already committed, is lost). SQLite runs on the writer's own dispatch queue, never on the
+/// `batchInterval` (defaults 10,000 and 500 ms), or, when few readings that may wait are queued
+/// (Modbus polls at a small site), `commitInterval` (2 s): `CommitCadence`. A crash loses at most
+/// the readings not committed yet, never one already committed. SQLite runs on the writer's own dispatch queue, never on the
 /// cooperative pool. Between batches, at most once per `maintenanceInterval`, it deletes expired
 /// readings in small steps, enforces the size budget and truncates the WAL; about every
 /// `foldInterval` it folds the write-ahead of small batches into per-sensor chunks. On graceful shutdown
@@ -48,15 +49,26 @@ public final class StoreWriter: Service, ReadingSink {
     /// Readings waiting for the writer.
     public var queueDepth: Int { queue.depth }
 
-    /// Queues readings for the next batch; suspends while the queue is full.
+    /// Queues readings that must commit within the batch interval; suspends while the queue is full.
     public func submit(_ readings: [Reading]) async {
-        guard await queue.submit(readings) else {
+        await submit(readings, deadline: .batchInterval)
+    }
+
+    /// Queues readings for a batch that commits by `deadline`; suspends while the queue is full.
+    public func submit(_ readings: [Reading], deadline: CommitDeadline) async {
+        guard await queue.submit(readings, deadline: deadline) else {
             counts.withLock { $0.readingsDropped += readings.count }
             metrics.droppedClosed.increment(by: readings.count)
             logger.error("Readings were submitted after the store writer stopped; they are not stored.",
                          metadata: ["store.readings": "\(readings.count)"])
             return
         }
+    }
+
+    /// Commits everything queued now, without waiting for the commit cadence; returns once it is
+    /// committed (the aggregation's way to see every reading taken before a window closed).
+    public func commitQueued() async {
+        await queue.flush()
     }
 
     /// Runs the writer until graceful shutdown or cancellation, then commits what is queued and closes.
@@ -80,16 +92,17 @@ public final class StoreWriter: Service, ReadingSink {
     }
 
     private func loop(_ database: StoreDatabase) {
-        let interval = UInt64(max(0, configuration.batchInterval.milliseconds)) * 1_000_000
+        let cadence = CommitCadence(configuration)
         let maintenanceNanoseconds = UInt64(max(0, maintenanceInterval.milliseconds)) * 1_000_000
         let foldNanoseconds = UInt64(max(0, configuration.foldInterval.milliseconds)) * 1_000_000
         var lastMaintenance = ConditionLock.now()
         var isFull = false
         while true {
-            let take = queue.take(maxCount: configuration.batchSize, interval: interval,
-                                  idle: max(maintenanceNanoseconds, 1_000_000))
+            let take = queue.take(maxCount: cadence.batchSize, interval: cadence.batchInterval,
+                                  commitInterval: cadence.commitInterval, idle: max(maintenanceNanoseconds, 1_000_000))
             metrics.queueDepth.record(queue.depth)
             if !take.readings.isEmpty { commit(take.readings, to: database, isFull: &isFull) }
+            for waiter in take.flushed { waiter.resume() }
             if take.isFinished { break }
             if ConditionLock.now() &- lastMaintenance >= maintenanceNanoseconds {
                 fold(database, interval: foldNanoseconds)

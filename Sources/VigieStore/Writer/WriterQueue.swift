@@ -11,11 +11,15 @@ final class WriterQueue: @unchecked Sendable {
     private let capacity: Int
     private var buffer: [Reading] = []
     private var firstArrival: UInt64 = 0
-    private var waiting: [(readings: [Reading], continuation: CheckedContinuation<Bool, Never>)] = []
+    /// When the first reading that must commit promptly was queued; nil when none is queued.
+    private var promptArrival: UInt64?
+    private var waiting: [(readings: [Reading], prompt: Bool, continuation: CheckedContinuation<Bool, Never>)] = []
     private var closed = false
-    /// The writer's batch size, from its last `take`: a submission wakes it only when the queue
-    /// was empty (a batch deadline starts) or holds a full batch, not on every submission.
-    private var wakeCount = 1
+    /// The writer's cadence, from its last `take` (nil before): a submission wakes it only when the
+    /// queue was empty (a batch deadline starts) or the deadline came nearer, not on every submission.
+    private var cadence: CommitCadence?
+    /// Callers of `flush`, told once everything queued before their call is taken.
+    private var flushWaiters: [CheckedContinuation<Void, Never>] = []
     private var finished = false
 
     init(capacity: Int) {
@@ -26,13 +30,15 @@ final class WriterQueue: @unchecked Sendable {
     var depth: Int { lock.withLock { buffer.count + waiting.reduce(0) { $0 + $1.readings.count } } }
 
     /// Queues `readings`, suspending while full; false when the writer has already finished (not queued).
-    func submit(_ readings: [Reading]) async -> Bool {
+    /// `deadline` says how long they may wait for their commit (`CommitCadence`).
+    func submit(_ readings: [Reading], deadline: CommitDeadline = .batchInterval) async -> Bool {
         if readings.isEmpty { return true }
-        if let accepted = lock.withLock({ admit(readings) }) { return accepted }
+        let prompt = deadline == .batchInterval
+        if let accepted = lock.withLock({ admit(readings, prompt: prompt) }) { return accepted }
         return await withCheckedContinuation { continuation in
             let immediate: Bool? = lock.withLock {
-                if let accepted = admit(readings) { return accepted }
-                waiting.append((readings, continuation))
+                if let accepted = admit(readings, prompt: prompt) { return accepted }
+                waiting.append((readings, prompt, continuation))
                 return nil
             }
             if let immediate { continuation.resume(returning: immediate) }
@@ -40,14 +46,40 @@ final class WriterQueue: @unchecked Sendable {
     }
 
     /// With the lock held: queues when it fits (true), refuses when finished (false), nil to wait.
-    private func admit(_ readings: [Reading]) -> Bool? {
+    private func admit(_ readings: [Reading], prompt: Bool) -> Bool? {
         if finished { return false }
         guard waiting.isEmpty, buffer.isEmpty || buffer.count + readings.count <= capacity else { return nil }
         let wasEmpty = buffer.isEmpty
-        if wasEmpty { firstArrival = ConditionLock.now() }
-        buffer.append(contentsOf: readings)
-        if wasEmpty || buffer.count >= wakeCount { lock.signal() }
+        let before = buffer.count
+        let firstPrompt = append(readings, prompt: prompt)
+        if wasEmpty || cadence?.shortensDeadline(from: before, to: buffer.count, firstPrompt: firstPrompt) ?? true {
+            lock.signal()
+        }
         return true
+    }
+
+    /// With the lock held: queues `readings` and notes arrival times; true when it is the first prompt one.
+    private func append(_ readings: [Reading], prompt: Bool) -> Bool {
+        if buffer.isEmpty { firstArrival = ConditionLock.now() }
+        buffer.append(contentsOf: readings)
+        guard prompt, promptArrival == nil else { return false }
+        promptArrival = ConditionLock.now()
+        return true
+    }
+
+    /// Makes everything queued due at once; returns once the writer has committed it (or counted it
+    /// as dropped). The aggregation calls it before reading a closed window, so that a reading
+    /// queued before the window closed is in its aggregate however long the commit interval.
+    func flush() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let nothingQueued: Bool = lock.withLock {
+                if finished || (buffer.isEmpty && waiting.isEmpty) { return true }
+                flushWaiters.append(continuation)
+                lock.signal()
+                return false
+            }
+            if nothingQueued { continuation.resume() }
+        }
     }
 
     /// No more waiting for a full batch: the writer drains everything and stops.
@@ -63,41 +95,48 @@ final class WriterQueue: @unchecked Sendable {
         var readings: [Reading]
         /// Closed and drained: the writer must stop.
         var isFinished: Bool
+        /// `flush` callers to resume once `readings` are committed: nothing is queued after them.
+        var flushed: [CheckedContinuation<Void, Never>] = []
     }
 
-    /// Blocks until a batch is due (`maxCount` readings, or the first has waited `interval` ns, or
-    /// closed), or `idle` ns passed with nothing queued (an empty take, time for maintenance).
-    func take(maxCount: Int, interval: UInt64, idle: UInt64) -> Take {
+    /// Blocks until a batch is due (closed, or by `CommitCadence`: `maxCount` readings, or the first
+    /// has waited `interval` ns, or `commitInterval` ns when few readings that may wait are queued),
+    /// or `idle` ns passed with nothing queued (an empty take, time for maintenance).
+    func take(maxCount: Int, interval: UInt64, commitInterval: UInt64? = nil, idle: UInt64) -> Take {
         var resumed: [CheckedContinuation<Bool, Never>] = []
         let take: Take = lock.withLock {
-            wakeCount = max(1, maxCount)
+            let cadence = CommitCadence(batchSize: maxCount, batchInterval: interval, commitInterval: commitInterval ?? interval)
+            self.cadence = cadence
             let idleDeadline = ConditionLock.now() + idle
             while true {
                 if buffer.isEmpty {
                     if closed && waiting.isEmpty {
                         finished = true
-                        return Take(readings: [], isFinished: true)
+                        defer { flushWaiters = [] }
+                        return Take(readings: [], isFinished: true, flushed: flushWaiters)
                     }
                     if closed { break }
                     if ConditionLock.now() >= idleDeadline { return Take(readings: [], isFinished: false) }
                     lock.wait(untilNanoseconds: idleDeadline)
                     continue
                 }
-                let deadline = firstArrival + interval
-                if buffer.count >= maxCount || closed || ConditionLock.now() >= deadline { break }
+                let deadline = cadence.due(count: buffer.count, firstArrival: firstArrival, promptArrival: promptArrival)
+                if closed || !flushWaiters.isEmpty || ConditionLock.now() >= deadline { break }
                 lock.wait(untilNanoseconds: deadline)
             }
             let count = min(maxCount, buffer.count)
             let batch = Array(buffer.prefix(count))
             buffer.removeFirst(count)
-            // Readings left behind keep their arrival time: they are due first.
-            if buffer.isEmpty { firstArrival = ConditionLock.now() }
+            // Readings left behind keep their arrival times: they are due first.
+            if buffer.isEmpty { promptArrival = nil }
             while let next = waiting.first, buffer.isEmpty || buffer.count + next.readings.count <= capacity {
-                buffer.append(contentsOf: next.readings)
+                _ = append(next.readings, prompt: next.prompt)
                 resumed.append(next.continuation)
                 waiting.removeFirst()
             }
-            return Take(readings: batch, isFinished: false)
+            var flushed: [CheckedContinuation<Void, Never>] = []
+            if buffer.isEmpty { swap(&flushed, &flushWaiters) }
+            return Take(readings: batch, isFinished: false, flushed: flushed)
         }
         for continuation in resumed { continuation.resume(returning: true) }
         return take

@@ -43,7 +43,7 @@ extension MQTTSink {
                 case .connected:
                     let backlog = (try? await outbox.backlog())?.count ?? status.backlog
                     let uptime = (ContinuousClock.now - started).components.seconds
-                    let online = GatewayStatusMessage.online(version: VigieVersion.current, time: Self.nowMillis(),
+                    let online = GatewayStatusMessage.online(version: VigieVersion.current, time: WallClock.nowMilliseconds(),
                                                              uptimeSeconds: uptime, backlog: Int64(backlog))
                     let payload = Array(online.json(gateway: options.gateway).utf8)
                     let broker = client.currentBroker
@@ -83,19 +83,12 @@ extension MQTTSink {
             var health = await health()
             if let backlog = try? await outbox.backlog() {
                 health.backlog = Int64(backlog.count)
-                health.oldestPendingAgeSeconds = backlog.oldestMillis.map { max(0, (Self.nowMillis() - $0) / 1000) }
+                health.oldestPendingAgeSeconds = backlog.oldestMillis.map { max(0, (WallClock.nowMilliseconds() - $0) / 1000) }
                 state.withLock { $0.backlog = backlog.count }
             }
             let payload = Array(GatewayStatusMessage.health(health).json(gateway: options.gateway).utf8)
             try? await client.publish(topic: statusTopic, payload: payload, retain: false)
         }
-    }
-
-    /// Wall-clock milliseconds since the Unix epoch, for payload times and pending ages.
-    package static func nowMillis() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
     }
 
     /// Why `message` can never be published (MQTT 3.1.1 limits), or nil.

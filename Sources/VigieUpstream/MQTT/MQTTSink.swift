@@ -33,12 +33,12 @@ public final class MQTTSink: Service, Sendable {
         public var healthInterval: Duration
         public var flushTimeout: Duration
         /// Reconnection delays.
-        public var backoff: ReconnectBackoff
+        public var backoff: Backoff.Configuration
         /// Commands from the hub on this sink's connection; nil on every sink but the control one.
         public var control: SinkControl?
 
         public init(gateway: String, clientID: String? = nil, healthInterval: Duration = .seconds(60),
-                    flushTimeout: Duration = .seconds(5), backoff: ReconnectBackoff = ReconnectBackoff(),
+                    flushTimeout: Duration = .seconds(5), backoff: Backoff.Configuration = .reconnect,
                     control: SinkControl? = nil) {
             self.gateway = gateway
             self.control = control

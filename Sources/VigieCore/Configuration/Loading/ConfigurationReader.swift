@@ -114,12 +114,19 @@ final class ConfigurationReader {
     private func buffer(_ node: YAMLNode) -> BufferConfiguration {
         var buffer = BufferConfiguration()
         guard let map = MappingReader(node, section: "buffer", keys: ["max_size", "keep_readings", "batch_size",
-                                                                      "batch_interval", "queue_capacity", "synchronous"],
+                                                                      "batch_interval", "commit_interval", "queue_capacity",
+                                                                      "synchronous"],
                                       log: log) else { return buffer }
         if let maxSize = map.size("max_size") { buffer.maxSize = maxSize }
         if let keep = map.duration("keep_readings") { buffer.keepReadings = keep }
         if let batchSize = map.int("batch_size", range: 1...1_000_000) { buffer.batchSize = batchSize }
         if let interval = map.duration("batch_interval") { buffer.batchInterval = interval }
+        // Not given, it follows a batch_interval set past it: readings that may wait never commit sooner.
+        buffer.commitInterval = map.duration("commit_interval") ?? max(buffer.commitInterval, buffer.batchInterval)
+        if buffer.commitInterval < buffer.batchInterval, let node = map["commit_interval"] {
+            log.error("\"commit_interval\" (\(buffer.commitInterval.milliseconds)ms) must be at least \"batch_interval\" "
+                      + "(\(buffer.batchInterval.milliseconds)ms): polled readings would commit sooner than MQTT ones", at: node)
+        }
         if let capacity = map.int("queue_capacity", range: 1...100_000_000) { buffer.queueCapacity = capacity }
         if let mode = map.choice("synchronous", SynchronousMode.self) { buffer.synchronous = mode }
         return buffer
