@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigieTestKit
 import VigieCore
 import VigieDaemon
 import VigieStore
@@ -75,7 +76,8 @@ import VigieTestKit
         #expect(page.contains("Commands from the hub") && page.contains("c-kind") && page.contains("refused bad_request"),
                 "the status page lists the last commands")
         rig.daemon?.stop()
-        let audit = try runTool(GatewayProcessTests.vigie, ["export", "--data-dir", rig.dataDirectory, "--commands", "--format", "jsonl"])
+        let audit = try runTool(GatewayProcessTests.vigie, ["export", "--data-dir", rig.dataDirectory, "--commands", "--format", "jsonl"],
+                                 in: rig.directory)
         let lines = audit.split(separator: "\n")
         #expect(lines.count == 6, "\(audit)")
         #expect(lines.allSatisfy { $0.contains(#""origin":"mqtt:hub hub/gw/_cmd""#) && $0.contains(#""status":"refused""#) })

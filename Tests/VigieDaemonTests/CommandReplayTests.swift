@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import VigieTestKit
 import VigieCore
 import VigieStore
 import VigieTestKit
@@ -82,5 +83,21 @@ import VigieTestKit
         let after = Self.replayed(rig.hub.lines, id: "r-kill").times
         #expect(Set(after) == Set(stored), "every reading arrived, some twice at most: \(Set(after).count) of \(stored.count)")
         #expect(after.count - stored.count <= 60, "resumed after its last minute published, not from the start: \(after.count)")
+    }
+
+    @Test func aggregatesAreRecomputedFromTheStoreWindowByWindow() async throws {
+        let rig = try ControlRig()
+        defer { rig.stop() }
+        let end = ControlRig.now / 1_000 * 1_000
+        _ = try await Self.storeAnHour(in: rig.dataDirectory, before: end)
+        try await rig.start()
+        // Ten minutes of 1 s windows, each with the one reading of that second.
+        try rig.send(#"{"id":"r-agg","replay":{"device":"mixed","from":\#(end - 600_000),"to":\#(end),"what":"aggregates"}}"#)
+        let reply = await rig.reply(to: "r-agg", within: 30)
+        #expect(reply?["status"] as? String == "done" && reply?["count"] as? Int == 600 && reply?["messages"] as? Int == 600,
+                "\(reply ?? [:])")
+        let packs = rig.hub.lines.filter { $0.hasPrefix("hub/gw/aggregate/mixed ") && $0.contains(#"[{"replay":"r-agg","bn":"gw:mixed:""#) }
+        #expect(packs.count == 600)
+        #expect(packs.allSatisfy { $0.contains(#""n":"consigne:count","v":1"#) && $0.contains(#""seq":0"#) }, "\(packs.first ?? "")")
     }
 }

@@ -9,10 +9,14 @@ package enum PythonPeers {
     package static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
 
-    /// The environment's interpreter, the environment made first if needed.
-    package static func python() throws -> String {
-        try runTool("/bin/bash", [packageRoot + "/scripts/peers/install.sh"])
-        return packageRoot + "/.build/peers/venv/bin/python"
+    /// The environment's interpreter, the environment made first if needed (its log in `directory`).
+    package static func python(in directory: TemporaryDirectory) throws -> String {
+        let python = packageRoot + "/.build/peers/venv/bin/python"
+        try runTool(packageRoot + "/scripts/peers/install.sh", [], in: directory)
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            throw TestFailure("scripts/peers/install.sh made no \(python)")
+        }
+        return python
     }
 
     /// A peer script of `Tests/Peers/`.
@@ -21,22 +25,30 @@ package enum PythonPeers {
     }
 }
 
-/// Runs a tool to its end; returns its output (stdout and stderr), throws when it exits non-zero.
+/// Runs a tool to its end (`runToEnd`); returns its output, throws with it when the tool fails.
 @discardableResult
-package func runTool(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
-    let log = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-tool-\(UUID().uuidString).log").path
-    defer { try? FileManager.default.removeItem(atPath: log) }
-    let pid: pid_t
-    do {
-        pid = try spawnWithCleanSignals(executable, arguments, log: log, environment: environment)
-    } catch {
-        throw TestFailure(error.message)
+package func runTool(_ executable: String, _ arguments: [String], in directory: TemporaryDirectory) throws -> String {
+    let result = try runToEnd(executable, arguments, in: directory, name: URL(fileURLWithPath: executable).lastPathComponent)
+    guard result.status == 0 else {
+        throw TestFailure("\(executable) \(arguments.joined(separator: " ")) failed (status \(result.status)): \(result.output.suffix(2_000))")
     }
+    return result.output
+}
+
+/// Runs a program to its end (at most 60 s): its exit status and its output (stdout and stderr).
+package func runToEnd(_ executable: String, _ arguments: [String], in directory: TemporaryDirectory,
+              name: String = "command") throws -> (status: Int32, output: String) {
+    let log = directory.path("\(name)-\(UUID().uuidString).log")
+    let pid = try spawnWithCleanSignals(executable, arguments, log: log)
     var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-    guard status == 0 else {
-        throw TestFailure("\(executable) \(arguments.joined(separator: " ")) failed (status \(status)): \(output.suffix(2_000))")
+    var exited = false
+    for _ in 0..<6000 where !exited {
+        if waitpid(pid, &status, WNOHANG) == pid { exited = true } else { usleep(10_000) }
     }
-    return output
+    if !exited {
+        kill(pid, SIGKILL)
+        waitpid(pid, &status, 0)
+    }
+    let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+    return (exited && status & 0x7f == 0 ? (status >> 8) & 0xff : -1, output)
 }

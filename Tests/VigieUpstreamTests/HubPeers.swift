@@ -8,7 +8,7 @@ enum HubPython {
     static func run(_ script: String, _ arguments: [String], in directory: TemporaryDirectory) throws -> String {
         let path = directory.path("script-\(UUID().uuidString).py")
         try script.write(toFile: path, atomically: true, encoding: .utf8)
-        return try runTool(try PythonPeers.python(), [path] + arguments)
+        return try runTool(try PythonPeers.python(in: directory), [path] + arguments, in: directory)
     }
 }
 
@@ -30,7 +30,7 @@ final class SensorThingsServer: @unchecked Sendable {
     var url: String { "http://127.0.0.1:\(port)/sensorthings/v1.1" }
 
     func start() throws {
-        let process = try TestProcess(try PythonPeers.python(), [script, directory.path("sta-data"), "\(port)"],
+        let process = try TestProcess(try PythonPeers.python(in: directory), [script, directory.path("sta-data"), "\(port)"],
                                       outputIn: directory.url, name: "sta-\(port)")
         self.process = process
         for _ in 0..<300 where !waitForPort(port) && process.isRunning {}

@@ -109,8 +109,8 @@ final class CommandChannel: Sendable {
     }
 
     /// Records the command as running; false (after answering again with the first reply) when
-    /// its id was seen before. A journal that cannot be written refuses nothing: the command is
-    /// carried out, and the failure logged (the audit trail then misses it).
+    /// its id was seen before. A journal that cannot be written (a full disk) fails the command:
+    /// without it a repeated id could act twice and the audit trail would miss it.
     func claim(_ record: inout CommandRecord, link: SinkLink) async -> Bool {
         do {
             switch try await journal.claim(record) {
@@ -127,7 +127,10 @@ final class CommandChannel: Sendable {
             }
         } catch {
             logger.error("The command journal could not be written.", metadata: ["error": "\(error)"])
-            return true
+            await conclude(&record, reply: CommandReply(id: record.id, status: .failed,
+                                                        detail: "not carried out: the command journal cannot be written",
+                                                        time: now()), link: link)
+            return false
         }
     }
 

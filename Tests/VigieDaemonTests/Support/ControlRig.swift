@@ -19,7 +19,7 @@ final class ControlRig: @unchecked Sendable {
     init(drainRate: Int = 10_000, maxAge: String = "5m") throws {
         directory = TemporaryDirectory()
         peerPort = freeLoopbackPort()
-        peer = try TestProcess(try PythonPeers.python(), [PythonPeers.script("modbus_write_peer.py"), "\(peerPort)"],
+        peer = try TestProcess(try PythonPeers.python(in: directory), [PythonPeers.script("modbus_write_peer.py"), "\(peerPort)"],
                                outputIn: directory.url, name: "modbus-peer")
         guard waitForPort(peerPort) else { throw TestFailure("the pymodbus peer did not start: \(peer.log)") }
         broker = try Mosquitto(directory: directory)
@@ -64,7 +64,8 @@ final class ControlRig: @unchecked Sendable {
 
     /// Publishes one command, QoS 1.
     func send(_ command: String) throws {
-        try runTool("/usr/bin/mosquitto_pub", ["-h", "127.0.0.1", "-p", "\(broker.port)", "-q", "1", "-t", "hub/gw/_cmd", "-m", command])
+        try runTool("/usr/bin/mosquitto_pub", ["-h", "127.0.0.1", "-p", "\(broker.port)", "-q", "1", "-t", "hub/gw/_cmd", "-m", command],
+                    in: directory)
     }
 
     /// The replies received so far, in order.
@@ -91,7 +92,7 @@ final class ControlRig: @unchecked Sendable {
     /// Holding register `address` read by an independent client (mbpoll, from Debian).
     func register(_ address: Int) throws -> Int? {
         let output = try runTool("/usr/bin/mbpoll", ["-m", "tcp", "-a", "1", "-t", "4", "-r", "\(address + 1)", "-c", "1", "-1",
-                                                     "-p", "\(peerPort)", "127.0.0.1"])
+                                                     "-p", "\(peerPort)", "127.0.0.1"], in: directory)
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("[\(address + 1)]:") }) else { return nil }
         return Int(line.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "")
     }
