@@ -91,6 +91,31 @@ final class Flag: Sendable {
             #expect(queue.depth == 5)
         }
     }
+
+    /// The aggregation flushes before it reads a closed window: a batch the writer has taken but
+    /// not yet committed must hold the flush back, or the aggregate misses its readings.
+    @Test func aFlushWaitsForTheBatchTheWriterIsCommitting() async throws {
+        let queue = WriterQueue(capacity: 10)
+        #expect(await queue.submit(series("a/b", count: 4)))
+        let take = queue.take(maxCount: 10, interval: 0, idle: 0)
+        #expect(take.readings.count == 4 && queue.depth == 0)
+        let flushed = Flag()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await queue.flush()
+                flushed.value.store(true, ordering: .sequentiallyConsistent)
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            let flushedDuringCommit = flushed.value.load(ordering: .sequentiallyConsistent)
+            #expect(!flushedDuringCommit)
+            for waiter in queue.batchDone() { waiter.resume() }
+            try await group.waitForAll()
+            let flushedAfterCommit = flushed.value.load(ordering: .sequentiallyConsistent)
+            #expect(flushedAfterCommit)
+        }
+        // With nothing queued or being committed, a flush returns at once.
+        await queue.flush()
+    }
 }
 
 @Suite struct ChunkSpanTests {

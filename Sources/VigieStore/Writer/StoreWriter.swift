@@ -101,7 +101,10 @@ public final class StoreWriter: Service, ReadingSink {
             let take = queue.take(maxCount: cadence.batchSize, interval: cadence.batchInterval,
                                   commitInterval: cadence.commitInterval, idle: max(maintenanceNanoseconds, 1_000_000))
             metrics.queueDepth.record(queue.depth)
-            if !take.readings.isEmpty { commit(take.readings, to: database, isFull: &isFull) }
+            if !take.readings.isEmpty {
+                commit(take.readings, to: database, isFull: &isFull)
+                for waiter in queue.batchDone() { waiter.resume() }
+            }
             for waiter in take.flushed { waiter.resume() }
             if take.isFinished { break }
             if ConditionLock.now() &- lastMaintenance >= maintenanceNanoseconds {

@@ -20,6 +20,9 @@ final class WriterQueue: @unchecked Sendable {
     private var cadence: CommitCadence?
     /// Callers of `flush`, told once everything queued before their call is taken.
     private var flushWaiters: [CheckedContinuation<Void, Never>] = []
+    /// True from a `take` that returned readings until the writer calls `batchDone`: a `flush`
+    /// must wait for that commit too, or an aggregate could miss readings being committed.
+    private var batchInFlight = false
     private var finished = false
 
     init(capacity: Int) {
@@ -73,7 +76,7 @@ final class WriterQueue: @unchecked Sendable {
     func flush() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let nothingQueued: Bool = lock.withLock {
-                if finished || (buffer.isEmpty && waiting.isEmpty) { return true }
+                if finished || (buffer.isEmpty && waiting.isEmpty && !batchInFlight) { return true }
                 flushWaiters.append(continuation)
                 lock.signal()
                 return false
@@ -95,8 +98,19 @@ final class WriterQueue: @unchecked Sendable {
         var readings: [Reading]
         /// Closed and drained: the writer must stop.
         var isFinished: Bool
-        /// `flush` callers to resume once `readings` are committed: nothing is queued after them.
+        /// `flush` callers to resume now (the queue finished): nothing is left to commit.
         var flushed: [CheckedContinuation<Void, Never>] = []
+    }
+
+    /// The writer committed (or counted as dropped) the readings of its last `take`: returns the
+    /// `flush` callers to resume, when nothing queued before their call is left.
+    func batchDone() -> [CheckedContinuation<Void, Never>] {
+        lock.withLock {
+            batchInFlight = false
+            guard buffer.isEmpty && waiting.isEmpty else { return [] }
+            defer { flushWaiters = [] }
+            return flushWaiters
+        }
     }
 
     /// Blocks until a batch is due (closed, or by `CommitCadence`: `maxCount` readings, or the first
@@ -134,9 +148,8 @@ final class WriterQueue: @unchecked Sendable {
                 resumed.append(next.continuation)
                 waiting.removeFirst()
             }
-            var flushed: [CheckedContinuation<Void, Never>] = []
-            if buffer.isEmpty { swap(&flushed, &flushWaiters) }
-            return Take(readings: batch, isFinished: false, flushed: flushed)
+            batchInFlight = true
+            return Take(readings: batch, isFinished: false)
         }
         for continuation in resumed { continuation.resume(returning: true) }
         return take
