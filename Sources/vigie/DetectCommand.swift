@@ -47,16 +47,18 @@ struct DetectCommand: ParsableCommand {
     }
 
     /// The shipped constants, with those `--tune name=value,...` names replaced.
-    private func tuning() throws -> AnomalyTuning {
+    private func tuning() throws -> (AnomalyTuning, DeviceCorroboration) {
         var tuning = AnomalyTuning()
+        var corroboration = DeviceCorroboration()
         for pair in (tune ?? "").split(separator: ",") {
             let parts = pair.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, let value = Double(parts[1]), tuning.set(String(parts[0]), value) else {
-                let names = tuning.values.map(\.name).joined(separator: ", ")
+            guard parts.count == 2, let value = Double(parts[1]),
+                  tuning.set(String(parts[0]), value) || corroboration.set(String(parts[0]), value) else {
+                let names = (tuning.values + corroboration.values).map(\.name).joined(separator: ", ")
                 throw ValidationError("--tune: '\(pair)' is not NAME=VALUE with NAME one of \(names) and VALUE a number ≥ 0")
             }
         }
-        return tuning
+        return (tuning, corroboration)
     }
 
     func run() throws {
@@ -71,8 +73,9 @@ struct DetectCommand: ParsableCommand {
         }
         defer { fclose(sink) }
         var settings = AnomalyDetectorSettings(sensitivity: sensitivity, warmup: warmup)
-        settings.tuning = try tuning()
-        var detection = SeriesCSVDetection(file: input, settings: settings)
+        let (tuning, corroboration) = try tuning()
+        settings.tuning = tuning
+        var detection = SeriesCSVDetection(file: input, settings: settings, corroboration: corroboration)
         var buffer: UnsafeMutablePointer<CChar>?
         var capacity = 0
         defer { free(buffer) }
