@@ -130,7 +130,8 @@ import VigieTestKit
     @Test func theStatusClientSaysWhenNobodyListens() async throws {
         let client = try StatusClient(url: "http://127.0.0.1:1")
         let error = await #expect(throws: VigieDaemonError.self) { try await client.get("/health") }
-        #expect(error?.message == "No answer from the gateway at http://127.0.0.1:1 (connection refused): "
+        #expect(error?.message == "No answer from the gateway at http://127.0.0.1:1 "
+                + "(GET http://127.0.0.1:1/health failed: Couldn't connect to server): "
                 + "is vigie running, with gateway.http on that address?")
     }
 }
