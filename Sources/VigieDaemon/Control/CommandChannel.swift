@@ -16,7 +16,7 @@ import VigieUpstream
 final class CommandChannel: Sendable {
     /// The Modbus device named in a command, with the source polling it.
     struct ModbusTarget: Sendable {
-        var source: ModbusSource<ContinuousClock>
+        var source: ModbusSource
         var device: ModbusDevice
         var link: ModbusBusLink
     }

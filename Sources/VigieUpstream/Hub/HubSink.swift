@@ -48,13 +48,15 @@ final class HubSink: Service, Sendable {
     private let open: @Sendable () throws(UpstreamError) -> any HubExchange
     private let batch: Int
     private let backoff: Backoff.Configuration
+    /// Times the backoffs (the round's and each held message's) and the idle retries.
+    private let clock: GatewayClock
     private let logger: Logger
     private let metrics: SinkMetrics
     private let refusals: Counter
     private let state: Mutex<SinkStatus>
 
     init(name: String, open: @escaping @Sendable () throws(UpstreamError) -> any HubExchange, outbox: any SinkOutbox, signal: OutboxSignal, batch: Int,
-         backoff: Backoff.Configuration = .init(), logger: Logger,
+         backoff: Backoff.Configuration = .init(), clock: GatewayClock = .system, logger: Logger,
          metricsFactory: any MetricsFactory = MetricsSystem.factory) {
         self.name = name
         self.open = open
@@ -62,6 +64,7 @@ final class HubSink: Service, Sendable {
         self.signal = signal
         self.batch = max(1, batch)
         self.backoff = backoff
+        self.clock = clock
         var logger = logger
         logger[metadataKey: "sink.name"] = "\(name)"
         self.logger = logger
@@ -76,22 +79,22 @@ final class HubSink: Service, Sendable {
     /// A message the hub refused: when it may be tried again.
     private struct Held {
         var backoff = Backoff(configuration: HubSink.heldBackoff)
-        var due: ContinuousClock.Instant
+        var due: GatewayClock.Instant
     }
 
     func run() async throws {
         let exchange = try open()
         var backoff = Backoff(configuration: self.backoff)
+        let clock = self.clock
         var held: [Int64: Held] = [:]
         var highestSent: Int64 = 0
-        let clock = ContinuousClock()
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             let pending: [PendingMessage]
             do {
                 pending = try await outbox.pending(after: 0, limit: batch + held.count)
             } catch {
                 logger.error("The outbox could not be read.", metadata: ["error": "\(error)"])
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
+                try? await cancelWhenGracefulShutdown { try await clock.sleep(for: .seconds(1)) }
                 continue
             }
             let now = clock.now
@@ -112,7 +115,7 @@ final class HubSink: Service, Sendable {
             guard !messages.isEmpty else {
                 let nextDue = held.values.map(\.due).min()
                 let wait = nextDue.map { min(Self.idlePoll, max(.milliseconds(10), now.duration(to: $0))) } ?? Self.idlePoll
-                await cancelWhenGracefulShutdown { await self.signal.wait(upTo: wait) }
+                await cancelWhenGracefulShutdown { await self.signal.wait(upTo: wait, clock: self.clock) }
                 continue
             }
             let retried = messages.filter { $0.seq <= highestSent }.count
@@ -155,7 +158,7 @@ final class HubSink: Service, Sendable {
                 let reached = if case .transport = failure { false } else { true }
                 state.withLock { $0.connected = reached; $0.lastError = failure.message }
                 let delay = backoff.next()
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+                try? await cancelWhenGracefulShutdown { try await clock.sleep(for: delay) }
             } else {
                 backoff.reset()
                 state.withLock { $0.connected = true; $0.lastError = nil }

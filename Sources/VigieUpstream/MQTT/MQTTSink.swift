@@ -36,11 +36,14 @@ public final class MQTTSink: Service, Sendable {
         public var backoff: Backoff.Configuration
         /// Commands from the hub on this sink's connection; nil on every sink but the control one.
         public var control: SinkControl?
+        /// Paces the drain and the health messages (the flush and the offline wait stay on real time).
+        public var clock: GatewayClock
 
         public init(gateway: String, clientID: String? = nil, healthInterval: Duration = .seconds(60),
                     flushTimeout: Duration = .seconds(5), backoff: Backoff.Configuration = .reconnect,
-                    control: SinkControl? = nil) {
+                    control: SinkControl? = nil, clock: GatewayClock = .system) {
             self.gateway = gateway
+            self.clock = clock
             self.control = control
             self.clientID = clientID
             self.healthInterval = healthInterval
@@ -132,7 +135,8 @@ public final class MQTTSink: Service, Sendable {
     /// PUBACK is in, for at most `flushTimeout` after shutdown began.
     private func deliver(_ client: MQTTClient, stopping: StopFlag) async {
         let loop = DeliveryLoop(outbox: outbox, signal: signal, window: configuration.inflight,
-                                drainRate: configuration.drainRate, metrics: metrics, idlePoll: Self.idlePoll)
+                                drainRate: configuration.drainRate, metrics: metrics, idlePoll: Self.idlePoll,
+                                clock: options.clock)
         let flushTimeout = options.flushTimeout
         // QoS 1 unless the configuration asks for 0 (then "acknowledged" means written to the socket).
         let qos = configuration.qos == 0 ? 0 : 1
