@@ -28,7 +28,7 @@ struct AggregationClockTests {
         let time = SimulatedTime(Self.start)
         let service = { (end: Int64) in
             AggregationService(configuration: AggregateConfiguration(windows: [.seconds(60)], grace: .seconds(10), stats: [.count, .mean]),
-                               sinks: { ["hub"] }, outbox: store.outbox, unit: { _ in "W" },
+                               sinks: { ["hub"] }, outbox: store.outbox, windowReader: store.windows, unit: { _ in "W" },
                                commitQueued: { await store.writer.commitQueued() },
                                clock: FastForwardClock(time: time, end: end).gatewayClock, logger: Logger(label: "test"))
         }

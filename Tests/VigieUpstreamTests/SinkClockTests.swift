@@ -46,7 +46,7 @@ final class ScriptedExchange: HubExchange {
     let directory = TemporaryDirectory()
 
     private func hubSink(_ outbox: TestOutbox, exchange: ScriptedExchange, time: SimulatedTime) -> HubSink {
-        HubSink(name: outbox.sink.description, open: { exchange }, outbox: outbox.view, signal: OutboxSignal(), batch: 10,
+        HubSink(name: outbox.sink, open: { exchange }, outbox: outbox.view, signal: OutboxSignal(), batch: 10,
                 backoff: Backoff.Configuration(initial: .seconds(1), maximum: .seconds(8), jitter: 0),
                 clock: FastForwardClock(time: time, end: .max).gatewayClock, logger: .test)
     }

@@ -21,6 +21,7 @@ public final class AggregationService: Service {
     /// Names of the sinks that want aggregates; one outbox message per sink per pack.
     private let sinks: @Sendable () -> [SinkName]
     private let outbox: Outbox
+    private let windowReader: WindowReader
     private let unit: @Sendable (SensorID) -> String?
     private let labels: @Sendable (SensorID) -> [Int: String]
     private let outboxChanged: @Sendable () -> Void
@@ -35,7 +36,7 @@ public final class AggregationService: Service {
     static let maximumSleep: Duration = .seconds(1)
 
     public init(configuration: AggregateConfiguration, sinks: @escaping @Sendable () -> [SinkName], outbox: Outbox,
-                unit: @escaping @Sendable (SensorID) -> String?,
+                windowReader: WindowReader, unit: @escaping @Sendable (SensorID) -> String?,
                 labels: @escaping @Sendable (SensorID) -> [Int: String] = { _ in [:] },
                 outboxChanged: @escaping @Sendable () -> Void = {},
                 commitQueued: @escaping @Sendable () async -> Void = {},
@@ -43,6 +44,7 @@ public final class AggregationService: Service {
         self.configuration = configuration
         self.sinks = sinks
         self.outbox = outbox
+        self.windowReader = windowReader
         self.unit = unit
         self.labels = labels
         self.outboxChanged = outboxChanged
@@ -95,7 +97,7 @@ public final class AggregationService: Service {
             await commitQueued()
             var messages: [OutboxMessage] = []
             for range in windows {
-                let readings = try await outbox.readings(from: range.start, before: range.end)
+                let readings = try await windowReader.readings(from: range.start, before: range.end)
                 let packs = AggregatePack.packs(window: range, readings: readings,
                                                 statistics: configuration.stats, unit: unit, labels: labels)
                 let created = clock.wallMilliseconds()

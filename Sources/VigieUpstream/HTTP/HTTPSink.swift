@@ -28,7 +28,7 @@ public final class HTTPSink: Service, Sendable {
     /// How long the flush on shutdown may last.
     public static let flushTimeout: Duration = .seconds(5)
 
-    private let name: String
+    private let name: SinkName
     private let configuration: HTTPSinkConfiguration
     private let outbox: any SinkOutbox
     private let signal: OutboxSignal
@@ -46,7 +46,7 @@ public final class HTTPSink: Service, Sendable {
     ///   - name: the sink's name in the outbox, logs and metrics (`UpstreamConfiguration.name`).
     ///   - outbox: this sink's view of the outbox.
     ///   - signal: notified by the daemon after each commit that queued messages.
-    public init(name: String, configuration: HTTPSinkConfiguration, outbox: any SinkOutbox, signal: OutboxSignal,
+    public init(name: SinkName, configuration: HTTPSinkConfiguration, outbox: any SinkOutbox, signal: OutboxSignal,
                 backoff: Backoff.Configuration = .init(), clock: GatewayClock = .system, logger: Logger,
                 metricsFactory: any MetricsFactory = MetricsSystem.factory) {
         self.name = name

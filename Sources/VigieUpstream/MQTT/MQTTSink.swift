@@ -52,7 +52,7 @@ public final class MQTTSink: Service, Sendable {
         }
     }
 
-    package let name: String
+    package let name: SinkName
     package let configuration: MQTTSinkConfiguration
     package let options: Options
     package let outbox: any SinkOutbox
@@ -71,7 +71,7 @@ public final class MQTTSink: Service, Sendable {
     ///   - signal: notified by the daemon after each commit that queued messages.
     ///   - health: the daemon's counters for the health message (the sink fills in its backlog).
     /// - Throws: `UpstreamError` when the topic template is invalid.
-    public init(name: String, configuration: MQTTSinkConfiguration, options: Options, outbox: any SinkOutbox,
+    public init(name: SinkName, configuration: MQTTSinkConfiguration, options: Options, outbox: any SinkOutbox,
                 signal: OutboxSignal, health: @escaping @Sendable () async -> GatewayHealth, logger: Logger,
                 metricsFactory: any MetricsFactory = MetricsSystem.factory) throws {
         self.name = name
