@@ -57,9 +57,7 @@ final class CommandChannel: Sendable {
         self.unit = unit
         self.clock = clock
         self.metrics = metrics
-        var logger = logger
-        logger[metadataKey: "control.topic"] = "\(commandTopic)"
-        self.logger = logger
+        self.logger = logger.tagged("control.topic", commandTopic)
     }
 
     /// What the carrier sink is given.

@@ -77,9 +77,7 @@ final class HubSink: Service, Sendable {
         self.batch = max(1, batch)
         self.backoff = backoff
         self.clock = clock
-        var logger = logger
-        logger[metadataKey: "sink.name"] = "\(name)"
-        self.logger = logger
+        self.logger = logger.tagged("sink.name", name)
         self.metrics = SinkMetrics(sink: name, factory: metricsFactory)
         self.refusals = Counter(label: "vigie_upstream_messages_refused_total", dimensions: [("sink", name.description)],
                                 factory: metricsFactory)
