@@ -345,18 +345,20 @@ def resource(vigie, short, rng):
         phase_len = duration / 3
         filler = os.path.join(mountpoint, "filler")
         dropped_before = committed_full = committed_after = 0.0
-        phase = "fill"
-        while time.time() - start < duration:
+        phase, freed_at = "fill", None
+        # The full phase lasts until the store refuses a batch (SQLite writes into the room its
+        # write-ahead log already has before it needs a new page), at most 30 s more.
+        while freed_at is None or time.time() - freed_at < phase_len:
             elapsed = time.time() - start
             if phase == "fill" and elapsed > phase_len:
                 phase = "full"
                 dropped_before = rig.metric("vigie_store_readings_dropped_total")
                 if mounted:
                     subprocess.run(["dd", "if=/dev/zero", f"of={filler}", "bs=64k"], capture_output=True)
-            if phase == "full" and elapsed > 2 * phase_len:
-                phase = "free"
+            refused = not mounted or rig.metric("vigie_store_readings_dropped_total") > dropped_before
+            if phase == "full" and elapsed > 2 * phase_len and (refused or elapsed > 2 * phase_len + 30):
+                phase, freed_at = "free", time.time()
                 committed_full = rig.metric("vigie_store_readings_committed_total")
-                dropped_full = rig.metric("vigie_store_readings_dropped_total")
                 if os.path.exists(filler):
                     os.remove(filler)
             size = sum(os.path.getsize(p) for p in (os.path.join(rig.data, "vigie.db"), os.path.join(rig.data, "vigie.db-wal"))
