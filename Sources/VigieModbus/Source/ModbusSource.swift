@@ -18,11 +18,15 @@ public struct ModbusSource<C: Clock>: Service where C.Duration == Duration {
     private let wallTime: @Sendable () -> Int64
     private let timing: PollTiming
     private let board: ModbusStatusBoard
+    private let discovered: @Sendable (ModbusDevice) -> Void
 
     /// Resolves every bus's devices against `profiles`; throws on an unknown profile or a duplicate name.
+    /// `discovered` is told a `sunspec: true` device with the points its models gave, each time
+    /// they are found (before their first readings are handed to `sink`).
     public init(configuration: ModbusConfiguration, profiles: [String: DeviceProfile], sink: any ReadingSink,
                 logger: Logger, clock: C, timing: PollTiming = PollTiming(),
-                wallTime: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds) throws(DeviceResolutionError) {
+                wallTime: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds,
+                discovered: @escaping @Sendable (ModbusDevice) -> Void = { _ in }) throws(DeviceResolutionError) {
         let resolver = ModbusDeviceResolver(profiles: profiles)
         var devices: [[ModbusDevice]] = []
         for bus in configuration.buses {
@@ -36,6 +40,7 @@ public struct ModbusSource<C: Clock>: Service where C.Duration == Duration {
         self.clock = clock
         self.wallTime = wallTime
         self.timing = timing
+        self.discovered = discovered
         board = ModbusStatusBoard(zip(configuration.buses, devices).flatMap { bus, devices in
             devices.map { ModbusDeviceStatus(device: $0.name, bus: bus.name, unit: $0.unit) }
         })
@@ -56,7 +61,8 @@ public struct ModbusSource<C: Clock>: Service where C.Duration == Duration {
         await withDiscardingTaskGroup { group in
             for (index, bus) in configuration.buses.enumerated() {
                 let poller = BusPoller(bus: bus, devices: devices[index], sink: sink, logger: logger, clock: clock,
-                                       wallTime: wallTime, timing: timing, board: board, link: links[index])
+                                       wallTime: wallTime, timing: timing, board: board, link: links[index],
+                                       discovered: discovered)
                 group.addTask { await poller.run() }
             }
         }
@@ -66,8 +72,9 @@ public struct ModbusSource<C: Clock>: Service where C.Duration == Duration {
 extension ModbusSource where C == ContinuousClock {
     /// A source on the real clock.
     public init(configuration: ModbusConfiguration, profiles: [String: DeviceProfile], sink: any ReadingSink,
-                logger: Logger, timing: PollTiming = PollTiming()) throws(DeviceResolutionError) {
+                logger: Logger, timing: PollTiming = PollTiming(),
+                discovered: @escaping @Sendable (ModbusDevice) -> Void = { _ in }) throws(DeviceResolutionError) {
         try self.init(configuration: configuration, profiles: profiles, sink: sink, logger: logger,
-                      clock: ContinuousClock(), timing: timing)
+                      clock: ContinuousClock(), timing: timing, discovered: discovered)
     }
 }
