@@ -7,7 +7,8 @@ import VigieTestKit
 /// A `sunspec: true` device in the running daemon, against the pymodbus SunSpec device
 /// (Tests/Peers/sunspec_peer.py) and a mosquitto hub: the points its models gave carry their
 /// units and labels to the hub, to /api/sensors and to `vigie status` like configured points;
-/// named event bits are sensors of their own; scale factors are not sensors.
+/// named event bits are sensors of their own; scale factors are not sensors. A device whose chain
+/// breaks after its inverter model is reported with the address and still polled.
 @Suite(.serialized) struct SunSpecPublicationTests {
     @Test func discoveredPointsReachTheHubAndTheStatusWithTheirUnitsAndLabels() async throws {
         let directory = TemporaryDirectory()
@@ -27,6 +28,7 @@ import VigieTestKit
                   timeout: 500ms
                   devices:
                     - { name: onduleur, unit: 1, sunspec: true, poll: 500ms }
+                    - { name: casse, unit: 3, sunspec: true, poll: 500ms }
             aggregate: { window: 1s, grace: 0s }
             upstream:
               - mqtt: { name: hub, broker: "127.0.0.1:\(broker.port)", topic: "hub/{gateway}/{kind}/{device}" }
@@ -56,6 +58,10 @@ import VigieTestKit
         #expect(byID["onduleur/st"]?.label == "MPPT")
         #expect(byID["onduleur/evt1_over_temp"]?.value == 1)
         #expect(!byID.keys.contains { $0.hasSuffix("_sf") }, "\(byID.keys.sorted())")
+        // Unit 3: an unknown model, then model 103, then no readable header.
+        #expect(byID["casse/w"]?.unit == "W" && byID["casse/w"]?.value == 1234, "\(listed)")
+        #expect(daemon.log.contains("model header at 40128: illegal data address"), "\(daemon.log.suffix(3_000))")
+        #expect(daemon.log.contains("model 64999 at 40070 (length 4) is not one vigie knows"))
         let status = try runToEnd(GatewayProcessTests.vigie, ["status", "--url", "http://127.0.0.1:\(httpPort)"],
                                   in: directory, name: "status")
         let line = status.output.split(separator: "\n").first { $0.contains("onduleur/w ") }.map(String.init) ?? ""
