@@ -68,7 +68,8 @@ public final class Gateway: Sendable {
         commands = try Self.commandChannel(configuration, store: store, reader: reader, parts: parts, catalog: catalog,
                                            logger: logger)
         let built = try PipelineParts(loaded, writer: store.writer, outbox: store.outbox,
-                                      health: { await health.current() }, control: commands, logger: logger)
+                                      health: { await health.current() }, control: commands, catalog: catalog,
+                                      logger: logger)
         parts.withLock { $0 = built }
         sources = ServiceSet(initial: built.sourceChildren, logger: logger)
         sinks = ServiceSet(initial: built.sinkChildren, logger: logger)

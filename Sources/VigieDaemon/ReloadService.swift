@@ -55,7 +55,8 @@ extension Gateway {
         do {
             let health = health
             built = try PipelineParts(loaded, writer: store.writer, outbox: store.outbox,
-                                      health: { await health.current() }, control: commands, logger: logger)
+                                      health: { await health.current() }, control: commands, catalog: catalog,
+                                      logger: logger)
         } catch {
             logger.error("reload refused", metadata: ["error": "\(error)"])
             return
@@ -72,6 +73,7 @@ extension Gateway {
         if sinkChange.kept.contains(.upstream) { merged.upstream = old.upstream }
         parts.withLock { $0 = merged }
         current.withLock { $0 = loaded }
+        catalog.configure(loaded)
         logger.info("configuration reloaded", metadata: [
             "services.started": "\((sourceChange.started + sinkChange.started).map(\.description).joined(separator: ","))",
             "services.stopped": "\((sourceChange.stopped + sinkChange.stopped).map(\.description).joined(separator: ","))",

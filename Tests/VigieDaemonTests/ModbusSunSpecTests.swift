@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import Testing
 import VigieCore
 import VigieTestKit
@@ -33,8 +34,8 @@ import VigieModbus
         #expect(scan.output.contains("SunSpec marker at 40000, 3 models, end marker at 40172"), "\(scan.output)")
         let rows = scan.output.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
         #expect(rows.contains(["1", "common", "40002", "66", "6"]), "\(scan.output)")
-        #expect(rows.contains(["103", "inverter_three_phase", "40070", "50", "43"]), "\(scan.output)")
-        #expect(rows.contains(["160", "mppt", "40122", "48", "27"]), "\(scan.output)")
+        #expect(rows.contains(["103", "inverter_three_phase", "40070", "50", "58"]), "\(scan.output)")
+        #expect(rows.contains(["160", "mppt", "40122", "48", "63"]), "\(scan.output)")
     }
 
     @Test func pollGivesScaledValuesAndAFlippedFactorKeepsTheValue() throws {
@@ -137,13 +138,15 @@ import VigieModbus
         let file = directory.path("onduleur.yaml")
         let scan = try vigie(["modbus", "scan", "--sunspec", "--tcp", "127.0.0.1:\(peer.port)", "--write-profile", file],
                              in: directory)
-        #expect(scan.output.contains("wrote \(file): profile onduleur, 76 points"), "\(scan.output)")
+        #expect(scan.output.contains("wrote \(file): profile onduleur, 127 points"), "\(scan.output)")
         let profile = try ProfileLoader.load(path: file)
         #expect(profile.manufacturer == "Vigie Test")
         #expect(profile.points.first { $0.name == "w" }?.scaleFrom == "w_sf")
         let poll = try vigie(["modbus", "poll", "--profile", file, "--tcp", "127.0.0.1:\(peer.port)"], in: directory)
         #expect(value(of: "w", in: poll.output) == "1234", "\(poll.output)")
         #expect(value(of: "module2_dcw", in: poll.output) == "1800")
+        #expect(profile.points.first { $0.name == "evt1_over_temp" }?.type == .bits(BitField(registers: 2, bit: 7)))
+        #expect(poll.output.contains("bits set: evt1_ground_fault, evt1_over_temp"), "\(poll.output)")
     }
 
     @Test func aSunSpecDeviceIsPolledByTheSourceWithContinuousValues() async throws {
@@ -157,7 +160,9 @@ import VigieModbus
             ]),
         ])
         let sink = ReadingCollector()
-        let source = try ModbusSource(configuration: configuration, profiles: [:], sink: sink, logger: Logger(label: "test"))
+        let found = Mutex<[ModbusDevice]>([])
+        let source = try ModbusSource(configuration: configuration, profiles: [:], sink: sink, logger: Logger(label: "test"),
+                                      discovered: { device in found.withLock { $0.append(device) } })
         let task = Task { try await source.run() }
         let power = SensorID(device: "onduleur", point: "W")
         let enough = await eventually(20) { sink.readings.filter { $0.sensor == power }.count >= 4 }
@@ -168,6 +173,14 @@ import VigieModbus
         #expect(watts.allSatisfy { $0.value == 1234 && $0.quality == .good }, "\(watts)")
         #expect(sink.readings.contains { $0.sensor == SensorID(device: "onduleur", point: "module2_DCW") && $0.value == 1800 })
         #expect(source.status().first?.state == .ok)
+        // Told before the first reading: the device with its models' points.
+        let device = try #require(found.withLock { $0.first })
+        #expect(device.points.contains { $0.name == "W" && $0.unit == "W" })
+        // Named event bits are readings of their own; scale factors are not readings at all.
+        let latest = { (point: String) in sink.readings.last { $0.sensor == SensorID(device: "onduleur", point: point) }?.value }
+        #expect(latest("Evt1_GROUND_FAULT") == 1 && latest("Evt1_OVER_TEMP") == 1 && latest("Evt1_DC_OVER_VOLT") == 0)
+        #expect(latest("St") == 4)
+        #expect(!sink.readings.contains { $0.sensor.point.hasSuffix("_sf") }, "factors are metadata")
     }
 }
 

@@ -7,7 +7,8 @@ runs at build time:
     scripts/sunspec/generate.py /path/to/sunspec/json > Sources/VigieCore/SunSpec/SunSpecModels+Generated.swift
 
 Units are mapped to SenML names where SunSpec's differ (C -> Cel, Secs -> s, Pct and %WHRtg -> %,
-AH -> Ah); cos() and PF (a factor from -1 to 1) have no unit.
+AH -> Ah); cos() and PF (a factor from -1 to 1) have no unit. Enum symbols become labels by value,
+bitfield symbols labels by bit number (vigie makes one `bits` point of each).
 """
 import json, sys, os
 
@@ -24,7 +25,8 @@ def point(p):
     fields = [f"name: {swift_string(p['name'])}", f"type: .{p['type']}", f"size: {p['size']}"]
     if p.get('sf'): fields.append(f"scaleFrom: {swift_string(p['sf'])}")
     if units: fields.append(f"unit: {swift_string(units)}")
-    if symbols and p['type'].startswith('enum'):
+    if symbols and p['type'].startswith(('enum', 'bitfield')):
+        # An enum's symbols by value; a bitfield's by bit number.
         fields.append("labels: [" + ", ".join(f"{v}: {swift_string(n)}" for v, n in symbols) + "]")
     return "SunSpecPointDefinition(" + ", ".join(fields) + ")"
 

@@ -37,9 +37,12 @@ public struct ModbusDevice: Sendable, Equatable {
     ///
     /// A group holding a point with `scaleFrom` also holds its factor point, so that a value is
     /// only ever combined with a factor read in the same poll.
+    /// A factor point is polled only with the values it scales: its own `poll:` does not make a
+    /// group of it.
     public var pollGroups: [PollGroup] {
         var groups: [PollGroup] = []
-        for point in points {
+        let factors = scaleFactorNames
+        for point in points where !factors.contains(point.name) {
             let interval = point.poll ?? poll
             if let index = groups.firstIndex(where: { $0.interval == interval }) {
                 groups[index].points.append(point)
@@ -54,6 +57,17 @@ public struct ModbusDevice: Sendable, Equatable {
             groups[index].points += missing.sorted().compactMap { byName[$0] }
         }
         return groups.sorted { $0.interval < $1.interval }
+    }
+
+    /// The points another point takes its power of ten from (`scale_from:`, SunSpec's `sunssf`).
+    /// They are metadata of the values they scale: read in the same poll, never readings of their
+    /// own (not stored, not sent upstream, not sensors); the technician commands show them.
+    public var scaleFactorNames: Set<String> { Set(points.compactMap(\.scaleFrom)) }
+
+    /// The points that become readings: all but the scale factors.
+    public var measuredPoints: [PointDefinition] {
+        let factors = scaleFactorNames
+        return points.filter { !factors.contains($0.name) }
     }
 
     /// The sensor id of one of its points.

@@ -12,7 +12,7 @@ public struct SensorID: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// `lowercased()`, without a new string when there is nothing to lower (ASCII, no capital):
     /// sensor names are built for every reading received.
-    static func lowercase(_ text: String) -> String {
+    public static func lowercase(_ text: String) -> String {
         text.utf8.contains { (0x41...0x5A).contains($0) || $0 >= 0x80 } ? text.lowercased() : text
     }
 

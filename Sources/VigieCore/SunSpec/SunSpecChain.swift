@@ -69,8 +69,8 @@ struct SunSpecPointLayout {
         var result: [PointDefinition] = []
         var offset = 0
         for point in definition.points {
-            if offset + point.size <= model.length, let made = make(point, at: offset, prefix: "", scalePrefix: "") {
-                result.append(made)
+            if offset + point.size <= model.length {
+                result += make(point, at: offset, prefix: "", scalePrefix: "")
             }
             offset += point.size
         }
@@ -82,21 +82,35 @@ struct SunSpecPointLayout {
             for point in definition.block {
                 // A block's scale factor is the block's own when it has one, else the model's.
                 let scalePrefix = point.scaleFrom.map { blockNames.contains($0) } == true ? prefix : ""
-                if let made = make(point, at: offset, prefix: prefix, scalePrefix: scalePrefix) {
-                    result.append(made)
-                }
+                result += make(point, at: offset, prefix: prefix, scalePrefix: scalePrefix)
                 offset += point.size
             }
         }
         return result
     }
 
-    private func make(_ point: SunSpecPointDefinition, at offset: Int, prefix: String, scalePrefix: String) -> PointDefinition? {
-        guard let decoding = point.decoding else { return nil }
-        return PointDefinition(name: prefix + point.name, table: .holding, address: model.pointsAddress + offset,
-                               type: decoding.type, unit: point.unit,
-                               description: "SunSpec model \(definition.id) (\(definition.name)) \(point.name)",
-                               scaleFrom: point.scaleFrom.map { scalePrefix + $0 }, labels: point.labels,
-                               notAvailable: decoding.notAvailable)
+    /// The point, or for a bitfield with named bits one `bits` point per named bit
+    /// (`Evt1_GROUND_FAULT`, 0 or 1, like a configured `type: bits`); bits SunSpec marks reserved
+    /// are left out. Padding gives none.
+    private func make(_ point: SunSpecPointDefinition, at offset: Int, prefix: String, scalePrefix: String) -> [PointDefinition] {
+        guard let decoding = point.decoding else { return [] }
+        let address = model.pointsAddress + offset
+        let description = "SunSpec model \(definition.id) (\(definition.name)) \(point.name)"
+        guard point.hasNamedBits else {
+            return [PointDefinition(name: prefix + point.name, table: .holding, address: address, type: decoding.type,
+                                    unit: point.unit, description: description,
+                                    scaleFrom: point.scaleFrom.map { scalePrefix + $0 }, labels: point.labels,
+                                    notAvailable: decoding.notAvailable)]
+        }
+        return point.labels.sorted { $0.key < $1.key }.filter { !Self.isReserved($0.value) }.map { bit, symbol in
+            PointDefinition(name: "\(prefix)\(point.name)_\(symbol)", table: .holding, address: address,
+                            type: .bits(BitField(registers: point.size, bit: bit)),
+                            description: "\(description) bit \(bit)", notAvailable: decoding.notAvailable)
+        }
+    }
+
+    /// SunSpec's placeholders for unassigned bits (`RESERVED_2`, `M_EVENT_Reserved1`).
+    static func isReserved(_ symbol: String) -> Bool {
+        symbol.lowercased().contains("reserved")
     }
 }

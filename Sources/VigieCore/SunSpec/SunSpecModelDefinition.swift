@@ -43,7 +43,7 @@ public struct SunSpecPointDefinition: Sendable {
     /// The `sunssf` point giving this one's power of ten.
     public var scaleFrom: String?
     public var unit: String?
-    /// An enum's symbols by value.
+    /// An enum's symbols by value; a bitfield's by bit number (0 = least significant).
     public var labels: [Int: String]
 
     public init(name: String, type: PointType, size: Int, scaleFrom: String? = nil, unit: String? = nil,
@@ -54,6 +54,11 @@ public struct SunSpecPointDefinition: Sendable {
         self.scaleFrom = scaleFrom
         self.unit = unit
         self.labels = labels
+    }
+
+    /// A bitfield with named bits: published as one `bits` point per named bit.
+    var hasNamedBits: Bool {
+        (type == .bitfield16 || type == .bitfield32) && !labels.isEmpty
     }
 
     /// How vigie decodes it and the raw value SunSpec uses for "not implemented"; nil for padding.

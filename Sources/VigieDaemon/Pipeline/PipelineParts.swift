@@ -19,15 +19,17 @@ struct PipelineParts: Sendable {
     init() {}
 
     /// Builds every part from `loaded`; throws (a located message) when one cannot be built.
-    /// `control`: the command channel, given to the sink that carries it (`control.sink`).
+    /// `control`: the command channel, given to the sink that carries it (`control.sink`);
+    /// `catalog` learns the points of SunSpec devices when their models are found.
     init(_ loaded: LoadedConfiguration, writer: StoreWriter, outbox: Outbox,
-         health: @escaping @Sendable () async -> GatewayHealth, control: CommandChannel? = nil, logger: Logger) throws {
+         health: @escaping @Sendable () async -> GatewayHealth, control: CommandChannel? = nil, catalog: SensorCatalog,
+         logger: Logger) throws {
         let configuration = loaded.configuration
         let resolver = ModbusDeviceResolver(profiles: loaded.profiles)
         for bus in configuration.modbus.buses {
             let devices = try resolver.devices(of: bus)
             let source = try ModbusSource(configuration: ModbusConfiguration(buses: [bus]), profiles: loaded.profiles,
-                                          sink: writer, logger: logger)
+                                          sink: writer, logger: logger, discovered: { catalog.learn($0) })
             modbus.append((bus.name, source))
             sourceChildren.append(.init(key: .modbus(bus: bus.name), fingerprint: "\(bus)|\(devices)", service: source))
         }

@@ -17,6 +17,8 @@ struct BusPoller {
     let board: ModbusStatusBoard
     /// The bus's connection, shared with writes (`ModbusSource.write`).
     let link: ModbusBusLink
+    /// Told a SunSpec device with the points its models gave, each time they are found.
+    let discovered: @Sendable (ModbusDevice) -> Void
 
     func run() async {
         var states = devices.map { DevicePollState(device: $0, bus: bus, now: clock.wallMilliseconds()) }
@@ -73,6 +75,7 @@ struct BusPoller {
         case .success(let chain) where !chain.points().isEmpty:
             let configured = devices.first { $0.name == state.device.name }?.points ?? []
             state.adopt(chain, configuredPoints: configured, now: clock.wallMilliseconds(), logger: logger)
+            discovered(state.device)
         case .success(let chain):
             let found = chain.models.map { "\($0.id)@\($0.address)" }.joined(separator: " ")
             state.recordDiscoveryFailure("no SunSpec model vigie knows (found: \(found.isEmpty ? "none" : found); "

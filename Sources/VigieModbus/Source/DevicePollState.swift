@@ -18,6 +18,8 @@ struct DevicePollState {
     /// A `sunspec: true` device whose models are to be found (at start-up, and again after it
     /// stopped answering: a firmware update may have moved them) before its next poll.
     private(set) var needsDiscovery: Bool
+    /// The device's scale-factor points: read, never readings (`ModbusDevice.scaleFactorNames`).
+    private var factors: Set<String>
     private let maxGap: Int
     var status: ModbusDeviceStatus
     /// No request is sent to the device before this time (milliseconds since the epoch).
@@ -32,6 +34,7 @@ struct DevicePollState {
         self.device = device
         maxGap = bus.maxGap
         needsDiscovery = device.sunspec
+        factors = device.scaleFactorNames
         groups = []
         status = ModbusDeviceStatus(device: device.name, bus: bus.name, unit: device.unit)
         polls = Counter(label: "vigie_modbus_polls_total", dimensions: [("device", device.name)])
@@ -62,6 +65,7 @@ struct DevicePollState {
             return !own.contains(point.name)
         }
         device.points = measured + configuredPoints
+        factors = device.scaleFactorNames
         needsDiscovery = false
         let models = chain.models.map { "\($0.id)@\($0.address)" }.joined(separator: " ")
         logger.notice("SunSpec models found", metadata: metadata(["sunspec.models": "\(models)",
@@ -90,9 +94,13 @@ struct DevicePollState {
         retryAfter = now + timing.backoff(interval: device.poll, failures: status.consecutiveFailures).milliseconds
     }
 
-    /// The readings of one poll's results, stamped with the poll's scheduled time.
+    /// The readings of one poll's results, stamped with the poll's scheduled time; the scale
+    /// factors, already applied to the values they scale, are left out.
     func readings(_ results: [PointResult], time: Int64) -> [Reading] {
-        results.map { Reading(sensor: device.sensor($0.point), time: time, value: $0.value, quality: $0.quality) }
+        results.compactMap { result in
+            factors.contains(result.point.name) ? nil
+                : Reading(sensor: device.sensor(result.point), time: time, value: result.value, quality: result.quality)
+        }
     }
 
     /// Records a poll's outcome; logs only when the device starts failing or recovers.

@@ -18,10 +18,14 @@ public struct ModbusSource: Service {
     private let clock: GatewayClock
     private let timing: PollTiming
     private let board: ModbusStatusBoard
+    private let discovered: @Sendable (ModbusDevice) -> Void
 
     /// Resolves every bus's devices against `profiles`; throws on an unknown profile or a duplicate name.
+    /// `discovered` is told a `sunspec: true` device with the points its models gave, each time
+    /// they are found (before their first readings are handed to `sink`).
     public init(configuration: ModbusConfiguration, profiles: [String: DeviceProfile], sink: any ReadingSink,
-                logger: Logger, clock: GatewayClock = .system, timing: PollTiming = PollTiming()) throws(DeviceResolutionError) {
+                logger: Logger, clock: GatewayClock = .system, timing: PollTiming = PollTiming(),
+                discovered: @escaping @Sendable (ModbusDevice) -> Void = { _ in }) throws(DeviceResolutionError) {
         let resolver = ModbusDeviceResolver(profiles: profiles)
         var devices: [[ModbusDevice]] = []
         for bus in configuration.buses {
@@ -34,6 +38,7 @@ public struct ModbusSource: Service {
         self.logger = logger
         self.clock = clock
         self.timing = timing
+        self.discovered = discovered
         board = ModbusStatusBoard(zip(configuration.buses, devices).flatMap { bus, devices in
             devices.map { ModbusDeviceStatus(device: $0.name, bus: bus.name, unit: $0.unit) }
         })
@@ -54,7 +59,8 @@ public struct ModbusSource: Service {
         await withDiscardingTaskGroup { group in
             for (index, bus) in configuration.buses.enumerated() {
                 let poller = BusPoller(bus: bus, devices: devices[index], sink: sink, logger: logger, clock: clock,
-                                       timing: timing, board: board, link: links[index])
+                                       timing: timing, board: board, link: links[index],
+                                       discovered: discovered)
                 group.addTask { await poller.run() }
             }
         }

@@ -61,6 +61,10 @@ struct PointKindTests {
         #expect(fast?.points.map(\.name) == ["w", "hz", "w_sf"])
         let plan = RequestPlanner(maxGap: 10).plan(fast?.points ?? [])
         #expect(plan.map(\.request.description) == ["holding 200", "holding 10..11"])
+        // A factor is metadata: its own poll makes no group of it, and it is no measured point.
+        #expect(device.pollGroups.map(\.interval) == [.seconds(10)])
+        #expect(device.scaleFactorNames == ["w_sf"])
+        #expect(device.measuredPoints.map(\.name) == ["w", "hz"])
     }
 
     @Test func pointKindsLoadFromTheConfiguration() throws {

@@ -39,6 +39,30 @@ struct SunSpecModelTests {
         #expect(Set(sensors).count == sensors.count)
     }
 
+    @Test func aBitfieldWithNamedBitsBecomesOneBitsPointPerNamedBit() {
+        let chain = SunSpecChain(base: 40000, models: [
+            .init(id: 103, address: 40070, length: 50), .init(id: 160, address: 40122, length: 48),
+        ], complete: true)
+        let points = Dictionary(uniqueKeysWithValues: chain.points().map { ($0.name, $0) })
+        // Model 103's Evt1 (offset 38, 32 bits): one point per SunSpec symbol, the register read once.
+        #expect(points["Evt1"] == nil)
+        #expect(points["Evt1_GROUND_FAULT"]?.type == .bits(BitField(registers: 2, bit: 0)))
+        #expect(points["Evt1_OVER_TEMP"]?.type == .bits(BitField(registers: 2, bit: 7)))
+        #expect(points["Evt1_HW_TEST_FAILURE"]?.address == 40110)
+        #expect(points["Evt1_GROUND_FAULT"]?.notAvailable == 0xFFFF_FFFF)
+        #expect(points.keys.filter { $0.hasPrefix("Evt1_") }.count == 16)
+        // A bitfield SunSpec names no bit of (Evt2, the vendor words) stays one number.
+        #expect(points["Evt2"]?.type == .uint32)
+        #expect(points["EvtVnd1"]?.type == .uint32)
+        // The enum status stays one labelled point.
+        #expect(points["St"]?.type == .uint16)
+        // Model 160: reserved bits are left out; each module's own event word is split too.
+        #expect(points["Evt_RESERVED_2"] == nil)
+        #expect(points["Evt_ARC_DETECTION"]?.type == .bits(BitField(registers: 2, bit: 15)))
+        #expect(points["module2_DCEvt_GROUND_FAULT"]?.address == 40122 + 2 + 8 + 20 + 18)
+        #expect(points.keys.filter { $0.hasPrefix("module1_DCEvt_") }.count == 13)
+    }
+
     @Test func aShorterCommonModelKeepsThePointsWithinItsLength() {
         let fronius = SunSpecChain(base: 40000, models: [.init(id: 1, address: 40002, length: 65)]).points()
         #expect(fronius.last?.name == "DA")
