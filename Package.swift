@@ -9,9 +9,9 @@ import PackageDescription
 /// - swift-log: the logging API every component takes a `Logger` from.
 /// - swift-metrics: the metrics API components count with (the backend is chosen by the executable).
 /// - swift-service-lifecycle: long-running stages are `Service`s in one `ServiceGroup` (signals, shutdown).
-/// - No HTTP library: the status page, /health, /metrics and `vigie status` use a small HTTP/1.1 server
-///   and client of our own over Glibc sockets (VigieHTTP). FlyingFox imports Foundation, whose ICU
-///   alone is 34 MB of the binary, against a 16 MB RSS target; Hummingbird brings SwiftNIO.
+/// - No HTTP library: the status page, /health and /metrics use a small HTTP/1.1 server of our own over
+///   Glibc sockets (VigieHTTP); `vigie status` reads them with the sinks' libcurl client. FlyingFox imports
+///   Foundation, whose ICU alone is 34 MB of the binary, against a 16 MB RSS target; Hummingbird brings SwiftNIO.
 /// - swift-prometheus (VigieDaemon only): the swift-metrics backend rendering /metrics as Prometheus text.
 ///
 /// Modules depend downward only, never sideways:
@@ -63,7 +63,7 @@ let package = Package(
                            .product(name: "Metrics", package: "swift-metrics"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
-        // The HTTP/1.1 server (status routes are VigieDaemon's) and clients: libcurl for sinks, sockets for `vigie status`.
+        // The HTTP/1.1 server (status routes are VigieDaemon's) and the one client (libcurl, for sinks and `vigie status`).
         .target(
             name: "VigieHTTP",
             dependencies: ["VigieCore", "CCurl", .product(name: "Logging", package: "swift-log"),

@@ -154,6 +154,7 @@ final class MessageInbox: Sendable {
                     return nil
                 }
                 await withTaskCancellationHandler {
+                    // A wait on a condition (resumed by whoever meets it), not on a queue: no `BlockingQueue`.
                     await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                         let ready = state.withLock { state -> Bool in
                             if state.buffer.count > state.head || state.finished || Task.isCancelled { return true }

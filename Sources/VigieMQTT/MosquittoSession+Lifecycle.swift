@@ -120,6 +120,7 @@ extension MosquittoSession {
             stateContinuation.finish()
             return
         }
+        // A wait on a condition (resumed by whoever meets it), not on a queue: no `BlockingQueue`.
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = exitState.withLock { state in
                 if !state.done { state.waiters.append(continuation) }

@@ -32,6 +32,7 @@ final class PublishWindow: Sendable {
             return state.nextWaiterID
         }
         let result = await withTaskCancellationHandler {
+            // A wait on a condition (resumed by whoever meets it), not on a queue: no `BlockingQueue`.
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, MQTTError>, Never>) in
                 let immediate: Result<Void, MQTTError>? = state.withLock { state in
                     if let closed = state.closed { return .failure(closed) }
@@ -73,6 +74,7 @@ final class PublishWindow: Sendable {
     /// Suspends until `on_publish` reported message `mid`.
     func waitForAcknowledgement(of mid: Int32) async throws(MQTTError) {
         let result = await withTaskCancellationHandler {
+            // A wait on a condition (resumed by whoever meets it), not on a queue: no `BlockingQueue`.
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, MQTTError>, Never>) in
                 let immediate: Result<Void, MQTTError>? = state.withLock { state in
                     if state.early.remove(mid) != nil { return .success(()) }

@@ -1,4 +1,3 @@
-import Dispatch
 import Metrics
 import Logging
 import VigieCore
@@ -34,14 +33,10 @@ public final class ReadingStore: Sendable {
                             metrics: any MetricsFactory = MetricsSystem.factory,
                             now: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds,
                             maintenanceInterval: Duration = .seconds(1)) async throws -> ReadingStore {
-        let opened: (StoreDatabaseBox, OutboxConnectionBox) = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue(label: "vigie.store.open").async {
-                continuation.resume(with: Result {
-                    let database = try StoreDatabase(configuration: configuration, logger: logger)
-                    let outbox = try SQLiteConnection(path: configuration.databasePath, pragmas: configuration.pragmas)
-                    return (StoreDatabaseBox(database), OutboxConnectionBox(connection: outbox))
-                })
-            }
+        let opened = try await BlockingQueue(label: "vigie.store.open").run {
+            let database = try StoreDatabase(configuration: configuration, logger: logger)
+            let outbox = try SQLiteConnection(path: configuration.databasePath, pragmas: configuration.pragmas)
+            return (StoreDatabaseBox(database), OutboxConnectionBox(connection: outbox))
         }
         let writer = StoreWriter(database: opened.0, logger: logger, metrics: metrics, now: now, maintenanceInterval: maintenanceInterval)
         return ReadingStore(configuration: configuration, writer: writer, outbox: Outbox(connection: opened.1.connection, configuration: configuration))

@@ -111,8 +111,11 @@ struct ExportCommand: ParsableCommand {
 
     static func parseTime(_ text: String, option: String) throws -> Int64 {
         if let millis = Int64(text) { return millis }
-        if let millis = RFC3339.parse(text) { return millis }
-        throw ValidationError("\(option) '\(text)': not a time; use RFC 3339 (2026-11-28T23:49:44Z) or epoch milliseconds.")
+        do throws(RFC3339Error) {
+            return try RFC3339.milliseconds(text, accepting: .dateOnly)
+        } catch {
+            throw ValidationError("\(option) '\(text)': not a time (\(error)); use RFC 3339 (2026-11-28T23:49:44Z) or epoch milliseconds.")
+        }
     }
 }
 

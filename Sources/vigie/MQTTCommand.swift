@@ -112,7 +112,7 @@ struct MQTTListenCommand: AsyncParsableCommand {
             return decoded.readings.map { item in
                 let unit = item.unit.map { " \($0)" } ?? ""
                 return "\(message.topic)  \(item.reading.sensor) = \(item.reading.value)\(unit)  "
-                    + "(\(Timestamp.rfc3339(milliseconds: item.reading.time)))"
+                    + "(\(RFC3339.format(milliseconds: item.reading.time)))"
             }.joined(separator: "\n")
         case .failure(let rejection):
             return "\(message.topic)  rejected by \(decoder.subscription.topic): \(rejection)"

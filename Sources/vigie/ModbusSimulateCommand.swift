@@ -62,21 +62,18 @@ struct ModbusSimulateCommand: AsyncParsableCommand {
             source.setEventHandler { stop.signal() }
             source.resume()
         }
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                var reported = false
-                // The request log is for tests; here it is only watched, and cleared to stay small.
-                while stop.wait(timeout: .now() + .milliseconds(reported ? 1000 : 1)) == .timedOut {
-                    if !reported, !simulator.requests.isEmpty {
-                        var spec = timespec()
-                        clock_gettime(CLOCK_MONOTONIC, &spec)
-                        print("first-request \(Int(spec.tv_sec) * 1_000_000_000 + Int(spec.tv_nsec))")
-                        fflush(nil)
-                        reported = true
-                    }
-                    if reported { simulator.clearRequests() }
+        await BlockingQueue(label: "vigie.simulate.watch").run {
+            var reported = false
+            // The request log is for tests; here it is only watched, and cleared to stay small.
+            while stop.wait(timeout: .now() + .milliseconds(reported ? 1000 : 1)) == .timedOut {
+                if !reported, !simulator.requests.isEmpty {
+                    var spec = timespec()
+                    clock_gettime(CLOCK_MONOTONIC, &spec)
+                    print("first-request \(Int(spec.tv_sec) * 1_000_000_000 + Int(spec.tv_nsec))")
+                    fflush(nil)
+                    reported = true
                 }
-                done.resume()
+                if reported { simulator.clearRequests() }
             }
         }
         signals.forEach { $0.cancel() }

@@ -10,17 +10,6 @@ private func run(_ text: String) throws(SeriesCSVError) -> [String] {
     return out
 }
 
-@Test func timestampsParseInEveryAcceptedForm() {
-    #expect(TimestampText.milliseconds("2014-04-01 00:00:00") == 1_396_310_400_000)
-    #expect(TimestampText.milliseconds("2014-04-01T02:00:00.250+02:00") == 1_396_310_400_250)
-    #expect(TimestampText.milliseconds("2014-04-01T00:00:00Z") == 1_396_310_400_000)
-    #expect(TimestampText.milliseconds("1396310400") == 1_396_310_400_000)
-    #expect(TimestampText.milliseconds("1396310400123") == 1_396_310_400_123)
-    for bad in ["", "yesterday", "2014-13-01 00:00:00", "2014-04-01 00:00", "2014-04-01T00:00:00+2"] {
-        #expect(TimestampText.milliseconds(bad[...]) == nil, "\(bad)")
-    }
-}
-
 @Test func linesAreEchoedWithAScoreInTheSameOrder() throws {
     let out = try run("timestamp,value\n2014-04-01 00:00:00,1.5\n2014-04-01 00:05:00,2")
     #expect(out == ["timestamp,value,anomaly_score,alarm", "2014-04-01 00:00:00,1.5,0.000000,0",

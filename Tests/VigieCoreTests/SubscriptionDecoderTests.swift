@@ -151,18 +151,3 @@ private func values(_ message: DecodedMessage) -> [String: Double] {
     #expect(TopicFilter("a/+")?.matches("a/b/c") == false)
     #expect(TopicFilter("a+/b") == nil)
 }
-
-@Test func rfc3339TimesParseWithOffsets() {
-    #expect(Timestamp.milliseconds(rfc3339: "1970-01-01T00:00:00Z") == 0)
-    #expect(Timestamp.milliseconds(rfc3339: "2022-07-18T09:34:15.775023242+00:00") == 1_658_136_855_775)
-    #expect(Timestamp.milliseconds(rfc3339: "2000-03-01T01:00:00+01:00") == 951_868_800_000)
-    #expect(Timestamp.milliseconds(rfc3339: "2018-02-15T17:37:10") == nil)
-    #expect(Timestamp.milliseconds(rfc3339: "2018-13-15T17:37:10Z") == nil)
-}
-
-@Test func timesFormatBackToRFC3339() {
-    for text in ["1970-01-01T00:00:00.000Z", "2022-07-18T09:34:15.775Z", "2000-02-29T23:59:59.999Z", "1969-12-31T23:59:59.500Z"] {
-        let millis = Timestamp.milliseconds(rfc3339: text)
-        #expect(millis.map { Timestamp.rfc3339(milliseconds: $0) } == text)
-    }
-}

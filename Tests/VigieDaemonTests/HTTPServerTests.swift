@@ -130,7 +130,22 @@ import VigieTestKit
     @Test func theStatusClientSaysWhenNobodyListens() async throws {
         let client = try StatusClient(url: "http://127.0.0.1:1")
         let error = await #expect(throws: VigieDaemonError.self) { try await client.get("/health") }
-        #expect(error?.message == "No answer from the gateway at http://127.0.0.1:1 (connection refused): "
+        #expect(error?.message == "No answer from the gateway at http://127.0.0.1:1 "
+                + "(GET http://127.0.0.1:1/health failed: Couldn't connect to server): "
                 + "is vigie running, with gateway.http on that address?")
+    }
+
+    /// A peer that is not HTTP (here an SSH banner) gets an error, never a crash or a made-up status.
+    @Test func theStatusClientRefusesAnAnswerThatIsNotHTTP() async throws {
+        let directory = TemporaryDirectory()
+        let port = freeLoopbackPort()
+        let peer = try TestProcess("/usr/bin/socat", ["TCP-LISTEN:\(port),bind=127.0.0.1,reuseaddr,fork",
+                                                      "SYSTEM:echo SSH-2.0-OpenSSH_9.2"], outputIn: directory.url, name: "socat")
+        defer { peer.stop() }
+        #expect(waitForPort(port), "\(peer.log)")
+        let client = try StatusClient(url: "http://127.0.0.1:\(port)")
+        let error = await #expect(throws: VigieDaemonError.self) { try await client.get("/health") }
+        #expect(error?.message.hasPrefix("No answer from the gateway at http://127.0.0.1:\(port) (GET http://127.0.0.1:\(port)/health failed: ") == true,
+                "\(error?.message ?? "")")
     }
 }

@@ -21,7 +21,7 @@ import VigieTestKit
         let parsed = lines.map { line -> Reading in
             let fields = line.split(separator: ",").map(String.init)
             let quality: Quality = fields[3] == "good" ? .good : fields[3] == "uncertain" ? .uncertain : .bad(.timeout)
-            return Reading(sensor: SensorID(fields[0])!, time: RFC3339.parse(fields[1])!, value: Double(fields[2])!, quality: quality)
+            return Reading(sensor: SensorID(fields[0])!, time: try! RFC3339.milliseconds(fields[1]), value: Double(fields[2])!, quality: quality)
         }
         #expect(parsed == written)
         #expect(lines[2].hasSuffix(",bad:timeout"))

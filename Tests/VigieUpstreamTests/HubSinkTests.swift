@@ -89,7 +89,7 @@ final class CrashingExchange: HubExchange {
 
     /// `phenomenonTime` (an instant: the window's start) as ms.
     private func starts(_ observations: [[String: Any]]) -> [Int64] {
-        observations.compactMap { ($0["phenomenonTime"] as? String).flatMap(Timestamp.milliseconds(rfc3339:)) }
+        observations.compactMap { ($0["phenomenonTime"] as? String).flatMap { try? RFC3339.milliseconds($0) } }
     }
 
     @Test func anHourOfWindowsArrivesAsOneObservationPerWindowWithItsStatistics() async throws {
@@ -117,7 +117,7 @@ final class CrashingExchange: HubExchange {
                 guard let start = starts([observation]).first, let statistics = expected[start],
                       let result = observation["result"] as? Double, let parameters = observation["parameters"] as? [String: Any]
                 else { mismatches += 1; continue }
-                let end = (parameters["phenomenonTimeEnd"] as? String).flatMap(Timestamp.milliseconds(rfc3339:))
+                let end = (parameters["phenomenonTimeEnd"] as? String).flatMap { try? RFC3339.milliseconds($0) }
                 if abs(result - (statistics.mean ?? .nan)) > 1e-9 || end != start + 5_000
                     || (parameters["min"] as? Double) != statistics.min || (parameters["max"] as? Double) != statistics.max
                     || (parameters["count"] as? Double).map(Int.init) != statistics.count {
@@ -281,7 +281,7 @@ final class CrashingExchange: HubExchange {
         let entities = posts.first?.1 as? [[String: Any]] ?? []
         #expect(entities.count == 2)
         let observedAt = (entities.first?["totalActivePower"] as? [String: Any])?["observedAt"] as? String
-        #expect(observedAt.flatMap(Timestamp.milliseconds(rfc3339:)) == HubWindows.packs(3)[2].window.end)
+        #expect(observedAt.flatMap { try? RFC3339.milliseconds($0) } == HubWindows.packs(3)[2].window.end)
         #expect(try recorder.modelProblems() == [])
     }
 
@@ -301,7 +301,7 @@ final class CrashingExchange: HubExchange {
                                 ("urn:ngsi-ld:DeviceMeasurement:gw:meter:temperature", "numValue")] {
             let instants = stored.compactMap { $0.1 as? [String: Any] }.filter { $0["id"] as? String == id }
                 .flatMap { ($0[attribute] as? [[String: Any]]) ?? (($0[attribute] as? [String: Any]).map { [$0] } ?? []) }
-                .compactMap { ($0["observedAt"] as? String).flatMap(Timestamp.milliseconds(rfc3339:)) }
+                .compactMap { ($0["observedAt"] as? String).flatMap { try? RFC3339.milliseconds($0) } }
             #expect(instants.count == Set(instants).count, "\(id): doubled instances")
             #expect(Set(instants) == Set(packs.map(\.window.end)), "\(id): \(packs.count - Set(instants).count) missing")
         }

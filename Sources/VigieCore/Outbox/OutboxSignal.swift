@@ -47,6 +47,7 @@ public final class OutboxSignal: Sendable {
 
     private func waitForNotification() async {
         await withTaskCancellationHandler {
+            // A wait on a condition (resumed by whoever meets it), not on a queue: no `BlockingQueue`.
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state -> Bool in
                     if state.pending || Task.isCancelled {

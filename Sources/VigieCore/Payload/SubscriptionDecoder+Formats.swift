@@ -67,16 +67,23 @@ extension SubscriptionDecoder {
 
     /// A time as an epoch number (s or ms), a numeric string, or RFC 3339 text.
     static func time(of value: JSONValue, field: String) throws(PayloadRejection) -> Int64 {
+        var problem = ""
         switch value {
         case .number(let number):
             if let millis = Timestamp.milliseconds(epoch: number) { return millis }
         case .string(let text):
-            if let millis = Timestamp.milliseconds(rfc3339: text) { return millis }
-            if let number = FieldFlattener.number(value, acceptsNumericStrings: true),
-               let millis = Timestamp.milliseconds(epoch: number) { return millis }
+            if let number = FieldFlattener.number(value, acceptsNumericStrings: true) {
+                if let millis = Timestamp.milliseconds(epoch: number) { return millis }
+                break
+            }
+            do throws(RFC3339Error) {
+                return try RFC3339.milliseconds(text)
+            } catch {
+                problem = " (\(error))"
+            }
         default:
             break
         }
-        throw PayloadRejection(.parseError, "time field \"\(field)\" is not an epoch time or an RFC 3339 time with offset")
+        throw PayloadRejection(.parseError, "time field \"\(field)\" is not an epoch time or an RFC 3339 time with offset" + problem)
     }
 }

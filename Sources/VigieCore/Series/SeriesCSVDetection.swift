@@ -48,9 +48,12 @@ public struct SeriesCSVDetection {
         if hasSensor, sensor.isEmpty { throw error(.badSensor, number, "empty sensor name") }
         let stampText = fields[hasSensor ? 1 : 0]
         let valueText = fields[hasSensor ? 2 : 1]
-        guard let time = TimestampText.milliseconds(trimmed(stampText)) else {
-            throw error(.badTimestamp, number,
-                        "bad timestamp '\(stampText)': use YYYY-MM-DD HH:MM:SS, RFC 3339 or epoch seconds/milliseconds")
+        let time: Int64
+        do throws(RFC3339Error) {
+            time = try TimestampText.milliseconds(trimmed(stampText))
+        } catch let problem {
+            throw error(.badTimestamp, number, "bad timestamp '\(stampText)' (\(problem)): "
+                        + "use YYYY-MM-DD HH:MM:SS, RFC 3339 or epoch seconds/milliseconds")
         }
         guard let value = Double(trimmed(valueText)), value.isFinite else {
             throw error(.badValue, number, "bad value '\(valueText)': expected a finite number")

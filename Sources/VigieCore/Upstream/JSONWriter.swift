@@ -4,6 +4,8 @@
 /// written as UTF-8). Numbers are finite only: a NaN or infinity is written as `null`, never
 /// as a bare `NaN`. Doubles use the shortest text that reads back to the same value; whole
 /// numbers below 2^53 are written without a fraction (`230`, not `230.0`).
+/// For upstream payloads only: `/api` answers are `Codable` and use `JSONEncoder`, so that
+/// `vigie status` decodes them from the same declaration (ARCHITECTURE.md, "One of each").
 public struct JSONWriter: Sendable {
     /// The JSON written so far.
     public private(set) var output = ""

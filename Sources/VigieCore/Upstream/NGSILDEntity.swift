@@ -105,7 +105,7 @@ extension NGSILDEntity.Attribute {
             case .dateTime(let millis):
                 writer.beginObject()
                 writer.field("@type", "DateTime")
-                writer.field("@value", Timestamp.rfc3339(milliseconds: millis))
+                writer.field("@value", RFC3339.format(milliseconds: millis))
                 writer.endObject()
             case .members(let members):
                 writer.beginObject()
@@ -115,7 +115,7 @@ extension NGSILDEntity.Attribute {
             }
             if let unitCode { writer.field("unitCode", unitCode) }
         }
-        writer.field("observedAt", Timestamp.rfc3339(milliseconds: observedAt))
+        writer.field("observedAt", RFC3339.format(milliseconds: observedAt))
         for sub in subProperties {
             writer.key(sub.name)
             writer.beginObject()

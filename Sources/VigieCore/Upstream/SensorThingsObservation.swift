@@ -186,8 +186,8 @@ public struct SensorThingsObservation: Hashable, Sendable {
     /// `phenomenonTime`: `start/end`, or the start alone for servers that store instants.
     public func phenomenonTime(_ form: SensorThingsSinkConfiguration.PhenomenonTime) -> String {
         switch form {
-        case .interval: "\(Timestamp.rfc3339(milliseconds: start))/\(Timestamp.rfc3339(milliseconds: end))"
-        case .start: Timestamp.rfc3339(milliseconds: start)
+        case .interval: "\(RFC3339.format(milliseconds: start))/\(RFC3339.format(milliseconds: end))"
+        case .start: RFC3339.format(milliseconds: start)
         }
     }
 
@@ -196,7 +196,7 @@ public struct SensorThingsObservation: Hashable, Sendable {
         var writer = JSONWriter()
         writer.beginObject()
         writer.field("phenomenonTime", phenomenonTime(form))
-        writer.field("resultTime", Timestamp.rfc3339(milliseconds: resultTime))
+        writer.field("resultTime", RFC3339.format(milliseconds: resultTime))
         writer.key("result")
         if let result { writer.number(result) } else { writer.null() }
         writer.key("parameters")
@@ -225,7 +225,7 @@ public struct SensorThingsObservation: Hashable, Sendable {
             for observation in group.observations {
                 writer.beginArray()
                 writer.string(observation.phenomenonTime(form))
-                writer.string(Timestamp.rfc3339(milliseconds: observation.resultTime))
+                writer.string(RFC3339.format(milliseconds: observation.resultTime))
                 if let result = observation.result { writer.number(result) } else { writer.null() }
                 observation.writeParameters(form: form, into: &writer)
                 writer.endArray()
@@ -239,7 +239,7 @@ public struct SensorThingsObservation: Hashable, Sendable {
 
     private func writeParameters(form: SensorThingsSinkConfiguration.PhenomenonTime, into writer: inout JSONWriter) {
         writer.beginObject()
-        if form == .start { writer.field("phenomenonTimeEnd", Timestamp.rfc3339(milliseconds: end)) }
+        if form == .start { writer.field("phenomenonTimeEnd", RFC3339.format(milliseconds: end)) }
         for parameter in parameters {
             writer.key(parameter.name)
             switch parameter.value {

@@ -56,9 +56,7 @@ final class CommandChannel: Sendable {
         self.unit = unit
         self.now = now
         self.metrics = metrics
-        var logger = logger
-        logger[metadataKey: "control.topic"] = "\(commandTopic)"
-        self.logger = logger
+        self.logger = logger.tagged("control.topic", commandTopic)
     }
 
     /// What the carrier sink is given.

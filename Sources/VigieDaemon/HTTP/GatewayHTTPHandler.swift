@@ -120,6 +120,8 @@ struct GatewayHTTPHandler: Sendable {
         var readings: [Row]
     }
 
+    /// `JSONEncoder`, not `JSONWriter`: `vigie status` decodes these types from the same `Codable`
+    /// declaration (ARCHITECTURE.md, "One of each").
     private static func json(_ value: some Encodable, status: Int = 200) throws -> HTTPResponse {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

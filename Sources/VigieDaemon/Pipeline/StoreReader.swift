@@ -1,4 +1,3 @@
-import Dispatch
 import VigieCore
 import VigieStore
 
@@ -8,7 +7,7 @@ import VigieStore
 /// `@unchecked Sendable`: the `ReadingQuery` (a SQLite connection) is only touched on `queue`.
 final class StoreReader: @unchecked Sendable {
     private let dataDirectory: String
-    private let queue = DispatchQueue(label: "vigie.store-reader")
+    private let queue = BlockingQueue(label: "vigie.store-reader")
     private var query: ReadingQuery?
 
     init(dataDirectory: String) {
@@ -26,14 +25,10 @@ final class StoreReader: @unchecked Sendable {
 
     /// Runs `body` with the query (opened on first use) on the reader's queue.
     func run<T: Sendable>(_ body: @escaping @Sendable (ReadingQuery) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { [self] in
-                continuation.resume(with: Result {
-                    if query == nil { query = try ReadingQuery(dataDirectory: dataDirectory) }
-                    guard let query else { throw CancellationError() }
-                    return try body(query)
-                })
-            }
+        try await queue.run { [self] in
+            if query == nil { query = try ReadingQuery(dataDirectory: dataDirectory) }
+            guard let query else { throw CancellationError() }
+            return try body(query)
         }
     }
 }

@@ -1,9 +1,10 @@
-import Dispatch
 import FoundationEssentials
 import VigieCore
 import VigieHTTP
 
-/// Reads a running gateway's state over its HTTP API, for `vigie status`.
+/// Reads a running gateway's state over its HTTP API, for `vigie status`, with the gateway's one
+/// HTTP client (`HTTPPoster`, libcurl loaded on first use: `vigie status` is a short-lived command,
+/// the daemon's footprint is not at stake, and the .deb depends on libcurl4).
 public struct StatusClient: Sendable {
     public let endpoint: Endpoint
     public let token: String?
@@ -24,30 +25,26 @@ public struct StatusClient: Sendable {
         self.token = token
     }
 
+    /// The largest answer read; the gateway's biggest page is far smaller.
+    static let answerLimit = 64 * 1024 * 1024
+
     /// One GET: the status code and the body.
     public func get(_ path: String, query: [String: String] = [:]) async throws(VigieDaemonError) -> (status: Int, body: Data) {
-        let address = try HTTPSocketAddress(endpoint)
-        var target = path
-        if !query.isEmpty {
-            target += "?" + query.sorted { $0.key < $1.key }
-                .map { "\(Self.percentEncoded($0.key))=\(Self.percentEncoded($0.value))" }.joined(separator: "&")
-        }
-        var request = "GET \(target) HTTP/1.1\r\nHost: \(endpoint)\r\nConnection: close\r\n"
-        if let token { request += "Authorization: Bearer \(token)\r\n" }
-        request += "\r\n"
-        let bytes = Array(request.utf8)
+        let url = "http://\(endpoint)\(path)" + (query.isEmpty ? "" : "?" + query.sorted { $0.key < $1.key }
+            .map { "\(Self.percentEncoded($0.key))=\(Self.percentEncoded($0.value))" }.joined(separator: "&"))
+        let headers = token.map { ["Authorization: Bearer \($0)"] } ?? []
         let timeout = timeout
-        let result = await withCheckedContinuation { continuation in
-            // A serial queue gets a thread of its own; the global concurrent one may have none free.
-            DispatchQueue(label: "vigie.status.client").async {
-                continuation.resume(returning: StatusExchange.run(bytes, to: address, timeout: timeout))
+        let result = await BlockingQueue(label: "vigie.status.client").run {
+            Result { () throws(UpstreamError) in
+                try HTTPPoster().exchange(method: .get, url: url, headers: headers, tls: nil, timeout: timeout,
+                                          responseLimit: Self.answerLimit)
             }
         }
         switch result {
         case .success(let response):
-            return (response.status, Data(response.body))
+            return (response.status, Data(response.bodyPrefix.utf8))
         case .failure(let failure):
-            throw VigieDaemonError(.http, "No answer from the gateway at http://\(endpoint) (\(failure.reason)): "
+            throw VigieDaemonError(.http, "No answer from the gateway at http://\(endpoint) (\(failure.message)): "
                                    + "is vigie running, with gateway.http on that address?")
         }
     }

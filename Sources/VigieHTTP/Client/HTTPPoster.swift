@@ -1,7 +1,8 @@
 import CCurl
 import VigieCore
 
-/// POSTs a body to a URL (or GETs one) with libcurl and returns the status and the start of the response.
+/// POSTs a body to a URL (or GETs one) with libcurl and returns the status and the start of the response:
+/// the gateway's one HTTP client (HTTP and hub sinks, `vigie status`).
 ///
 /// One instance owns one curl easy handle, reused across requests (keep-alive, TLS session
 /// reuse). libcurl is loaded when the first poster is made (see `CCurl`'s shim): a gateway

@@ -86,7 +86,7 @@ package struct HTTPRequestHead: Sendable, Equatable {
         return head
     }
 
-    /// The lines of a head (requests and, in `StatusExchange`, answers), LF or CRLF ended.
+    /// The lines of a request head, LF or CRLF ended.
     package static func lines(of bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
         bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
             line.last == 0x0D ? line.dropLast() : line

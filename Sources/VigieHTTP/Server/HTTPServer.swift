@@ -1,4 +1,3 @@
-import Dispatch
 import Glibc
 import VigieCore
 import ServiceLifecycle
@@ -30,7 +29,7 @@ package final class HTTPServer: Sendable {
     private let respond: @Sendable (HTTPRequestHead) async -> HTTPResponse
     private let active = Atomic<Int>(0)
     private let port = Mutex<PortState>(.waiting([]))
-    private let acceptQueue = DispatchQueue(label: "vigie.http.accept")
+    private let acceptQueue = BlockingQueue(label: "vigie.http.accept")
 
     private enum PortState {
         case waiting([CheckedContinuation<Int?, Never>])
@@ -71,6 +70,7 @@ package final class HTTPServer: Sendable {
 
     /// The bound port once `run()` bound it (nil if binding failed).
     package func listeningPort() async -> Int? {
+        // A wait on a condition (resumed by whoever meets it), not on a queue: no `BlockingQueue`.
         await withCheckedContinuation { continuation in
             let known: Int?? = port.withLock { state in
                 switch state {
@@ -96,7 +96,7 @@ package final class HTTPServer: Sendable {
     private func serve(_ listener: HTTPListener, _ stop: HTTPStopSignal) async {
         let limits = limits
         await withDiscardingTaskGroup { group in
-            while let client = await Self.offPool(acceptQueue, { listener.accept(stop: stop) }) {
+            while let client = await acceptQueue.run({ listener.accept(stop: stop) }) {
                 guard active.add(1, ordering: .relaxed).newValue <= limits.maximumConnections else {
                     active.subtract(1, ordering: .relaxed)
                     client.setTimeouts(.milliseconds(100))
@@ -115,8 +115,8 @@ package final class HTTPServer: Sendable {
     /// Reads one request on `client`, answers it and closes the connection.
     private func serve(_ client: HTTPSocket, _ stop: HTTPStopSignal) async {
         let limits = limits
-        let connectionQueue = DispatchQueue(label: "vigie.http.connection")
-        let outcome = await Self.offPool(connectionQueue) {
+        let connectionQueue = BlockingQueue(label: "vigie.http.connection")
+        let outcome = await connectionQueue.run {
             HTTPHeadReader.read(client, timeout: limits.readTimeout, stop: stop)
         }
         let bytes: [UInt8]
@@ -130,17 +130,9 @@ package final class HTTPServer: Sendable {
         case .head(let head):
             bytes = await respond(head).serialized(includeBody: head.method != "HEAD")
         }
-        await Self.offPool(connectionQueue) {
+        await connectionQueue.run {
             client.setTimeouts(limits.readTimeout)
             if client.writeAll(bytes) { client.finish(stop: stop) }
-        }
-    }
-
-    /// Runs the blocking `body` on `queue` and returns its result to the calling task.
-    private static func offPool<Result: Sendable>(_ queue: DispatchQueue,
-                                                  _ body: @escaping @Sendable () -> Result) async -> Result {
-        await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: body()) }
         }
     }
 }

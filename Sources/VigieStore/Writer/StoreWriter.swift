@@ -1,4 +1,3 @@
-import Dispatch
 import Metrics
 import Logging
 import ServiceLifecycle
@@ -25,7 +24,7 @@ public final class StoreWriter: Service, ReadingSink {
     private let metrics: StoreMetrics
     private let now: @Sendable () -> Int64
     private let maintenanceInterval: Duration
-    private let thread = DispatchQueue(label: "vigie.store.writer")
+    private let thread = BlockingQueue(label: "vigie.store.writer")
 
     init(database: StoreDatabaseBox, logger: Logger, metrics: any MetricsFactory, now: @escaping @Sendable () -> Int64,
          maintenanceInterval: Duration = .seconds(1)) {
@@ -80,12 +79,7 @@ public final class StoreWriter: Service, ReadingSink {
             throw StoreError(.closed, "This store writer already ran; open the store again to write.")
         }
         await withTaskCancellationOrGracefulShutdownHandler {
-            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                thread.async {
-                    self.loop(box.database)
-                    done.resume()
-                }
-            }
+            await thread.run { self.loop(box.database) }
         } onCancelOrGracefulShutdown: {
             self.queue.close()
         }

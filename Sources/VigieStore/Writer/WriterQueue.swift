@@ -38,6 +38,7 @@ final class WriterQueue: @unchecked Sendable {
         if readings.isEmpty { return true }
         let prompt = deadline == .batchInterval
         if let accepted = lock.withLock({ admit(readings, prompt: prompt) }) { return accepted }
+        // A wait on a condition (resumed by whoever meets it), not on a queue: no `BlockingQueue`.
         return await withCheckedContinuation { continuation in
             let immediate: Bool? = lock.withLock {
                 if let accepted = admit(readings, prompt: prompt) { return accepted }
@@ -74,6 +75,7 @@ final class WriterQueue: @unchecked Sendable {
     /// as dropped). The aggregation calls it before reading a closed window, so that a reading
     /// queued before the window closed is in its aggregate however long the commit interval.
     func flush() async {
+        // A wait on a condition (resumed by whoever meets it), not on a queue: no `BlockingQueue`.
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let nothingQueued: Bool = lock.withLock {
                 if finished || (buffer.isEmpty && waiting.isEmpty && !batchInFlight) { return true }

@@ -1,4 +1,3 @@
-import Dispatch
 import Logging
 import Metrics
 import ServiceLifecycle
@@ -36,7 +35,7 @@ public final class HTTPSink: Service, Sendable {
     private let logger: Logger
     private let metrics: SinkMetrics
     private let state: Mutex<SinkStatus>
-    private let queue: DispatchQueue
+    private let queue: BlockingQueue
     // One poster, used only from `queue`.
     private let poster = HTTPPoster()
 
@@ -52,12 +51,10 @@ public final class HTTPSink: Service, Sendable {
         self.outbox = outbox
         self.signal = signal
         self.backoff = backoff
-        var logger = logger
-        logger[metadataKey: "sink.name"] = "\(name)"
-        self.logger = logger
+        self.logger = logger.tagged("sink.name", name)
         self.metrics = SinkMetrics(sink: name, factory: metricsFactory)
         self.state = Mutex(SinkStatus(name: name))
-        self.queue = DispatchQueue(label: "vigie.sink.\(name)")
+        self.queue = BlockingQueue(label: "vigie.sink.\(name)")
     }
 
     /// What the status page shows.
@@ -188,17 +185,10 @@ public final class HTTPSink: Service, Sendable {
                       timeout: Duration) async -> Result<HTTPPoster.Response, UpstreamError> {
         let poster = self.poster
         let configuration = self.configuration
-        return await withCheckedContinuation { continuation in
-            queue.async {
-                let result: Result<HTTPPoster.Response, UpstreamError>
-                do throws(UpstreamError) {
-                    result = .success(try poster.post(url: configuration.url, body: envelope.body,
-                                                      contentType: envelope.contentType, bearerToken: token,
-                                                      tls: configuration.tls, timeout: timeout))
-                } catch {
-                    result = .failure(error)
-                }
-                continuation.resume(returning: result)
+        return await queue.run {
+            Result { () throws(UpstreamError) in
+                try poster.post(url: configuration.url, body: envelope.body, contentType: envelope.contentType,
+                                bearerToken: token, tls: configuration.tls, timeout: timeout)
             }
         }
     }

@@ -1,4 +1,3 @@
-import Dispatch
 import VigieCore
 import VigieHTTP
 
@@ -6,7 +5,7 @@ import VigieHTTP
 /// (authorization, tenant, context); curl calls run on the sink's own serial queue.
 final class HubConnection: Sendable {
     private let poster = HTTPPoster()
-    private let queue: DispatchQueue
+    private let queue: BlockingQueue
     private let headers: [String]
     private let tls: TLSConfiguration?
     private let timeout: Duration
@@ -14,7 +13,7 @@ final class HubConnection: Sendable {
     static let answerLimit = 4 << 20
 
     init(label: String, headers: [String], tls: TLSConfiguration?, timeout: Duration) {
-        self.queue = DispatchQueue(label: "vigie.sink.\(label)")
+        self.queue = BlockingQueue(label: "vigie.sink.\(label)")
         self.headers = headers
         self.tls = tls
         self.timeout = timeout
@@ -33,16 +32,10 @@ final class HubConnection: Sendable {
         let poster = self.poster
         let tls = self.tls
         let timeout = self.timeout
-        return await withCheckedContinuation { continuation in
-            queue.async {
-                let result: Result<HTTPPoster.Response, UpstreamError>
-                do throws(UpstreamError) {
-                    result = .success(try poster.exchange(method: method, url: url, headers: headers, tls: tls,
-                                                          timeout: timeout, responseLimit: Self.answerLimit))
-                } catch {
-                    result = .failure(error)
-                }
-                continuation.resume(returning: result)
+        return await queue.run {
+            Result { () throws(UpstreamError) in
+                try poster.exchange(method: method, url: url, headers: headers, tls: tls,
+                                    timeout: timeout, responseLimit: Self.answerLimit)
             }
         }
     }

@@ -62,9 +62,7 @@ final class HubSink: Service, Sendable {
         self.signal = signal
         self.batch = max(1, batch)
         self.backoff = backoff
-        var logger = logger
-        logger[metadataKey: "sink.name"] = "\(name)"
-        self.logger = logger
+        self.logger = logger.tagged("sink.name", name)
         self.metrics = SinkMetrics(sink: name, factory: metricsFactory)
         self.refusals = Counter(label: "vigie_upstream_messages_refused_total", dimensions: [("sink", name)],
                                 factory: metricsFactory)

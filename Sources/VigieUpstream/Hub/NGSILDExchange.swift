@@ -146,8 +146,8 @@ final class NGSILDExchange: HubExchange {
         let from = instances.map(\.observedAt).min() ?? first.observedAt
         let to = (instances.map(\.observedAt).max() ?? first.observedAt) + 1
         let url = configuration.url + "/ngsi-ld/v1/temporal/entities/" + HubConnection.percentEncoded(first.id)
-            + "?attrs=\(witness)&timerel=between&timeAt=\(Timestamp.rfc3339(milliseconds: from))"
-            + "&endTimeAt=\(Timestamp.rfc3339(milliseconds: to))"
+            + "?attrs=\(witness)&timerel=between&timeAt=\(RFC3339.format(milliseconds: from))"
+            + "&endTimeAt=\(RFC3339.format(milliseconds: to))"
         let result = await connection.get(url)
         if case .success(let response) = result, response.status == 404 { return [] }
         switch (HubAnswer(result), result) {
@@ -161,7 +161,7 @@ final class NGSILDExchange: HubExchange {
             case let item?: values = [item]
             case nil: values = []
             }
-            return Set(values.compactMap { $0["observedAt"]?.stringValue.flatMap(Timestamp.milliseconds(rfc3339:)) })
+            return Set(values.compactMap { $0["observedAt"]?.stringValue.flatMap { try? RFC3339.milliseconds($0) } })
         case (.refused(let answer), _): throw .server(status: 400, answer: "asking for \(first.id): \(answer)")
         case (.failure(let failure), _): throw failure
         case (.success, .failure(let error)): throw .transport(error.message)

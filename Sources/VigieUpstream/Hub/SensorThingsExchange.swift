@@ -170,7 +170,7 @@ final class SensorThingsExchange: HubExchange {
         if try await isLost(datastream: id, key: key) {
             throw .server(status: 404, answer: "Datastream \(key) is gone from the server; it will be created again")
         }
-        let filter = "resultTime ge \(Timestamp.rfc3339(milliseconds: from)) and resultTime le \(Timestamp.rfc3339(milliseconds: to))"
+        let filter = "resultTime ge \(RFC3339.format(milliseconds: from)) and resultTime le \(RFC3339.format(milliseconds: to))"
         var next: String? = configuration.url + "/Datastreams(\(HubConnection.percentEncoded(id.literal)))/Observations?$filter="
             + HubConnection.percentEncoded(filter) + "&$orderby=" + HubConnection.percentEncoded("resultTime asc,id asc")
             + "&$top=\(min(count, Self.pageSize))"
@@ -183,7 +183,7 @@ final class SensorThingsExchange: HubExchange {
             guard case .array(let observations)? = page["value"] else {
                 throw .server(status: 200, answer: "the Observations of Datastream \(id.literal) are not a list")
             }
-            times.formUnion(observations.compactMap { $0["resultTime"]?.stringValue.flatMap(Timestamp.milliseconds(rfc3339:)) })
+            times.formUnion(observations.compactMap { $0["resultTime"]?.stringValue.flatMap { try? RFC3339.milliseconds($0) } })
             next = page["@iot.nextLink"]?.stringValue.map { $0.replacingAll(" ", with: "%20") }
         }
         return times

@@ -77,9 +77,7 @@ public final class MQTTSink: Service, Sendable {
         self.outbox = outbox
         self.signal = signal
         self.health = health
-        var logger = logger
-        logger[metadataKey: "sink.name"] = "\(name)"
-        self.logger = logger
+        self.logger = logger.tagged("sink.name", name)
         self.metrics = SinkMetrics(sink: name, brokers: configuration.brokers, factory: metricsFactory)
         self.state = Mutex(SinkStatus(name: name, broker: "\(configuration.broker)"))
         let template = try TopicTemplate(parsing: configuration.topic)

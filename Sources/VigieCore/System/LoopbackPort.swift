@@ -1,7 +1,6 @@
-import VigieDaemon
 import Glibc
 
-/// TCP ports on 127.0.0.1 for the demo's private servers.
+/// TCP ports on 127.0.0.1 for private servers: the demo's, and the tests' (VigieTestKit).
 package enum LoopbackPort {
     /// A port free at the time of the call (the kernel picks it).
     package static func free() -> Int {
