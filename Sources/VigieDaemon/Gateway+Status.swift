@@ -25,10 +25,10 @@ extension Gateway: GatewayStatusProvider {
                                databaseBytes: health.databaseBytes(), maxBytes: configuration.buffer.maxSize.bytes,
                                lastCommit: latest.lastCommit),
             sinks: (parts.upstream?.statuses ?? []).map { sink in
-                let waiting = backlog.first { $0.sink.description == sink.name }
-                let target = configuration.upstream.first { $0.name.description == sink.name }.map(Self.describe) ?? sink.name
+                let waiting = backlog.first { $0.sink == sink.name }
+                let target = configuration.upstream.first { $0.name == sink.name }.map(Self.describe) ?? sink.name.description
                 let held = sink.held > 0 ? "\(sink.held) held, refused: \(sink.lastRefusal ?? "")" : nil
-                return UpstreamStatus(name: sink.name, target: target,
+                return UpstreamStatus(name: sink.name.description, target: target,
                                       state: sink.connected && held == nil ? .ok : .degraded,
                                       connected: sink.connected, broker: sink.broker, backlog: waiting?.depth ?? 0,
                                       oldestPending: waiting?.oldestCreatedMilliseconds, lastError: sink.lastError ?? held)

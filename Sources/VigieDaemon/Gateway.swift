@@ -58,7 +58,7 @@ public final class Gateway: Sendable {
         aggregation = AggregationService(
             configuration: configuration.aggregate,
             sinks: { PipelineParts.sinks(taking: .aggregate, in: current.value.configuration) },
-            outbox: store.outbox, unit: { catalog.unit(of: $0) }, labels: { catalog.labels(of: $0) }, outboxChanged: outboxChanged,
+            outbox: store.outbox, windowReader: store.windows, unit: { catalog.unit(of: $0) }, labels: { catalog.labels(of: $0) }, outboxChanged: outboxChanged,
             commitQueued: { [writer = store.writer] in await writer.commitQueued() }, logger: logger)
         store.writer.addObserver(latest)
         store.writer.addObserver(detection)

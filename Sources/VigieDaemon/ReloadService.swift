@@ -15,9 +15,10 @@ struct ReloadService: Service {
     let notifier: SystemdNotifier
 
     func run() async throws {
+        // Trapped before READY=1: a SIGHUP sent as soon as systemd (or a test) sees it must not kill the process.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         try? notifier.ready(status: await gateway.statusLine())
         gateway.logger.info("gateway ready")
-        let hangups = await UnixSignalsSequence(trapping: .sighup)
         for await _ in hangups.cancelOnGracefulShutdown() {
             try? notifier.reloading()
             await gateway.reload()

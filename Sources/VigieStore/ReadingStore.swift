@@ -2,7 +2,8 @@ import Metrics
 import Logging
 import VigieCore
 
-/// The opened store: its writer (a `Service` and the sources' `ReadingSink`) and its outbox.
+/// The opened store: its writer (a `Service` and the sources' `ReadingSink`), its outbox, and the
+/// reader of closing windows.
 ///
 /// ```swift
 /// let store = try await ReadingStore.open(StoreConfiguration(configuration), logger: logger)
@@ -15,11 +16,14 @@ public final class ReadingStore: Sendable {
     public let writer: StoreWriter
     /// Messages for upstream sinks.
     public let outbox: Outbox
+    /// A closing window's committed readings, for the aggregation stage (on the outbox's connection).
+    public let windows: WindowReader
 
     private init(configuration: StoreConfiguration, writer: StoreWriter, outbox: Outbox) {
         self.configuration = configuration
         self.writer = writer
         self.outbox = outbox
+        windows = WindowReader(database: outbox.database)
     }
 
     /// Creates the data directory and `vigie.db` (migrating it), off the cooperative pool.
@@ -41,9 +45,6 @@ public final class ReadingStore: Sendable {
         let writer = StoreWriter(database: opened.0, logger: logger, metrics: metrics, now: now, maintenanceInterval: maintenanceInterval)
         return ReadingStore(configuration: configuration, writer: writer, outbox: Outbox(connection: opened.1.connection, configuration: configuration))
     }
-}
-
-extension ReadingStore {
 }
 
 /// Carries the outbox's new connection from the opening queue to the `Outbox`.

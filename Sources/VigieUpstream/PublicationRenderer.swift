@@ -27,24 +27,18 @@ public struct PublicationRenderer: Sendable {
 
     /// What the sink sends for the stored outbox row `entry`.
     public func render(_ entry: OutboxEntry) -> [PendingMessage] {
-        let stored: OutboxMessage
-        switch entry.message {
-        case .success(let message): stored = message
-        case .failure(let unreadable):
-            return [PendingMessage(seq: entry.seq, kind: nil, topic: "", payload: [], createdMillis: 0,
-                                   undeliverable: "outbox message \(entry.seq): \(unreadable)")]
-        }
-        let message: UpstreamMessage
-        do {
-            message = try UpstreamMessage(kind: stored.kind, storageText: String(decoding: stored.storageText, as: UTF8.self))
-        } catch {
-            return [PendingMessage(seq: entry.seq, kind: stored.kind, topic: "", payload: [], createdMillis: stored.createdMilliseconds,
-                                   undeliverable: "outbox message \(entry.seq) cannot be read back: \(error)")]
-        }
-        return message.publications(template: template, format: format, statistics: statistics,
-                                    gateway: gateway, sequence: entry.seq).map { publication in
-            PendingMessage(seq: entry.seq, kind: stored.kind, topic: publication.topic, payload: Array(publication.payload.utf8),
-                           createdMillis: stored.createdMilliseconds)
+        let stored = try? entry.message.get()
+        let created = stored?.createdMilliseconds ?? 0
+        switch entry.decoded {
+        case .failure(let row):
+            return [PendingMessage(seq: entry.seq, kind: stored?.kind, topic: "", payload: [], createdMillis: created,
+                                   undeliverable: row.reason)]
+        case .success(let message):
+            return message.publications(template: template, format: format, statistics: statistics,
+                                        gateway: gateway, sequence: entry.seq).map { publication in
+                PendingMessage(seq: entry.seq, kind: message.kind, topic: publication.topic,
+                               payload: Array(publication.payload.utf8), createdMillis: created)
+            }
         }
     }
 }

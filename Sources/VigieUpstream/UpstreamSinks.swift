@@ -8,7 +8,8 @@ import VigieStore
 ///
 /// ```swift
 /// let sinks = try UpstreamSinks(configuration.upstream, gateway: configuration.gateway.id,
-///                               outbox: store.outbox, health: { healthCounters() }, logger: logger)
+///                               statistics: configuration.aggregate.stats, outbox: store.outbox,
+///                               health: { healthCounters() }, logger: logger)
 /// // ServiceGroup(services: [store.writer, ...] + sinks.services, ...)
 /// // after each commit that appended outbox messages:
 /// sinks.outboxChanged()
@@ -40,22 +41,22 @@ public struct UpstreamSinks: Sendable {
                 let options = MQTTSink.Options(gateway: gateway, clientID: "vigie-\(gateway)-\(index)",
                                                healthInterval: healthInterval,
                                                control: control?.sink == upstream.name ? control?.control : nil)
-                let sink = try MQTTSink(name: upstream.name.description, configuration: mqtt, options: options, outbox: view,
+                let sink = try MQTTSink(name: upstream.name, configuration: mqtt, options: options, outbox: view,
                                         signal: signal, health: health, logger: logger)
                 services.append(sink)
                 statusReaders.append { sink.status }
             case .http(let http):
-                let sink = HTTPSink(name: upstream.name.description, configuration: http, outbox: view, signal: signal, logger: logger)
+                let sink = HTTPSink(name: upstream.name, configuration: http, outbox: view, signal: signal, logger: logger)
                 services.append(sink)
                 statusReaders.append { sink.status }
             case .sensorThings(let sta):
-                let sink = HubSinks.sensorThings(sta, name: upstream.name.description, gateway: gateway, statistics: statistics,
+                let sink = HubSinks.sensorThings(sta, name: upstream.name, gateway: gateway, statistics: statistics,
                                                  outbox: outbox, signal: signal, logger: logger)
                 services.append(sink)
                 statusReaders.append { sink.status }
             case .ngsiLD(let ngsi):
                 let mapper = NGSILDMapper(gateway: gateway, models: ngsiLDModels, statistics: statistics)
-                let sink = HubSinks.ngsiLD(ngsi, name: upstream.name.description, mapper: mapper, outbox: outbox, signal: signal,
+                let sink = HubSinks.ngsiLD(ngsi, name: upstream.name, mapper: mapper, outbox: outbox, signal: signal,
                                            logger: logger)
                 services.append(sink)
                 statusReaders.append { sink.status }

@@ -13,8 +13,13 @@ struct DetectCommand: ParsableCommand {
             'YYYY-MM-DD HH:MM:SS' (taken as UTC), RFC 3339, or epoch seconds or milliseconds. \
             The output repeats each line as given, followed by two columns: 'anomaly_score', \
             the detector's score in [0, 1], and 'alarm', 1 on the line where the daemon, at \
-            the given --sensitivity, would open an anomaly event for that sensor (the same \
-            event tracker), else 0. The header gains ',anomaly_score,alarm'. \
+            the given --sensitivity, would open an anomaly event on that reading (the same \
+            device incident tracker), else 0. The header gains ',anomaly_score,alarm'. \
+            Sensors are grouped into devices as in the daemon: a sensor named 'device/point' \
+            belongs to 'device'; all the sensors of the input without a '/' in their name are \
+            one device (e.g. a pump's eight sensors). A device has one incident at a time: a \
+            sensor's statistical alarm opens it only when another sensor of the device is \
+            surprising beside it (data-quality findings, and a device of one sensor, alone). \
             The first bad line stops the run with 'FILE:LINE: message' and exit status 1 \
             (the output must stay line for line with the input).
 
@@ -47,16 +52,18 @@ struct DetectCommand: ParsableCommand {
     }
 
     /// The shipped constants, with those `--tune name=value,...` names replaced.
-    private func tuning() throws -> AnomalyTuning {
+    private func tuning() throws -> (AnomalyTuning, DeviceCorroboration) {
         var tuning = AnomalyTuning()
+        var corroboration = DeviceCorroboration()
         for pair in (tune ?? "").split(separator: ",") {
             let parts = pair.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, let value = Double(parts[1]), tuning.set(String(parts[0]), value) else {
-                let names = tuning.values.map(\.name).joined(separator: ", ")
+            guard parts.count == 2, let value = Double(parts[1]),
+                  tuning.set(String(parts[0]), value) || corroboration.set(String(parts[0]), value) else {
+                let names = (tuning.values + corroboration.values).map(\.name).joined(separator: ", ")
                 throw ValidationError("--tune: '\(pair)' is not NAME=VALUE with NAME one of \(names) and VALUE a number ≥ 0")
             }
         }
-        return tuning
+        return (tuning, corroboration)
     }
 
     func run() throws {
@@ -71,8 +78,9 @@ struct DetectCommand: ParsableCommand {
         }
         defer { fclose(sink) }
         var settings = AnomalyDetectorSettings(sensitivity: sensitivity, warmup: warmup)
-        settings.tuning = try tuning()
-        var detection = SeriesCSVDetection(file: input, settings: settings)
+        let (tuning, corroboration) = try tuning()
+        settings.tuning = tuning
+        var detection = SeriesCSVDetection(file: input, settings: settings, corroboration: corroboration)
         var buffer: UnsafeMutablePointer<CChar>?
         var capacity = 0
         defer { free(buffer) }

@@ -77,3 +77,35 @@ private func stuckSeries() -> [(time: Int64, value: Double)] {
         }
     }
 }
+
+/// Three sensors of one pump at 1 s, with deterministic noise; from reading 700 the sensors in
+/// `shifted` move by 12 times their noise.
+private func pumpCSV(names: [String], shifted: Set<Int>) -> String {
+    var lines = ["sensor,timestamp,value"]
+    for i in 0..<900 {
+        for (k, name) in names.enumerated() {
+            let noise = Double((i * 7919 + k * 104_729) % 101) / 100 - 0.5
+            let shift = i >= 700 && shifted.contains(k) ? 6.0 : 0
+            lines.append("\(name),\(1_583_750_000 + i),\(10 * Double(k + 1) + noise + shift)")
+        }
+    }
+    return lines.joined(separator: "\n")
+}
+
+private func alarmRows(_ out: [String]) -> [String] { out.dropFirst().filter { $0.hasSuffix(",1") } }
+
+@Test func aFaultMovingSeveralSensorsOfOneDeviceIsOneAlarm() throws {
+    let alarms = alarmRows(try run(pumpCSV(names: ["flow", "pressure", "current"], shifted: [0, 1, 2])))
+    #expect(alarms.count == 1, "\(alarms)")
+    let time = try #require(alarms.first?.split(separator: ",")[1]).flatMap { Int($0) }
+    #expect(time.map { (1_583_750_700...1_583_750_730).contains($0) } == true, "\(alarms)")
+}
+
+@Test func oneSensorMovingAloneIsNoDeviceIncidentUnlessItIsADeviceOfItsOwn() throws {
+    // The same step on one sensor: no incident of the pump (names without `device/`: one device) ...
+    #expect(alarmRows(try run(pumpCSV(names: ["flow", "pressure", "current"], shifted: [0]))).isEmpty)
+    #expect(alarmRows(try run(pumpCSV(names: ["pump/flow", "pump/pressure", "pump/current"], shifted: [0]))).isEmpty)
+    // ... but when each sensor is a device of its own (`device/point`), the step is its incident.
+    let alone = alarmRows(try run(pumpCSV(names: ["flow/v", "pressure/v", "current/v"], shifted: [0])))
+    #expect(alone.count == 1 && alone.first?.hasPrefix("flow/v,") == true, "\(alone)")
+}

@@ -26,7 +26,8 @@ enum UpstreamExamples {
     static var anomalyOpen: AnomalyEventMessage {
         AnomalyEventMessage(sensor: SensorID(device: "chaufferie", point: "depart"), phase: .open,
                             start: 1_718_447_120_000, time: 1_718_447_120_000, score: 0.91, peakScore: 0.91,
-                            reasons: ["level_shift"], value: 81.5, unit: "Cel", expectedLow: 55, expectedHigh: 68.5)
+                            reasons: ["level_shift"], value: 81.5, unit: "Cel", expectedLow: 55, expectedHigh: 68.5,
+                            context: ["chaufferie/retour"])
     }
 
     static var anomalyClose: AnomalyEventMessage {

@@ -19,6 +19,7 @@ import Testing
     (.anomaly, "vigie-anomaly 1\nsensor nodevice\nphase open\nstart 1\ntime 1\nscore 1\npeak 1"),
     (.anomaly, "vigie-anomaly 1\nsensor a/b\nphase ajar\nstart 1\ntime 1\nscore 1\npeak 1"),
     (.anomaly, "vigie-anomaly 1\nsensor a/b\nphase open\nstart x\ntime 1\nscore 1\npeak 1"),
+    (.anomaly, "vigie-anomaly 1\nsensor a/b\nphase open\nstart 1\ntime 1\nscore 1\npeak 1\ncontext %G"),
     (.status, "vigie-health 1\ntime 1"), (.status, "vigie-health 1\ntime one"),
     (.aggregate, "vigie-anomaly 1"), (.readings, ""),
 ])

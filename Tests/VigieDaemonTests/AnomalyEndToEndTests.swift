@@ -76,7 +76,7 @@ import VigieTestKit
         store.writer.addObserver(detection)
         let source = try ModbusSource(configuration: loaded.configuration.modbus, profiles: loaded.profiles,
                                       sink: store.writer, logger: logger,
-                                      clock: FastForwardClock(time: time, end: end), wallTime: { time.now })
+                                      clock: FastForwardClock(time: time, end: end).gatewayClock)
         let writing = Task { try await store.writer.run() }
         let detecting = Task { try await detection.run() }
         // The source ends when its clock passes `end`; then the writer commits and the stage drains.

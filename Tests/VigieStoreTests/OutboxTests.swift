@@ -57,18 +57,18 @@ import VigieTestKit
         #expect(later[0] > seqs.max()!)
     }
 
-    @Test func theAggregatorReadsCommittedReadingsOfAWindow() async throws {
+    @Test func theWindowReaderReadsCommittedReadingsOfAWindow() async throws {
         let directory = TemporaryDirectory()
         let readings = series("meter/power", count: 100) + series("meter/other", count: 100)
         try await withRunningStore(StoreConfiguration(dataDirectory: directory.path)) { store in
             await store.writer.submit(readings)
-            try await store.outbox.describe([SensorInfo(sensor: SensorID("meter/power")!, unit: "W", source: "modbus:bus")])
         }
         let store = try await ReadingStore.open(StoreConfiguration(dataDirectory: directory.path), logger: testLogger)
-        let window = try await store.outbox.readings(of: [SensorID("meter/power")!], from: readings[10].time, before: readings[20].time)
+        let window = try await store.windows.readings(of: [SensorID("meter/power")!], from: readings[10].time, before: readings[20].time)
         #expect(window == Array(readings[10..<20]))
-        let sensors = try ReadingQuery(dataDirectory: directory.path).sensors()
-        #expect(sensors.first { $0.sensor.description == "meter/power" } == SensorInfo(sensor: SensorID("meter/power")!, unit: "W", source: "modbus:bus"))
+        let all = try await store.windows.readings(from: readings[10].time, before: readings[20].time)
+        #expect(Set(all) == Set(readings.filter { $0.time >= readings[10].time && $0.time < readings[20].time }))
+        #expect(all.map(\.time) == all.map(\.time).sorted())
     }
 
     @Test func aRowOfAKindThisVersionDoesNotKnowIsReadAsUnreadableNotDropped() async throws {

@@ -38,7 +38,7 @@ import VigieTestKit
             #expect(Set(try storedReadings(directory.path)) == Set(all))
             #expect(try storedReadings(directory.path, glob: "dev-7/*") == all.filter { $0.sensor == sensor })
             #expect(try query.latest().first { $0.sensor == sensor } == expectedLatest)
-            let window = try await store.outbox.readings(of: [sensor], from: all[0].time, before: all[0].time + 4_000)
+            let window = try await store.windows.readings(of: [sensor], from: all[0].time, before: all[0].time + 4_000)
             #expect(window.count == 4)
         }
         // The next open folds them into one chunk per sensor (the slots stay, stale, for reuse);

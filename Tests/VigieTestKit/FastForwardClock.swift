@@ -1,4 +1,5 @@
 import Synchronization
+import VigieCore
 
 /// Simulated wall time in milliseconds, shared by a `FastForwardClock`, the simulator's point
 /// values and the source's reading timestamps.
@@ -38,6 +39,12 @@ package struct FastForwardClock: Clock {
     }
 
     package var now: Instant { Instant(milliseconds: time.now) }
+
+    /// This clock and its simulated wall time as the one clock a stage takes.
+    package var gatewayClock: GatewayClock {
+        let time = time
+        return GatewayClock(self, wallMilliseconds: { time.now })
+    }
     package var minimumResolution: Duration { .milliseconds(1) }
 
     package func sleep(until deadline: Instant, tolerance: Duration?) async throws {

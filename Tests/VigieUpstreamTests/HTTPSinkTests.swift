@@ -18,7 +18,7 @@ import VigieTestKit
                           signal: OutboxSignal = OutboxSignal(), metrics: TestMetrics = TestMetrics()) throws -> HTTPSink {
         let tokenFile = directory.path("token")
         try "secret-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
-        return HTTPSink(name: outbox.sink.description,
+        return HTTPSink(name: outbox.sink,
                         configuration: HTTPSinkConfiguration(url: hub.url, tokenFile: tokenFile, tls: tls, format: format,
                                                              batch: batch, timeout: .seconds(5)),
                         outbox: outbox.view, signal: signal,
@@ -142,7 +142,7 @@ import VigieTestKit
         let outbox = try await TestOutbox.open(sink: "http:hub", directory: directory)
         try await outbox.append(0..<2)
         let port = freeLoopbackPort()
-        let sink = HTTPSink(name: outbox.sink.description,
+        let sink = HTTPSink(name: outbox.sink,
                             configuration: HTTPSinkConfiguration(url: "http://127.0.0.1:\(port)/ingest", batch: 10),
                             outbox: outbox.view, signal: OutboxSignal(),
                             backoff: Backoff.Configuration(initial: .milliseconds(50), maximum: .milliseconds(100)), logger: .test)

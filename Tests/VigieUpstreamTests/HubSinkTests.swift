@@ -79,11 +79,11 @@ final class CrashingExchange: HubExchange {
         SensorThingsExchange(configuration: configuration(server, batch: batch), gateway: "gw", statistics: HubWindows.statistics,
                              connection: HubConnection(label: outbox.sink.description, headers: ["Accept: application/json"], tls: nil,
                                                        timeout: .seconds(10)),
-                             identifiers: StoreHubIdentifiers(sink: outbox.sink.description, outbox: outbox.store.outbox), logger: .test)
+                             identifiers: StoreHubIdentifiers(sink: outbox.sink, outbox: outbox.store.outbox), logger: .test)
     }
 
     private func sink(_ outbox: TestOutbox, batch: Int, open: @escaping @Sendable () -> any HubExchange) -> HubSink {
-        HubSink(name: outbox.sink.description, open: open, outbox: outbox.view, signal: OutboxSignal(), batch: batch,
+        HubSink(name: outbox.sink, open: open, outbox: outbox.view, signal: OutboxSignal(), batch: batch,
                 backoff: Backoff.Configuration(initial: .milliseconds(50), maximum: .milliseconds(300)), logger: .test)
     }
 
@@ -204,7 +204,7 @@ final class CrashingExchange: HubExchange {
         try "tok-123\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
         let configuration = NGSILDSinkConfiguration(url: recorder.url, tenant: "territoire", tokenFile: tokenFile, mode: mode,
                                                     batch: batch, timeout: .seconds(5))
-        return HubSinks.ngsiLD(configuration, name: outbox.sink.description,
+        return HubSinks.ngsiLD(configuration, name: outbox.sink,
                                mapper: NGSILDMapper(gateway: "gw", models: Self.models, statistics: HubWindows.statistics),
                                outbox: outbox.store.outbox, signal: OutboxSignal(), logger: .test,
                                backoff: Backoff.Configuration(initial: .milliseconds(50), maximum: .milliseconds(300)))
@@ -334,7 +334,7 @@ final class CrashingExchange: HubExchange {
         let tokenFile = directory.path("ngsi-token")
         try "expired\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
         let configuration = NGSILDSinkConfiguration(url: "http://127.0.0.1:\(hub.port)", tokenFile: tokenFile, mode: .current)
-        let sink = HubSinks.ngsiLD(configuration, name: outbox.sink.description,
+        let sink = HubSinks.ngsiLD(configuration, name: outbox.sink,
                                    mapper: NGSILDMapper(gateway: "gw", models: [:], statistics: [.mean]),
                                    outbox: outbox.store.outbox, signal: OutboxSignal(), logger: .test,
                                    backoff: Backoff.Configuration(initial: .milliseconds(50), maximum: .milliseconds(300)))

@@ -20,7 +20,7 @@ import VigieTestKit
         configuration.brokers = brokers.map { Endpoint(host: "127.0.0.1", port: $0) }
         let options = MQTTSink.Options(gateway: "gw", clientID: "gw-failover", healthInterval: .seconds(60),
                                        backoff: .init(initial: .milliseconds(100), maximum: .milliseconds(400), jitter: 0.5))
-        return try MQTTSink(name: outbox.sink.description, configuration: configuration, options: options, outbox: outbox.view,
+        return try MQTTSink(name: outbox.sink, configuration: configuration, options: options, outbox: outbox.view,
                             signal: OutboxSignal(), health: MQTTSinkTests.health, logger: .test, metricsFactory: metrics)
     }
 

@@ -26,7 +26,7 @@ import VigieTestKit
                                                   keepalive: .seconds(5))
         let options = MQTTSink.Options(gateway: "gw", clientID: "gw-\(port)", healthInterval: .milliseconds(300), flushTimeout: flushTimeout,
                                        backoff: .init(initial: .milliseconds(100), maximum: .milliseconds(400), jitter: 0.5))
-        return try MQTTSink(name: outbox.sink.description, configuration: configuration, options: options, outbox: outbox.view,
+        return try MQTTSink(name: outbox.sink, configuration: configuration, options: options, outbox: outbox.view,
                             signal: OutboxSignal(), health: Self.health, logger: .test, metricsFactory: metrics)
     }
 

@@ -35,7 +35,7 @@ import VigieTestKit
         }
 
         #expect(delivered)
-        #expect(sinks.statuses.map(\.name) == ["mqtt:127.0.0.1:\(broker.port)", "http:\(hub.url)"])
+        #expect(sinks.statuses.map(\.name.description) == ["mqtt:127.0.0.1:\(broker.port)", "http:\(hub.url)"])
         #expect(sinks.statuses.map(\.acknowledged) == [3, 2])
         #expect(hub.requests.count == 1)
     }

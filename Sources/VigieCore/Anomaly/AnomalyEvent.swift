@@ -14,6 +14,8 @@ public struct AnomalyEvent: Hashable, Sendable {
     public var expectedHigh: Double
     /// Every reason seen during the event.
     public var reasons: AnomalyReasons
+    /// The other sensors of the device that moved with it (`DeviceIncidentTracker`), sorted.
+    public var context: [SensorID] = []
 
     public init(sensor: SensorID, start: Int64, score: AnomalyScore, value: Double) {
         self.sensor = sensor

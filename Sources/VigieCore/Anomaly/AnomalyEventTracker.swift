@@ -26,6 +26,14 @@ public struct AnomalyEventTracker: Sendable {
     /// The events currently open, by sensor.
     public var openEvents: [SensorID: AnomalyEvent] { open.mapValues(\.event) }
 
+    /// Adds `other` to the context of the event open for `sensor`; the event, when `other` is new to it.
+    mutating func addContext(_ other: SensorID, to sensor: SensorID) -> AnomalyEvent? {
+        guard var state = open[sensor], !state.event.context.contains(other) else { return nil }
+        state.event.context.insert(other, at: state.event.context.firstIndex { $0 > other } ?? state.event.context.endIndex)
+        open[sensor] = state
+        return state.event
+    }
+
     /// Accounts for one scored reading; returns what to publish, if anything.
     public mutating func observe(_ reading: Reading, _ score: AnomalyScore) -> AnomalyEventAction? {
         guard var state = open[reading.sensor] else {

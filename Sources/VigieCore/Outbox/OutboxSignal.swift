@@ -29,8 +29,8 @@ public final class OutboxSignal: Sendable {
         waiter?.resume()
     }
 
-    /// Returns when notified, after `timeout`, or when the task is cancelled, whichever comes first.
-    public func wait(upTo timeout: Duration) async {
+    /// Returns when notified, after `timeout` on `clock`, or when the task is cancelled, whichever comes first.
+    public func wait(upTo timeout: Duration, clock: GatewayClock = .system) async {
         if state.withLock({ state in
             defer { state.pending = false }
             return state.pending
@@ -39,7 +39,7 @@ public final class OutboxSignal: Sendable {
         }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForNotification() }
-            group.addTask { try? await Task.sleep(for: timeout) }
+            group.addTask { try? await clock.sleep(for: timeout) }
             await group.next()
             group.cancelAll()
         }

@@ -1,7 +1,7 @@
 /// What the status page shows about one upstream sink.
 public struct SinkStatus: Sendable, Equatable {
     /// The sink's name (`UpstreamConfiguration.name`).
-    public var name: String
+    public var name: SinkName
     /// True while the hub is reachable (MQTT: connected; HTTP: the last request got an answer).
     public var connected: Bool
     /// The node the sink is connected to or trying (MQTT: one of `broker:`'s addresses); nil for HTTP.
@@ -20,7 +20,7 @@ public struct SinkStatus: Sendable, Equatable {
     /// Messages the hub refused that are kept and tried again with backoff (SensorThings, NGSI-LD).
     public var held: Int = 0
 
-    public init(name: String, connected: Bool = false, broker: String? = nil, lastError: String? = nil, backlog: Int = 0,
+    public init(name: SinkName, connected: Bool = false, broker: String? = nil, lastError: String? = nil, backlog: Int = 0,
                 sent: Int = 0, acknowledged: Int = 0, parked: Int = 0, lastRefusal: String? = nil) {
         self.name = name
         self.connected = connected

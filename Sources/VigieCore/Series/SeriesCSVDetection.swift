@@ -4,12 +4,16 @@
 /// (timestamps in any form `TimestampText` accepts). Output: the header
 /// `timestamp,value,anomaly_score,alarm` (with `sensor` first in the second form), then for each
 /// input line the same fields as given, followed by the score and the alarm: 1 on the reading
-/// where the daemon's `AnomalyEventTracker`, at the settings' sensitivity, opens an anomaly
-/// event for that sensor, else 0. One detector and one tracker per sensor, as in the daemon.
+/// where the daemon, at the settings' sensitivity, opens an anomaly event (a device incident,
+/// `DeviceIncidentTracker`) on that sensor's reading, else 0. One detector per sensor and one
+/// incident tracker per device, as in the daemon: a sensor named `device/point` belongs to
+/// `device`; the sensors of the input without a `/` in their name are one device together
+/// (a pump's sensors in one file).
 public struct SeriesCSVDetection {
     /// The name used in error locations (`-` for standard input).
     public let file: String
     private let settings: AnomalyDetectorSettings
+    private let corroboration: DeviceCorroboration
     private var hasSensor = false
     private var sawHeader = false
     /// Slot number by sensor name. The ~3 KB states live in fixed-size chunks, not in the
@@ -17,20 +21,21 @@ public struct SeriesCSVDetection {
     /// freed copies stay in the process (at 20,000 sensors that cost ~2 KB of RSS per sensor).
     private var slots: [String: Int] = [:]
     private var chunks: [[SensorState]] = []
+    /// Incident tracker index by device name (the part of a sensor's name before its first `/`).
+    private var deviceSlots: [Substring: Int] = [:]
+    private var devices: [DeviceIncidentTracker] = []
     /// Sensors per chunk (a chunk is reserved whole, so at most one is partly used).
     private static let chunkSize = 256
 
     private struct SensorState {
         var detector: SeasonalBaselineDetector
-        var tracker: AnomalyEventTracker
+        var device: Int
     }
 
-    /// The sensor the per-sensor tracker files its events under (each sensor has its own tracker).
-    private static let trackedSensor = SensorID(device: "series", point: "value")
-
-    public init(file: String, settings: AnomalyDetectorSettings) {
+    public init(file: String, settings: AnomalyDetectorSettings, corroboration: DeviceCorroboration = .init()) {
         self.file = file
         self.settings = settings
+        self.corroboration = corroboration
     }
 
     /// The output line for input line `number` (1-based), or nil for a blank line (no output).
@@ -61,7 +66,9 @@ public struct SeriesCSVDetection {
         let slot = self.slot(for: sensor)
         let (chunk, index) = slot.quotientAndRemainder(dividingBy: Self.chunkSize)
         let score = chunks[chunk][index].detector.process(time: time, value: value)
-        let action = chunks[chunk][index].tracker.observe(Reading(sensor: Self.trackedSensor, time: time, value: value), score)
+        // The device tracker knows a sensor by its slot number: a short name, no allocation.
+        let reading = Reading(sensor: SensorID(device: "series", point: String(slot)), time: time, value: value)
+        let action = devices[chunks[chunk][index].device].observe(reading, score)
         let alarm = if case .open = action { 1 } else { 0 }
         return "\(line),\(Self.format(score.score)),\(alarm)"
     }
@@ -72,8 +79,13 @@ public struct SeriesCSVDetection {
             chunks.append([])
             chunks[chunks.count - 1].reserveCapacity(Self.chunkSize)
         }
-        chunks[chunks.count - 1].append(SensorState(detector: SeasonalBaselineDetector(settings: settings),
-                                                    tracker: AnomalyEventTracker(sensitivity: settings.sensitivity)))
+        let deviceName = sensor.firstIndex(of: "/").map { sensor[..<$0] } ?? ""
+        let device = deviceSlots[deviceName] ?? devices.count
+        if device == devices.count {
+            deviceSlots[deviceName] = device
+            devices.append(DeviceIncidentTracker(sensitivity: settings.sensitivity, corroboration: corroboration))
+        }
+        chunks[chunks.count - 1].append(SensorState(detector: SeasonalBaselineDetector(settings: settings), device: device))
         let slot = slots.count
         slots[String(sensor)] = slot
         return slot

@@ -1,6 +1,6 @@
 /// The text form of an anomaly event kept in the outbox until a sink sends it (the sequence
 /// number is added when it is sent). One `key value` line per field, values percent-encoded
-/// (see `AggregatePack+Storage`), absent fields left out; `reason` repeats:
+/// (see `AggregatePack+Storage`), absent fields left out; `reason` and `context` repeat:
 ///
 ///     vigie-anomaly 1
 ///     sensor chaufferie/depart
@@ -21,6 +21,7 @@ extension AnomalyEventMessage {
         if let unit { lines.append("unit \(StorageField.escape(unit))") }
         if let expectedLow, expectedLow.isFinite { lines.append("low \(StorageField.number(expectedLow))") }
         if let expectedHigh, expectedHigh.isFinite { lines.append("high \(StorageField.number(expectedHigh))") }
+        for sensor in context { lines.append("context \(StorageField.escape(sensor))") }
         return lines.joined(separator: "\n")
     }
 
@@ -32,11 +33,14 @@ extension AnomalyEventMessage {
         }
         var fields: [String: (String, Int)] = [:]
         var reasons: [String] = []
+        var context: [String] = []
         for (index, line) in lines.enumerated().dropFirst() where !line.isEmpty {
             let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 2 else { throw StorageField.failure("a line needs a key and a value", line: index + 1) }
             if parts[0] == "reason" {
                 reasons.append(try StorageField.unescape(parts[1], line: index + 1))
+            } else if parts[0] == "context" {
+                context.append(try StorageField.unescape(parts[1], line: index + 1))
             } else {
                 fields[parts[0]] = (parts[1], index + 1)
             }
@@ -67,6 +71,6 @@ extension AnomalyEventMessage {
                   end: try integer("end"), score: try double("score") ?? 0, peakScore: try double("peak") ?? 0,
                   reasons: reasons, value: try double("value"),
                   unit: try fields["unit"].map { try StorageField.unescape($0.0, line: $0.1) },
-                  expectedLow: try double("low"), expectedHigh: try double("high"))
+                  expectedLow: try double("low"), expectedHigh: try double("high"), context: context)
     }
 }

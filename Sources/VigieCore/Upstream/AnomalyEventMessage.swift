@@ -26,10 +26,12 @@ public struct AnomalyEventMessage: Hashable, Sendable {
     public var unit: String?
     public var expectedLow: Double?
     public var expectedHigh: Double?
+    /// The other sensors of the device that moved with it (`device/point`), sorted.
+    public var context: [String]
 
     public init(sensor: SensorID, phase: Phase, start: Int64, time: Int64, end: Int64? = nil,
                 score: Double, peakScore: Double, reasons: [String], value: Double? = nil,
-                unit: String? = nil, expectedLow: Double? = nil, expectedHigh: Double? = nil) {
+                unit: String? = nil, expectedLow: Double? = nil, expectedHigh: Double? = nil, context: [String] = []) {
         self.sensor = sensor
         self.phase = phase
         self.start = start
@@ -42,6 +44,7 @@ public struct AnomalyEventMessage: Hashable, Sendable {
         self.unit = unit
         self.expectedLow = expectedLow
         self.expectedHigh = expectedHigh
+        self.context = context
     }
 
     /// The JSON event sent upstream (in both formats: SenML has no event model). Times in
@@ -50,7 +53,9 @@ public struct AnomalyEventMessage: Hashable, Sendable {
     ///     {"kind":"anomaly","gateway":"mairie-01","seq":43,"sensor":"meter/voltage",
     ///      "device":"meter","point":"voltage","phase":"open","start":...,"time":...,
     ///      "score":0.93,"peak_score":0.93,"reasons":["spike"],"value":262.4,"unit":"V",
-    ///      "expected":{"low":228,"high":233}}
+    ///      "expected":{"low":228,"high":233},"context":["meter/current"]}
+    ///
+    /// `context` (left out when empty): the device's other sensors that moved with this one.
     public func json(gateway: String, sequence: Int64?) -> String {
         var json = JSONWriter()
         json.beginObject()
@@ -78,6 +83,12 @@ public struct AnomalyEventMessage: Hashable, Sendable {
             json.field("low", expectedLow)
             json.field("high", expectedHigh)
             json.endObject()
+        }
+        if !context.isEmpty {
+            json.key("context")
+            json.beginArray()
+            for sensor in context { json.string(sensor) }
+            json.endArray()
         }
         json.endObject()
         return json.output

@@ -40,7 +40,7 @@ extension CommandChannel {
         let glob = Self.glob(request)
         var summary = ReplaySummary(what: request.what)
         if let oldest = try? await reader.oldestTime(matching: glob), oldest > request.from { summary.dataFrom = oldest }
-        var pacer = ReplayPacer(rate: link.drainRate)
+        var pacer = ReplayPacer(rate: link.drainRate, clock: clock)
         let encoder = ReplayPackEncoder(gateway: gateway, replayID: record.id ?? "")
         let windowLength = aggregate.windows.first?.milliseconds ?? 900_000
         var cursor = resumeAt ?? (request.what == .aggregates
@@ -151,24 +151,28 @@ extension CommandChannel {
 /// the sink's outbox: live messages always go first, the replay takes what is left.
 struct ReplayPacer {
     let interval: Duration
-    private var next = ContinuousClock.now
-    private var lastBacklogCheck = ContinuousClock.now - .seconds(1)
+    /// Times the spacing and the backlog checks.
+    let clock: GatewayClock
+    private var next: GatewayClock.Instant
+    private var lastBacklogCheck: GatewayClock.Instant
 
-    init(rate: Int) {
+    init(rate: Int, clock: GatewayClock = .system) {
         interval = rate > 0 ? .nanoseconds(1_000_000_000 / Int64(rate)) : .zero
+        self.clock = clock
+        next = clock.now
+        lastBacklogCheck = clock.now.advanced(by: .seconds(-1))
     }
 
     /// Returns when the next message may go; throws when cancelled.
     mutating func waitForTurn(link: SinkLink) async throws {
-        let clock = ContinuousClock()
         // The backlog is a query: look at most every 100 ms, and wait while it is not empty.
-        if clock.now - lastBacklogCheck >= .milliseconds(100) {
+        if lastBacklogCheck.duration(to: clock.now) >= .milliseconds(100) {
             while try await link.backlog() > 0 {
-                try await Task.sleep(for: .milliseconds(100))
+                try await clock.sleep(for: .milliseconds(100))
             }
             lastBacklogCheck = clock.now
         }
-        if next > clock.now { try await Task.sleep(until: next, clock: clock) }
+        if next > clock.now { try await clock.sleep(until: next) }
         next = max(next, clock.now) + interval
         try Task.checkCancellation()
     }

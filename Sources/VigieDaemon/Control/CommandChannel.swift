@@ -16,7 +16,7 @@ import VigieUpstream
 final class CommandChannel: Sendable {
     /// The Modbus device named in a command, with the source polling it.
     struct ModbusTarget: Sendable {
-        var source: ModbusSource<ContinuousClock>
+        var source: ModbusSource
         var device: ModbusDevice
         var link: ModbusBusLink
     }
@@ -33,7 +33,8 @@ final class CommandChannel: Sendable {
     let reader: StoreReader
     let modbus: @Sendable (String) -> ModbusTarget?
     let unit: @Sendable (SensorID) -> String?
-    let now: @Sendable () -> Int64
+    /// Dates commands and replies, judges staleness, paces replays.
+    let clock: GatewayClock
     let metrics: CommandMetrics
     let logger: Logger
     /// True while a replay runs on the carrier sink: a second one is refused as `busy`.
@@ -41,7 +42,7 @@ final class CommandChannel: Sendable {
 
     init(gateway: String, control: ControlConfiguration, carrier: MQTTSinkConfiguration, aggregate: AggregateConfiguration,
          journal: CommandJournal, reader: StoreReader, modbus: @escaping @Sendable (String) -> ModbusTarget?,
-         unit: @escaping @Sendable (SensorID) -> String?, now: @escaping @Sendable () -> Int64,
+         unit: @escaping @Sendable (SensorID) -> String?, clock: GatewayClock = .system,
          metrics: CommandMetrics, logger: Logger) throws {
         self.gateway = gateway
         self.control = control
@@ -54,7 +55,7 @@ final class CommandChannel: Sendable {
         self.reader = reader
         self.modbus = modbus
         self.unit = unit
-        self.now = now
+        self.clock = clock
         self.metrics = metrics
         self.logger = logger.tagged("control.topic", commandTopic)
     }
@@ -163,4 +164,9 @@ final class CommandChannel: Sendable {
             logger.warning("A command reply could not be published.", metadata: ["error": "\(error)"])
         }
     }
+}
+
+extension CommandChannel {
+    /// Wall time on the channel's clock, milliseconds since the epoch.
+    func now() -> Int64 { clock.wallMilliseconds() }
 }

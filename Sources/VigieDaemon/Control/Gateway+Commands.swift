@@ -24,7 +24,7 @@ extension Gateway {
                 }
                 return nil
             },
-            unit: { catalog.unit(of: $0) }, now: WallClock.nowMilliseconds, metrics: CommandMetrics(),
+            unit: { catalog.unit(of: $0) }, metrics: CommandMetrics(),
             logger: logger)
     }
 }

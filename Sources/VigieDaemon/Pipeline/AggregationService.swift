@@ -12,17 +12,22 @@ import VigieStore
 /// message per sink together with the new watermark in a single transaction. A crash before the
 /// commit recomputes the same windows from the same readings; after it, the next ones. Windows
 /// that closed while the daemon was down are computed on start, oldest first.
+///
+/// Windows are aligned to the wall clock, so `clock` gives both the wall time they close by and
+/// the sleep between checks; its `run` ends when that sleep ends early (cancellation, graceful
+/// shutdown, or a fast-forward clock reaching its end).
 public final class AggregationService: Service {
     private let configuration: AggregateConfiguration
     /// Names of the sinks that want aggregates; one outbox message per sink per pack.
     private let sinks: @Sendable () -> [SinkName]
     private let outbox: Outbox
+    private let windowReader: WindowReader
     private let unit: @Sendable (SensorID) -> String?
     private let labels: @Sendable (SensorID) -> [Int: String]
     private let outboxChanged: @Sendable () -> Void
     /// Commits the readings still queued: called before a closed window is read (`StoreWriter.commitQueued`).
     private let commitQueued: @Sendable () async -> Void
-    private let now: @Sendable () -> Int64
+    private let clock: GatewayClock
     private let logger: Logger
     private let windowsClosed = Counter(label: "vigie_aggregate_windows_total")
     private let packsWritten = Counter(label: "vigie_aggregate_packs_total")
@@ -31,20 +36,20 @@ public final class AggregationService: Service {
     static let maximumSleep: Duration = .seconds(1)
 
     public init(configuration: AggregateConfiguration, sinks: @escaping @Sendable () -> [SinkName], outbox: Outbox,
-                unit: @escaping @Sendable (SensorID) -> String?,
+                windowReader: WindowReader, unit: @escaping @Sendable (SensorID) -> String?,
                 labels: @escaping @Sendable (SensorID) -> [Int: String] = { _ in [:] },
                 outboxChanged: @escaping @Sendable () -> Void = {},
                 commitQueued: @escaping @Sendable () async -> Void = {},
-                now: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds,
-                logger: Logger) {
+                clock: GatewayClock = .system, logger: Logger) {
         self.configuration = configuration
         self.sinks = sinks
         self.outbox = outbox
+        self.windowReader = windowReader
         self.unit = unit
         self.labels = labels
         self.outboxChanged = outboxChanged
         self.commitQueued = commitQueued
-        self.now = now
+        self.clock = clock
         self.logger = logger
     }
 
@@ -67,11 +72,15 @@ public final class AggregationService: Service {
                         "aggregate.window": "\(window.configText)", "error": "\(text)",
                     ])
                     failing[window] = text
-                    nextDeadline = min(nextDeadline, now() + 1_000)
+                    nextDeadline = min(nextDeadline, clock.wallMilliseconds() + 1_000)
                 }
             }
-            let wait = min(Self.maximumSleep, .milliseconds(max(10, nextDeadline &- now())))
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+            let wait = min(Self.maximumSleep, .milliseconds(max(10, nextDeadline &- clock.wallMilliseconds())))
+            do {
+                try await cancelWhenGracefulShutdown { try await self.clock.sleep(for: wait) }
+            } catch {
+                return
+            }
         }
     }
 
@@ -82,16 +91,16 @@ public final class AggregationService: Service {
         let sinks = sinks()
         while true {
             let windows = AggregationPlanner.windowsToClose(
-                watermark: watermark, now: now(), window: window, grace: configuration.grace, limit: 100)
+                watermark: watermark, now: clock.wallMilliseconds(), window: window, grace: configuration.grace, limit: 100)
             guard let last = windows.last else { break }
             // Polled readings may wait up to buffer.commit_interval for their commit: not past a window's close.
             await commitQueued()
             var messages: [OutboxMessage] = []
             for range in windows {
-                let readings = try await outbox.readings(from: range.start, before: range.end)
+                let readings = try await windowReader.readings(from: range.start, before: range.end)
                 let packs = AggregatePack.packs(window: range, readings: readings,
                                                 statistics: configuration.stats, unit: unit, labels: labels)
-                let created = now()
+                let created = clock.wallMilliseconds()
                 for pack in packs {
                     let stored = Array(UpstreamMessage.aggregate(pack).storageText.utf8)
                     for sink in sinks {
@@ -107,6 +116,6 @@ public final class AggregationService: Service {
             }
             watermark = last.end
         }
-        return AggregationPlanner.nextDeadline(watermark: watermark, now: now(), window: window, grace: configuration.grace)
+        return AggregationPlanner.nextDeadline(watermark: watermark, now: clock.wallMilliseconds(), window: window, grace: configuration.grace)
     }
 }

@@ -8,8 +8,9 @@ import VigieStore
 /// Scores every committed reading and turns alarms into anomaly events for the outbox.
 ///
 /// The writer hands each committed batch to `didCommit` (on its own thread: an append under a
-/// lock); `run` scores them in order, one `SeasonalBaselineDetector` and one
-/// `AnomalyEventTracker` per sensor. A sensor seen for the first time is warmed up from its
+/// lock); `run` scores them in order, one `SeasonalBaselineDetector` per sensor and one
+/// `DeviceIncidentTracker` per device (a device's sensors that move together are one event, the
+/// others named as its context). A sensor seen for the first time is warmed up from its
 /// stored history (last `warmupWindow`), with events suppressed, so a restart does not re-learn
 /// from nothing nor raise alarms on its first readings.
 public final class DetectionStage: CommitObserver, Service {
@@ -83,13 +84,17 @@ public final class DetectionStage: CommitObserver, Service {
         /// Index into `sensors`, or `DetectionState.off` when detection is off for the sensor.
         var slots: [SensorID: Int] = [:]
         var sensors: [SensorSlot] = []
+        /// Index into `devices` by device name.
+        var deviceSlots: [String: Int] = [:]
+        var devices: [DeviceIncidentTracker] = []
         static let off = -1
     }
 
     private struct SensorSlot {
         let sensor: SensorID
         var detector: SeasonalBaselineDetector
-        var tracker: AnomalyEventTracker
+        /// Index of the sensor's device in `DetectionState.devices`.
+        let device: Int
         /// The score of the sensor's latest reading in the current drain, not yet published.
         var pendingScore: Double?
     }
@@ -109,7 +114,7 @@ public final class DetectionStage: CommitObserver, Service {
             let score = state.sensors[slot].detector.process(reading)
             if state.sensors[slot].pendingScore == nil { scored.append(slot) }
             state.sensors[slot].pendingScore = score.severity
-            if let action = state.sensors[slot].tracker.observe(reading, score) {
+            if let action = state.devices[state.sensors[slot].device].observe(reading, score) {
                 messages.append(message(for: action))
             }
         }
@@ -165,8 +170,15 @@ public final class DetectionStage: CommitObserver, Service {
         }
         let past = (try? await history.readings(of: reading.sensor, from: reading.time &- Self.warmupWindow,
                                                 to: reading.time, limit: 20_000)) ?? []
+        let device = state.deviceSlots[reading.sensor.device] ?? state.devices.count
+        if device == state.devices.count {
+            // The device's events open at the sensitivity of its first sensor seen: an override
+            // of one sensor's sensitivity is that of its events when the device has one sensor.
+            state.deviceSlots[reading.sensor.device] = device
+            state.devices.append(DeviceIncidentTracker(sensitivity: settings.sensitivity))
+        }
         state.sensors.append(SensorSlot(sensor: reading.sensor, detector: SeasonalBaselineDetector(settings: settings, history: past),
-                                        tracker: AnomalyEventTracker(sensitivity: settings.sensitivity)))
+                                        device: device))
         state.slots[reading.sensor] = state.sensors.count - 1
         return state.sensors.count - 1
     }
@@ -184,6 +196,7 @@ public final class DetectionStage: CommitObserver, Service {
             score: event.peakScore, peakScore: event.peakScore, reasons: event.reasons.names,
             value: event.value.isFinite ? event.value : nil, unit: catalog.unit(of: event.sensor),
             expectedLow: event.expectedLow.isFinite ? event.expectedLow : nil,
-            expectedHigh: event.expectedHigh.isFinite ? event.expectedHigh : nil)
+            expectedHigh: event.expectedHigh.isFinite ? event.expectedHigh : nil,
+            context: event.context.map(\.description))
     }
 }

@@ -9,7 +9,7 @@ import VigieUpstream
 /// The parts of the pipeline a reload may replace: one Modbus source per bus, the MQTT source,
 /// the upstream sinks; each with the fingerprint of its configuration.
 struct PipelineParts: Sendable {
-    var modbus: [(bus: String, source: ModbusSource<ContinuousClock>)] = []
+    var modbus: [(bus: String, source: ModbusSource)] = []
     var mqtt: MQTTSource?
     var upstream: UpstreamSinks?
     var sourceChildren: [ServiceSet.Child] = []

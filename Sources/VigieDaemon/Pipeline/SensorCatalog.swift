@@ -1,6 +1,7 @@
 import VigieCore
 
-/// What the configuration says about each Modbus sensor: unit, physical range, poll interval.
+/// What the configuration says about each Modbus sensor: unit, physical range, poll interval,
+/// value labels (`enum:` points).
 ///
 /// MQTT sensors are named by their payloads, so they are not in the catalog until a payload
 /// names them; for those the detector runs without a range or an expected interval.

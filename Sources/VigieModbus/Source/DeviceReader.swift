@@ -7,9 +7,9 @@ import VigieCore
 /// once. A timeout or a connection failure ends the poll: the remaining points get the same
 /// bad quality without being sent, so a dead device costs one timeout per poll, not one per read.
 public enum DeviceReader {
-    /// Performs `plan` against `unit`, waiting `interRequestDelay` between two requests.
+    /// Performs `plan` against `unit`, waiting `interRequestDelay` on `clock` between two requests.
     public static func read(_ plan: inout [PlannedRead], unit: Int, connection: ModbusBusConnection,
-                            interRequestDelay: Duration = .zero) async -> [PointResult] {
+                            interRequestDelay: Duration = .zero, clock: GatewayClock = .system) async -> [PointResult] {
         var results: [PointResult] = []
         var index = 0
         var abort: ModbusError?
@@ -21,7 +21,7 @@ public enum DeviceReader {
                 continue
             }
             if index > 0, interRequestDelay > .zero {
-                try? await Task.sleep(for: interRequestDelay)
+                try? await clock.sleep(for: interRequestDelay)
             }
             let request = read.request
             switch await connection.read(request, unit: unit) {

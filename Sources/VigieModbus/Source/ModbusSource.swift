@@ -6,23 +6,22 @@ import VigieCore
 /// The Modbus source: polls every configured device and hands readings to a sink.
 ///
 /// Each bus runs in its own child task with its own connection, so a dead device or bus never
-/// delays another bus. Stops polling on graceful shutdown.
-public struct ModbusSource<C: Clock>: Service where C.Duration == Duration {
+/// delays another bus. Stops polling on graceful shutdown. Time (poll schedule, reading
+/// timestamps, inter-request delays) comes from the injected `GatewayClock`.
+public struct ModbusSource: Service {
     public let configuration: ModbusConfiguration
     let devices: [[ModbusDevice]]
     /// Each bus's connection, shared by its poller and by writes.
     let links: [ModbusBusLink]
     private let sink: any ReadingSink
     private let logger: Logger
-    private let clock: C
-    private let wallTime: @Sendable () -> Int64
+    private let clock: GatewayClock
     private let timing: PollTiming
     private let board: ModbusStatusBoard
 
     /// Resolves every bus's devices against `profiles`; throws on an unknown profile or a duplicate name.
     public init(configuration: ModbusConfiguration, profiles: [String: DeviceProfile], sink: any ReadingSink,
-                logger: Logger, clock: C, timing: PollTiming = PollTiming(),
-                wallTime: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds) throws(DeviceResolutionError) {
+                logger: Logger, clock: GatewayClock = .system, timing: PollTiming = PollTiming()) throws(DeviceResolutionError) {
         let resolver = ModbusDeviceResolver(profiles: profiles)
         var devices: [[ModbusDevice]] = []
         for bus in configuration.buses {
@@ -34,7 +33,6 @@ public struct ModbusSource<C: Clock>: Service where C.Duration == Duration {
         self.sink = sink
         self.logger = logger
         self.clock = clock
-        self.wallTime = wallTime
         self.timing = timing
         board = ModbusStatusBoard(zip(configuration.buses, devices).flatMap { bus, devices in
             devices.map { ModbusDeviceStatus(device: $0.name, bus: bus.name, unit: $0.unit) }
@@ -56,18 +54,9 @@ public struct ModbusSource<C: Clock>: Service where C.Duration == Duration {
         await withDiscardingTaskGroup { group in
             for (index, bus) in configuration.buses.enumerated() {
                 let poller = BusPoller(bus: bus, devices: devices[index], sink: sink, logger: logger, clock: clock,
-                                       wallTime: wallTime, timing: timing, board: board, link: links[index])
+                                       timing: timing, board: board, link: links[index])
                 group.addTask { await poller.run() }
             }
         }
-    }
-}
-
-extension ModbusSource where C == ContinuousClock {
-    /// A source on the real clock.
-    public init(configuration: ModbusConfiguration, profiles: [String: DeviceProfile], sink: any ReadingSink,
-                logger: Logger, timing: PollTiming = PollTiming()) throws(DeviceResolutionError) {
-        try self.init(configuration: configuration, profiles: profiles, sink: sink, logger: logger,
-                      clock: ContinuousClock(), timing: timing)
     }
 }

@@ -4,10 +4,10 @@ import VigieCore
 /// kept so they are created once and survive restarts (table `hub_identifiers`).
 extension Outbox {
     /// Every id `sink` remembers, by key.
-    public func hubIdentifiers(sink: String) async throws -> [String: String] {
+    public func hubIdentifiers(sink: SinkName) async throws -> [String: String] {
         try await database.run { connection in
             let select = try connection.statement("SELECT key, id FROM hub_identifiers WHERE sink = ?")
-            select.bind(sink, at: 1)
+            select.bind(sink.description, at: 1)
             defer { select.reset() }
             var ids: [String: String] = [:]
             while try select.step() {
@@ -18,11 +18,11 @@ extension Outbox {
     }
 
     /// Remembers (or replaces) the id of `key` for `sink`.
-    public func rememberHubIdentifier(sink: String, key: String, id: String) async throws {
+    public func rememberHubIdentifier(sink: SinkName, key: String, id: String) async throws {
         try await database.run { connection in
             let upsert = try connection.statement(
                 "INSERT INTO hub_identifiers(sink, key, id) VALUES (?, ?, ?) ON CONFLICT(sink, key) DO UPDATE SET id = excluded.id")
-            upsert.bind(sink, at: 1)
+            upsert.bind(sink.description, at: 1)
             upsert.bind(key, at: 2)
             upsert.bind(id, at: 3)
             defer { upsert.reset() }
@@ -31,12 +31,12 @@ extension Outbox {
     }
 
     /// Forgets ids the hub no longer knows (it lost them): they are looked up or created again.
-    public func forgetHubIdentifiers(sink: String, keys: [String]) async throws {
+    public func forgetHubIdentifiers(sink: SinkName, keys: [String]) async throws {
         try await database.run { connection in
             let delete = try connection.statement("DELETE FROM hub_identifiers WHERE sink = ? AND key = ?")
             for key in keys {
                 delete.reset()
-                delete.bind(sink, at: 1)
+                delete.bind(sink.description, at: 1)
                 delete.bind(key, at: 2)
                 try delete.step()
             }

@@ -4,8 +4,8 @@ import VigieCore
 ///
 /// Has its own write connection on its own serial queue; SQLite's lock (with the busy timeout)
 /// orders its transactions with the reading writer's. Exactly-once aggregates: append the
-/// messages of the windows just closed and advance the watermark in one transaction. The
-/// aggregation stage also reads a window's readings back through it (`readings`).
+/// messages of the windows just closed and advance the watermark in one transaction. Its
+/// connection also serves the `WindowReader` (the aggregation stage's reads of a closing window).
 public final class Outbox: Sendable {
     let database: SerialConnection
     /// The WAL file and the size past which an append checkpoints it (see `StoreConfiguration`).
@@ -88,40 +88,5 @@ public final class Outbox: Sendable {
     /// Depth and oldest message age, per sink with messages waiting.
     public func backlog() async throws -> [OutboxBacklog] {
         try await database.run { connection in try OutboxTable.backlog(on: connection) }
-    }
-
-    /// Committed readings of `sensors` with time in `from..<to`, in time order (for a closing window).
-    public func readings(of sensors: [SensorID], from: Int64, before to: Int64) async throws -> [Reading] {
-        try await database.run { connection in
-            try ReadingQuery(connection: connection).readings(of: sensors, from: from, before: to)
-        }
-    }
-
-    /// Committed readings of every sensor with time in `from..<to`, in time order (for a closing window).
-    public func readings(from: Int64, before to: Int64) async throws -> [Reading] {
-        try await database.run { connection in
-            var result: [Reading] = []
-            try ReadingQuery(connection: connection).readings(from: from, to: to &- 1) { result.append($0) }
-            return result
-        }
-    }
-
-    /// Records units and sources of sensors (created if new).
-    public func describe(_ sensors: [SensorInfo]) async throws {
-        try await database.run { connection in
-            try connection.transaction {
-                let upsert = try connection.statement("""
-                    INSERT INTO sensors(name, unit, source) VALUES (?, ?, ?)
-                    ON CONFLICT(name) DO UPDATE SET unit = excluded.unit, source = excluded.source
-                    """)
-                for info in sensors {
-                    upsert.reset()
-                    upsert.bind(info.sensor.description, at: 1)
-                    upsert.bind(info.unit, at: 2)
-                    upsert.bind(info.source, at: 3)
-                    try upsert.step()
-                }
-            }
-        }
     }
 }

@@ -26,6 +26,8 @@ package struct DeliveryLoop: Sendable {
     /// Messages read from the outbox at once.
     package var readBatch = 512
     package var ackBatch = 256
+    /// Paces the drain (`drainRate`): its sleeps and the token bucket's refills.
+    package var clock: GatewayClock = .system
 
     /// Runs until the task is cancelled, a send or acknowledgement throws (rethrown after removing
     /// what was acknowledged), or, once `finishing()` is true, the outbox is empty and every
@@ -48,7 +50,7 @@ package struct DeliveryLoop: Sendable {
         var next = 0
         var inflight = 0
         var acknowledged: [Int64] = []
-        let clock = ContinuousClock()
+        let clock = self.clock
         // A tenth of a second of burst: at 10,000 msg/s, 1,000 at once, then one per 100 µs.
         var bucket = TokenBucket(rate: drainRate, burst: max(1, drainRate / 10), now: clock.now)
 
@@ -80,7 +82,7 @@ package struct DeliveryLoop: Sendable {
                             } else {
                                 try await removeAcknowledged()
                                 if finishing() { return }
-                                await signal.wait(upTo: idlePoll)
+                                await signal.wait(upTo: idlePoll, clock: clock)
                             }
                             continue
                         }
@@ -90,7 +92,7 @@ package struct DeliveryLoop: Sendable {
                     cursor = message.seq
                     while !bucket.tryTake(now: clock.now) {
                         // A sleep costs more than a publish: wait for at least 5 ms worth of tokens.
-                        try await Task.sleep(for: max(bucket.waitTime(now: clock.now), .milliseconds(5)))
+                        try await clock.sleep(for: max(bucket.waitTime(now: clock.now), .milliseconds(5)))
                     }
                     metrics.sent.increment()
                     progress(1, 0)

@@ -27,11 +27,13 @@ public final class HTTPSink: Service, Sendable {
     /// How long the flush on shutdown may last.
     public static let flushTimeout: Duration = .seconds(5)
 
-    private let name: String
+    private let name: SinkName
     private let configuration: HTTPSinkConfiguration
     private let outbox: any SinkOutbox
     private let signal: OutboxSignal
     private let backoff: Backoff.Configuration
+    /// Times the backoff, the idle retries and the flush on shutdown.
+    private let clock: GatewayClock
     private let logger: Logger
     private let metrics: SinkMetrics
     private let state: Mutex<SinkStatus>
@@ -43,14 +45,15 @@ public final class HTTPSink: Service, Sendable {
     ///   - name: the sink's name in the outbox, logs and metrics (`UpstreamConfiguration.name`).
     ///   - outbox: this sink's view of the outbox.
     ///   - signal: notified by the daemon after each commit that queued messages.
-    public init(name: String, configuration: HTTPSinkConfiguration, outbox: any SinkOutbox, signal: OutboxSignal,
-                backoff: Backoff.Configuration = .init(), logger: Logger,
+    public init(name: SinkName, configuration: HTTPSinkConfiguration, outbox: any SinkOutbox, signal: OutboxSignal,
+                backoff: Backoff.Configuration = .init(), clock: GatewayClock = .system, logger: Logger,
                 metricsFactory: any MetricsFactory = MetricsSystem.factory) {
         self.name = name
         self.configuration = configuration
         self.outbox = outbox
         self.signal = signal
         self.backoff = backoff
+        self.clock = clock
         self.logger = logger.tagged("sink.name", name)
         self.metrics = SinkMetrics(sink: name, factory: metricsFactory)
         self.state = Mutex(SinkStatus(name: name))
@@ -63,8 +66,8 @@ public final class HTTPSink: Service, Sendable {
     public func run() async throws {
         let token = try readToken()
         var backoff = Backoff(configuration: self.backoff)
-        let clock = ContinuousClock()
-        var flushDeadline: ContinuousClock.Instant?
+        let clock = self.clock
+        var flushDeadline: GatewayClock.Instant?
         while !Task.isCancelled {
             if flushDeadline == nil, Task.isShuttingDownGracefully { flushDeadline = clock.now + Self.flushTimeout }
             let remaining = flushDeadline.map { clock.now.duration(to: $0) }
@@ -75,19 +78,19 @@ public final class HTTPSink: Service, Sendable {
             } catch {
                 logger.error("The outbox could not be read.", metadata: ["error": "\(error)"])
                 if flushDeadline != nil { break }
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
+                try? await cancelWhenGracefulShutdown { try await clock.sleep(for: .seconds(1)) }
                 continue
             }
             guard !batch.isEmpty else {
                 state.withLock { $0.backlog = 0 }
                 if flushDeadline != nil { break }
-                await cancelWhenGracefulShutdown { await self.signal.wait(upTo: Self.idlePoll) }
+                await cancelWhenGracefulShutdown { await self.signal.wait(upTo: Self.idlePoll, clock: self.clock) }
                 continue
             }
             let undeliverable = batch.filter { $0.undeliverable != nil }
             if !undeliverable.isEmpty {
                 if await !park(undeliverable) {
-                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
+                    try? await cancelWhenGracefulShutdown { try await clock.sleep(for: .seconds(1)) }
                 }
                 continue
             }
@@ -101,7 +104,7 @@ public final class HTTPSink: Service, Sendable {
             case .retry:
                 if flushDeadline != nil { return }
                 let delay = backoff.next()
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+                try? await cancelWhenGracefulShutdown { try await clock.sleep(for: delay) }
             }
         }
     }

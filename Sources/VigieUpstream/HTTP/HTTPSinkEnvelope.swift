@@ -7,7 +7,8 @@ import VigieCore
 ///   own `bn`, `bt` and `seq`, so records still resolve to their device and window.
 /// - Otherwise: a JSON array of the payloads, each inserted as is (`application/json`).
 ///
-/// Payloads are the outbox's encoded JSON; the sequence number travels inside them.
+/// Payloads are what `PublicationRenderer` made of each stored message (SenML or JSON); the
+/// sequence number travels inside them.
 package struct HTTPSinkEnvelope {
     package let contentType: String
     package let body: [UInt8]

@@ -1,3 +1,4 @@
+import VigieCore
 import VigieStore
 
 /// Where a sink keeps the ids a hub gave it (`hub_identifiers` in the store), by key.
@@ -9,7 +10,7 @@ protocol HubIdentifierStore: Sendable {
 
 /// The store's `hub_identifiers` rows of one sink.
 struct StoreHubIdentifiers: HubIdentifierStore {
-    let sink: String
+    let sink: SinkName
     let outbox: Outbox
 
     func load() async throws -> [String: String] { try await outbox.hubIdentifiers(sink: sink) }

@@ -3,6 +3,7 @@ import Metrics
 import ServiceLifecycle
 import Synchronization
 import VigieCore
+import VigieStore
 
 /// One outbox message, decoded, as a hub exchange takes it.
 struct HubMessage: Sendable {
@@ -18,6 +19,17 @@ struct HubRound: Sendable {
     var refused: [Int64: String] = [:]
     /// Why the round stopped early; the messages in neither list are sent again.
     var failure: HubFailure?
+}
+
+/// The outbox as a hub sink reads it: stored rows, decoded by the sink (`OutboxEntry.decoded`),
+/// since each hub encodes a message its own way. `StoreSinkOutbox` is the store's.
+protocol HubOutbox: Sendable {
+    /// Up to `limit` rows with a sequence number above `seq`, oldest first.
+    func entries(after seq: Int64, limit: Int) async throws -> [OutboxEntry]
+    /// Removes messages the hub stored.
+    func acknowledge(_ seqs: [Int64]) async throws
+    /// Removes messages that can never be sent; the sink counts them.
+    func park(_ seqs: [Int64]) async throws
 }
 
 /// The protocol side of a hub sink: SensorThings or NGSI-LD.
@@ -41,20 +53,22 @@ final class HubSink: Service, Sendable {
     static let idlePoll: Duration = .seconds(1)
     static let heldBackoff = Backoff.Configuration(initial: .seconds(1), maximum: .seconds(600))
 
-    private let name: String
-    private let outbox: any SinkOutbox
+    private let name: SinkName
+    private let outbox: any HubOutbox
     private let signal: OutboxSignal
     /// Makes the exchange when the sink starts (credential files are read then).
     private let open: @Sendable () throws(UpstreamError) -> any HubExchange
     private let batch: Int
     private let backoff: Backoff.Configuration
+    /// Times the backoffs (the round's and each held message's) and the idle retries.
+    private let clock: GatewayClock
     private let logger: Logger
     private let metrics: SinkMetrics
     private let refusals: Counter
     private let state: Mutex<SinkStatus>
 
-    init(name: String, open: @escaping @Sendable () throws(UpstreamError) -> any HubExchange, outbox: any SinkOutbox, signal: OutboxSignal, batch: Int,
-         backoff: Backoff.Configuration = .init(), logger: Logger,
+    init(name: SinkName, open: @escaping @Sendable () throws(UpstreamError) -> any HubExchange, outbox: any HubOutbox, signal: OutboxSignal, batch: Int,
+         backoff: Backoff.Configuration = .init(), clock: GatewayClock = .system, logger: Logger,
          metricsFactory: any MetricsFactory = MetricsSystem.factory) {
         self.name = name
         self.open = open
@@ -62,9 +76,10 @@ final class HubSink: Service, Sendable {
         self.signal = signal
         self.batch = max(1, batch)
         self.backoff = backoff
+        self.clock = clock
         self.logger = logger.tagged("sink.name", name)
         self.metrics = SinkMetrics(sink: name, factory: metricsFactory)
-        self.refusals = Counter(label: "vigie_upstream_messages_refused_total", dimensions: [("sink", name)],
+        self.refusals = Counter(label: "vigie_upstream_messages_refused_total", dimensions: [("sink", name.description)],
                                 factory: metricsFactory)
         self.state = Mutex(SinkStatus(name: name))
     }
@@ -74,22 +89,22 @@ final class HubSink: Service, Sendable {
     /// A message the hub refused: when it may be tried again.
     private struct Held {
         var backoff = Backoff(configuration: HubSink.heldBackoff)
-        var due: ContinuousClock.Instant
+        var due: GatewayClock.Instant
     }
 
     func run() async throws {
         let exchange = try open()
         var backoff = Backoff(configuration: self.backoff)
+        let clock = self.clock
         var held: [Int64: Held] = [:]
         var highestSent: Int64 = 0
-        let clock = ContinuousClock()
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            let pending: [PendingMessage]
+            let pending: [OutboxEntry]
             do {
-                pending = try await outbox.pending(after: 0, limit: batch + held.count)
+                pending = try await outbox.entries(after: 0, limit: batch + held.count)
             } catch {
                 logger.error("The outbox could not be read.", metadata: ["error": "\(error)"])
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
+                try? await cancelWhenGracefulShutdown { try await clock.sleep(for: .seconds(1)) }
                 continue
             }
             let now = clock.now
@@ -97,20 +112,17 @@ final class HubSink: Service, Sendable {
             var unreadable: [Int64] = []
             for entry in pending where held[entry.seq].map({ $0.due <= now }) ?? true {
                 guard messages.count < batch else { break }
-                guard let kind = entry.kind,
-                      let message = try? UpstreamMessage(kind: kind, storageText: String(decoding: entry.payload, as: UTF8.self))
-                else {
-                    unreadable.append(entry.seq)
-                    continue
+                switch entry.decoded {
+                case .success(let message): messages.append(HubMessage(seq: entry.seq, message: message))
+                case .failure: unreadable.append(entry.seq)
                 }
-                messages.append(HubMessage(seq: entry.seq, message: message))
             }
             if !unreadable.isEmpty { await park(unreadable) }
             state.withLock { $0.held = held.count }
             guard !messages.isEmpty else {
                 let nextDue = held.values.map(\.due).min()
                 let wait = nextDue.map { min(Self.idlePoll, max(.milliseconds(10), now.duration(to: $0))) } ?? Self.idlePoll
-                await cancelWhenGracefulShutdown { await self.signal.wait(upTo: wait) }
+                await cancelWhenGracefulShutdown { await self.signal.wait(upTo: wait, clock: self.clock) }
                 continue
             }
             let retried = messages.filter { $0.seq <= highestSent }.count
@@ -153,7 +165,7 @@ final class HubSink: Service, Sendable {
                 let reached = if case .transport = failure { false } else { true }
                 state.withLock { $0.connected = reached; $0.lastError = failure.message }
                 let delay = backoff.next()
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+                try? await cancelWhenGracefulShutdown { try await clock.sleep(for: delay) }
             } else {
                 backoff.reset()
                 state.withLock { $0.connected = true; $0.lastError = nil }

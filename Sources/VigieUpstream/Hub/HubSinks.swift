@@ -4,7 +4,7 @@ import VigieStore
 
 /// Builds the hub sinks (`sensorthings:`, `ngsi_ld:`) from their configuration.
 enum HubSinks {
-    static func sensorThings(_ configuration: SensorThingsSinkConfiguration, name: String, gateway: String,
+    static func sensorThings(_ configuration: SensorThingsSinkConfiguration, name: SinkName, gateway: String,
                              statistics: [Statistic], outbox: Outbox, signal: OutboxSignal, logger: Logger,
                              backoff: Backoff.Configuration = .init()) -> HubSink {
         HubSink(name: name, open: { () throws(UpstreamError) in
@@ -14,22 +14,22 @@ enum HubSinks {
             } else if let username = configuration.username, let passwordFile = configuration.passwordFile {
                 headers.append("Authorization: Basic \(Base64.encode(Array("\(username):\(try secret(passwordFile))".utf8)))")
             }
-            let connection = HubConnection(label: name, headers: headers, tls: configuration.tls, timeout: configuration.timeout)
+            let connection = HubConnection(label: name.description, headers: headers, tls: configuration.tls, timeout: configuration.timeout)
             return SensorThingsExchange(configuration: configuration, gateway: gateway, statistics: statistics,
                                         connection: connection, identifiers: StoreHubIdentifiers(sink: name, outbox: outbox),
                                         logger: logger)
-        }, outbox: StoreSinkOutbox(sink: SinkName(name), outbox: outbox), signal: signal, batch: configuration.batch,
+        }, outbox: StoreSinkOutbox(sink: name, outbox: outbox), signal: signal, batch: configuration.batch,
                 backoff: backoff, logger: logger)
     }
 
-    static func ngsiLD(_ configuration: NGSILDSinkConfiguration, name: String, mapper: NGSILDMapper, outbox: Outbox,
+    static func ngsiLD(_ configuration: NGSILDSinkConfiguration, name: SinkName, mapper: NGSILDMapper, outbox: Outbox,
                        signal: OutboxSignal, logger: Logger, backoff: Backoff.Configuration = .init()) -> HubSink {
         HubSink(name: name, open: { () throws(UpstreamError) in
             let token = try configuration.tokenFile.map { path throws(UpstreamError) in try secret(path) }
-            let connection = HubConnection(label: name, headers: NGSILDExchange.headers(configuration, token: token),
+            let connection = HubConnection(label: name.description, headers: NGSILDExchange.headers(configuration, token: token),
                                            tls: configuration.tls, timeout: configuration.timeout)
             return NGSILDExchange(configuration: configuration, mapper: mapper, connection: connection, logger: logger)
-        }, outbox: StoreSinkOutbox(sink: SinkName(name), outbox: outbox), signal: signal, batch: configuration.batch,
+        }, outbox: StoreSinkOutbox(sink: name, outbox: outbox), signal: signal, batch: configuration.batch,
                 backoff: backoff, logger: logger)
     }
 

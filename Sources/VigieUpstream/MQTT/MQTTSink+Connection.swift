@@ -78,12 +78,12 @@ extension MQTTSink {
     /// Publishes the health message every `healthInterval` while connected.
     package func reportHealth(_ client: MQTTClient) async {
         while !Task.isCancelled {
-            try? await Task.sleep(for: options.healthInterval)
+            try? await options.clock.sleep(for: options.healthInterval)
             guard !Task.isCancelled, status.connected else { continue }
             var health = await health()
             if let backlog = try? await outbox.backlog() {
                 health.backlog = Int64(backlog.count)
-                health.oldestPendingAgeSeconds = backlog.oldestMillis.map { max(0, (WallClock.nowMilliseconds() - $0) / 1000) }
+                health.oldestPendingAgeSeconds = backlog.oldestMillis.map { max(0, (options.clock.wallMilliseconds() - $0) / 1000) }
                 state.withLock { $0.backlog = backlog.count }
             }
             let payload = Array(GatewayStatusMessage.health(health).json(gateway: options.gateway).utf8)

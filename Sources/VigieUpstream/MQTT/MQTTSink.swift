@@ -36,11 +36,14 @@ public final class MQTTSink: Service, Sendable {
         public var backoff: Backoff.Configuration
         /// Commands from the hub on this sink's connection; nil on every sink but the control one.
         public var control: SinkControl?
+        /// Paces the drain and the health messages (the flush and the offline wait stay on real time).
+        public var clock: GatewayClock
 
         public init(gateway: String, clientID: String? = nil, healthInterval: Duration = .seconds(60),
                     flushTimeout: Duration = .seconds(5), backoff: Backoff.Configuration = .reconnect,
-                    control: SinkControl? = nil) {
+                    control: SinkControl? = nil, clock: GatewayClock = .system) {
             self.gateway = gateway
+            self.clock = clock
             self.control = control
             self.clientID = clientID
             self.healthInterval = healthInterval
@@ -49,7 +52,7 @@ public final class MQTTSink: Service, Sendable {
         }
     }
 
-    package let name: String
+    package let name: SinkName
     package let configuration: MQTTSinkConfiguration
     package let options: Options
     package let outbox: any SinkOutbox
@@ -68,7 +71,7 @@ public final class MQTTSink: Service, Sendable {
     ///   - signal: notified by the daemon after each commit that queued messages.
     ///   - health: the daemon's counters for the health message (the sink fills in its backlog).
     /// - Throws: `UpstreamError` when the topic template is invalid.
-    public init(name: String, configuration: MQTTSinkConfiguration, options: Options, outbox: any SinkOutbox,
+    public init(name: SinkName, configuration: MQTTSinkConfiguration, options: Options, outbox: any SinkOutbox,
                 signal: OutboxSignal, health: @escaping @Sendable () async -> GatewayHealth, logger: Logger,
                 metricsFactory: any MetricsFactory = MetricsSystem.factory) throws {
         self.name = name
@@ -130,7 +133,8 @@ public final class MQTTSink: Service, Sendable {
     /// PUBACK is in, for at most `flushTimeout` after shutdown began.
     private func deliver(_ client: MQTTClient, stopping: StopFlag) async {
         let loop = DeliveryLoop(outbox: outbox, signal: signal, window: configuration.inflight,
-                                drainRate: configuration.drainRate, metrics: metrics, idlePoll: Self.idlePoll)
+                                drainRate: configuration.drainRate, metrics: metrics, idlePoll: Self.idlePoll,
+                                clock: options.clock)
         let flushTimeout = options.flushTimeout
         // QoS 1 unless the configuration asks for 0 (then "acknowledged" means written to the socket).
         let qos = configuration.qos == 0 ? 0 : 1

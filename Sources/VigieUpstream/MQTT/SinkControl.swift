@@ -30,7 +30,7 @@ public struct SinkControl: Sendable {
 /// connection, and see whether the outbox has anything waiting (a replay gives way to it).
 public struct SinkLink: Sendable {
     /// The sink's name (`UpstreamConfiguration.name`).
-    public let sink: String
+    public let sink: SinkName
     /// The sink's `drain_rate`, messages per second (0: no limit).
     public let drainRate: Int
     let client: MQTTClient
