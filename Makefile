@@ -34,7 +34,7 @@ deb: deps
 
 # Stage benchmarks (ordo-one/benchmark: time, throughput, malloc counts; release build). Benchmarks/
 # is a package of its own so that `make build` and `make test` never build the benchmark framework.
-# Narrow a run with BENCH_ARGS, e.g. `make bench BENCH_ARGS="--filter Anomaly"`. See docs/performance.md.
+# Narrow a run with BENCH_ARGS, e.g. `make bench BENCH_ARGS='--filter Anomaly.*'`. See docs/performance.md.
 # The detector's targets (<= 1 us per reading, <= 4 KB per sensor) are checked: a miss fails the run.
 .PHONY: bench
 bench: deps

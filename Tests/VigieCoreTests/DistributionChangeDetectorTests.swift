@@ -10,7 +10,7 @@ private func flags(_ segments: [(count: Int, centre: Double, width: Double)]) ->
     var result: [Bool] = []
     for segment in segments {
         for _ in 0..<segment.count {
-            result.append(detector.update(segment.centre + segment.width * noise.next()))
+            result.append(detector.update(segment.centre + segment.width * noise.next(), rangeReset: AnomalyTuning().rangeReset))
         }
     }
     return result
@@ -32,8 +32,8 @@ private func flags(_ segments: [(count: Int, centre: Double, width: Double)]) ->
 @Test func aValueFarBeyondTheKnownRangeIsAChangeAtOnce() {
     var noise = Series.Noise()
     var detector = DistributionChangeDetector()
-    let result = (0..<2_000).map { _ in detector.update(10 + 4 * noise.next()) }
-    let beyond = detector.update(30)
+    let result = (0..<2_000).map { _ in detector.update(10 + 4 * noise.next(), rangeReset: AnomalyTuning().rangeReset) }
+    let beyond = detector.update(30, rangeReset: AnomalyTuning().rangeReset)
     #expect(!result[1_500..<2_000].contains(true))
     #expect(beyond)
 }

@@ -29,13 +29,17 @@ public struct AnomalyTuning: Sendable, Hashable {
     /// How long (in hours) a detector learns its sensor's daily rhythm from the first reading
     /// (`learning`): the daily profile is consulted only afterwards.
     public var learningHours = 24.0
+    /// How much the running range of a sensor's values must widen at once (a fraction of it) for
+    /// the distribution test to forget its remembered histograms, whose bins no longer mean the
+    /// same values, and to call that reading a change (`reset`).
+    public var rangeReset = 0.3
 
     public init() {}
 
     /// The names `--tune` accepts, with their current values.
     public var values: [(name: String, value: Double)] {
         [("gain", statisticalGain), ("refractory", Double(refractoryReadings)), ("halflife", peakHalfLife), ("zscale", stepScale), ("clip", deviationClip),
-         ("agreement", learningAgreement), ("learning", learningHours)]
+         ("agreement", learningAgreement), ("learning", learningHours), ("reset", rangeReset)]
     }
 
     /// Sets the constant called `name`; false when there is none by that name or `value` is out of its range.
@@ -48,6 +52,7 @@ public struct AnomalyTuning: Sendable, Hashable {
         case "zscale": stepScale = value
         case "clip": deviationClip = value
         case "agreement": learningAgreement = value
+        case "reset" where value > 0: rangeReset = value
         case "learning" where value <= 24 * 366: learningHours = value
         default: return false
         }

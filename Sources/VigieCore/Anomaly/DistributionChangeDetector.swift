@@ -9,8 +9,9 @@ import Glibc
 /// with `bins − 1` degrees of freedom when the hypothesis holds; it is accepted below the
 /// 0.99 quantile. A window that matches no hypothesis, or only one confirmed
 /// `rareAgreements` times or fewer, is a change. The set holds at most `capacity` hypotheses: when full, the least confirmed one is
-/// replaced. When the running range widens by more than 30 % at once the histograms no longer
-/// mean the same bins and the set is forgotten.
+/// replaced. When the running range widens by more than `rangeReset` (a fraction, tuned:
+/// `AnomalyTuning.rangeReset`) at once the histograms no longer mean the same bins and the set
+/// is forgotten.
 ///
 /// A value type of fixed size (about 2 KB): the window's bins are kept up to date
 /// incrementally (re-binned only when the range moves), and hypotheses are stored as the
@@ -23,8 +24,6 @@ struct DistributionChangeDetector: Sendable {
     static let acceptance: Float = 13.276_704
     /// A hypothesis confirmed this many times or fewer is not yet normal (Wang et al.: c_th).
     static let rareAgreements: UInt32 = 2
-    /// Relative widening of the range that makes the remembered histograms obsolete.
-    static let rangeReset = 0.3
 
     private var values = InlineArray<52, Double>(repeating: 0)
     private var next = 0
@@ -39,15 +38,16 @@ struct DistributionChangeDetector: Sendable {
     private var agreements = InlineArray<64, UInt32>(repeating: 0)
     private var hypothesisCount = 0
 
-    /// Feeds one value; returns true when the recent distribution is a change.
-    mutating func update(_ value: Double) -> Bool {
+    /// Feeds one value; returns true when the recent distribution is a change. `rangeReset`: the
+    /// relative widening of the range that makes the remembered histograms obsolete.
+    mutating func update(_ value: Double, rangeReset: Double) -> Bool {
         let oldMinimum = minimum
         let oldMaximum = maximum
         minimum = Swift.min(minimum, value)
         maximum = Swift.max(maximum, value)
         let oldRange = oldMaximum - oldMinimum
         let widened = seen >= Self.window && oldRange > 0
-            && (oldMinimum - minimum) + (maximum - oldMaximum) > Self.rangeReset * oldRange
+            && (oldMinimum - minimum) + (maximum - oldMaximum) > rangeReset * oldRange
         if widened { hypothesisCount = 0 }
         let step = (maximum - minimum) / Double(Self.bins)
         if seen >= Self.window { counts[Int(binOf[next])] &-= 1 }

@@ -109,7 +109,7 @@ public struct SeasonalBaselineDetector: Sendable {
                 // sensor's usual error and make its recovery look like an anomaly.
                 lastTime = time
             } else {
-                changed = distribution.update(value)
+                changed = distribution.update(value, rangeReset: settings.tuning.rangeReset)
                 scoreStatistics(time: time, value: value, into: &verdict)
                 learn(time: time, value: value)
             }
