@@ -21,13 +21,28 @@ public struct DemoBuilding: Sendable {
     public var scenario: DemoScenario
     /// Simulated seconds per real second.
     public var speed: Double
-    /// The wall-clock time (seconds since the epoch) the simulation starts at; sets the time of day.
+    /// The wall-clock time (seconds since the epoch) the simulation starts at: readings carry real times.
     public var startEpochSeconds: Double
+    /// The simulated time of day (seconds after midnight) at the start: it sets the building's rhythm.
+    public var startSecondsOfDay: Double
 
-    public init(scenario: DemoScenario, speed: Double, startEpochSeconds: Double) {
+    /// `vigie demo` starts its school day at 08:00 whatever the hour it is run, so that a run
+    /// plays the same day (the morning ramp, then incidents at 08:20-08:54, 09:20-09:54, ...).
+    /// Run in the late afternoon, the same scenario fell on the evening drop of the building's load.
+    public static let schoolDayStart: Double = 8 * 3_600
+
+    /// `startSecondsOfDay` nil: the time of day of `startEpochSeconds`.
+    public init(scenario: DemoScenario, speed: Double, startEpochSeconds: Double, startSecondsOfDay: Double? = nil) {
         self.scenario = scenario
         self.speed = speed
         self.startEpochSeconds = startEpochSeconds
+        self.startSecondsOfDay = startSecondsOfDay ?? startEpochSeconds.truncatingRemainder(dividingBy: 86_400)
+    }
+
+    /// The simulated time of day (seconds after midnight, 0..<86,400) `seconds` after the start.
+    package func secondsOfDay(at seconds: Double) -> Double {
+        let day = (startSecondsOfDay + seconds).truncatingRemainder(dividingBy: 86_400)
+        return day < 0 ? day + 86_400 : day
     }
 
     /// A simulated unit serving `points` for `device`, its values driven by simulated time
@@ -88,7 +103,7 @@ public struct DemoBuilding: Sendable {
 
     /// 0 at night, rising to 1 during the school day (about 8:00–17:00 simulated local time).
     package func occupancy(at seconds: Double) -> Double {
-        let hour = (startEpochSeconds + seconds).truncatingRemainder(dividingBy: 86_400) / 3600
+        let hour = secondsOfDay(at: seconds) / 3600
         let day = sin((hour - 7) / 11 * Double.pi)
         return hour > 7 && hour < 18 ? max(0, day) : 0
     }

@@ -73,10 +73,9 @@ package struct DemoDriver: Sendable {
     }
 
     private func header(elapsed: Double) -> String {
-        let simulated = building.startEpochSeconds + elapsed * building.speed
-        let minutes = Int(simulated.truncatingRemainder(dividingBy: 86_400) / 60)
+        let minutes = Int(building.secondsOfDay(at: elapsed * building.speed) / 60)
         let clock = "\(minutes / 60 < 10 ? "0" : "")\(minutes / 60):\(minutes % 60 < 10 ? "0" : "")\(minutes % 60)"
-        return "vigie demo — simulated building, \(Self.seconds(elapsed)) real, simulated time \(clock) UTC "
+        return "vigie demo — simulated building, \(Self.seconds(elapsed)) real, simulated time \(clock) "
             + "(x\(DemoEventLog.format(building.speed)))   status page http://127.0.0.1:\(httpPort)/"
     }
 

@@ -84,7 +84,8 @@ public struct DemoRunner: Sendable {
                 + error.diagnostics.map(\.description).joined(separator: "; "))
         }
         let building = DemoBuilding(scenario: DemoScenario(pollSeconds: Double(configuration.pollMilliseconds) / 1000 * options.speed),
-                                    speed: options.speed, startEpochSeconds: Date().timeIntervalSince1970)
+                                    speed: options.speed, startEpochSeconds: Date().timeIntervalSince1970,
+                                    startSecondsOfDay: DemoBuilding.schoolDayStart)
         var devices: [String: [PointDefinition]] = [:]
         for bus in loaded.configuration.modbus.buses {
             for device in bus.devices { devices[device.name] = loaded.points(of: device) }

@@ -20,6 +20,7 @@ struct DemoCommand: AsyncParsableCommand {
         the real one (store, detection, aggregation, sinks, status page), run from the \
         configuration written to DATA_DIR/demo.yaml.
 
+        The simulated school day starts at 08:00 whatever the hour (the morning ramp comes first). \
         Every simulated hour plays the same incidents: minute 20-30 the hall's CO2/temperature sensor is stuck, \
         minute 26 a spike on the sub-meter (out of its range), minute 30-40 the hub is down (the backlog builds, \
         then drains), minute 32-38 the heat meter does not answer, minute 42-54 the main \
