@@ -40,6 +40,14 @@ deb: deps
 bench: deps
 	$(SWIFT) package --package-path Benchmarks benchmark --no-progress $(BENCH_ARGS)
 
+# The anomaly detector's figures at each sensitivity on the shared NAB and SKAB data (about 30 s;
+# ../shared beside the repository): NAB alarm at t = 0.5, NAB score optimised, SKAB incidents.
+# docs/anomaly.md has the cross-validated figures and how to reproduce them.
+.PHONY: anomaly-eval
+anomaly-eval: deps
+	$(SWIFT) build -c release --product vigie
+	scripts/anomaly_eval.sh .build/release/vigie
+
 # End-to-end load: the release binary against real brokers, simulators and collectd on 127.0.0.1
 # (scripts/bench-e2e/, figures in docs/performance.md). Takes about 20 minutes.
 .PHONY: bench-e2e
