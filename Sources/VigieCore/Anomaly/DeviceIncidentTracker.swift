@@ -6,25 +6,43 @@
 /// and is one incident, while noise on one sensor is not an incident at all. So:
 /// * a data-quality alarm (stuck, out of range, gap, device error) opens an incident alone, and
 ///   so does any alarm of a device with one sensor (then events are exactly the per-sensor ones);
-/// * a statistical alarm opens one only when `corroboration.sensors` other sensors of the device
-///   are surprising (`corroboration.nats`) within their last `corroboration.window` readings; an
-///   alarm not yet corroborated waits that many of its sensor's readings for them;
+/// * the device has evidence of its own: each sensor's short-term mean against its slow baseline
+///   (`MeanShift`), frozen while the device is anomalous. A shift whose surprise reaches the
+///   threshold opens an incident on that sensor's reading (reason `unusual_behaviour`) and keeps
+///   it open while it lasts, though no single reading is unusual;
+/// * a sensor's statistical alarm opens one only when corroborated: once the sensor's shift is
+///   scored, by a shift of `corroboration.shiftCorroboration` nats of any sensor of the device
+///   within its last `corroboration.window` readings each; before that, by `corroboration.sensors`
+///   other sensors surprising (`corroboration.nats`) within their last `corroboration.window`
+///   readings. An alarm not yet corroborated waits that many of its sensor's readings;
 /// * while an incident is open, the other sensors' readings over the threshold join it as
 ///   context (an `update` when a sensor joins) instead of opening their own events; its life
 ///   (updates, close) follows the sensor that opened it (`AnomalyEventTracker`).
 ///
-/// State: one counter per sensor and one waiting alarm per device. Pure, causal, deterministic.
+/// State: per sensor a counter and a `MeanShift` (56 bytes); per device one waiting alarm.
+/// Pure, causal, deterministic.
 public struct DeviceIncidentTracker: Sendable {
     public let corroboration: DeviceCorroboration
     private var events: AnomalyEventTracker
-    /// Each sensor's readings since its last surprising one (`Int.max`: none yet).
-    private var sinceSurprise: [SensorID: Int] = [:]
+    private var sensors: [SensorID: SensorState] = [:]
     /// How many sensors had a surprising reading within their last `window` readings.
     private var surprising = 0
+    /// The device's readings so far, all sensors together.
+    private var readings = 0
+    /// The shifts learn again from this device reading on.
+    private var frozenUntil = 0
+    /// The device reading of the latest shift that corroborates (`Int.min`: none yet).
+    private var lastShift = Int.min
     /// The sensor whose alarm opened the incident that is open.
     public private(set) var primary: SensorID?
     /// A statistical alarm waiting for corroboration, and its sensor's readings left to wait.
     private var waiting: (reading: Reading, score: AnomalyScore, left: Int)?
+
+    private struct SensorState {
+        /// Readings since the sensor's last surprising one (`Int.max`: none yet).
+        var sinceSurprise = Int.max
+        var shift = MeanShift()
+    }
 
     public init(sensitivity: Sensitivity, corroboration: DeviceCorroboration = .init(), quietReadings: Int = 10) {
         events = AnomalyEventTracker(sensitivity: sensitivity, quietReadings: quietReadings)
@@ -35,8 +53,9 @@ public struct DeviceIncidentTracker: Sendable {
     public var openEvent: AnomalyEvent? { primary.flatMap { events.openEvents[$0] } }
 
     /// Accounts for one scored reading of one of the device's sensors; returns what to publish.
-    public mutating func observe(_ reading: Reading, _ score: AnomalyScore) -> AnomalyEventAction? {
-        let isSurprising = note(reading.sensor, severity: score.severity)
+    public mutating func observe(_ reading: Reading, _ perSensor: AnomalyScore) -> AnomalyEventAction? {
+        let isSurprising = note(reading.sensor, severity: perSensor.severity)
+        let score = sensors.count > 1 ? withShift(reading, perSensor) : perSensor
         if let primary {
             if primary == reading.sensor {
                 let action = events.observe(reading, score)
@@ -47,7 +66,7 @@ public struct DeviceIncidentTracker: Sendable {
             return events.addContext(reading.sensor, to: primary).map { .update($0) }
         }
         if score.score >= events.threshold {
-            if isCorroborated(reading.sensor, isSurprising: isSurprising, reasons: score.reasons) {
+            if score.score > perSensor.score || isCorroborated(reading.sensor, isSurprising: isSurprising, reasons: score.reasons) {
                 return open(reading, score)
             }
             waiting = (reading, score, corroboration.window)
@@ -56,26 +75,62 @@ public struct DeviceIncidentTracker: Sendable {
         guard let pending = waiting else { return nil }
         if pending.reading.sensor == reading.sensor {
             waiting = pending.left > 1 ? (pending.reading, pending.score, pending.left - 1) : nil
+            if isShiftCorroborated(pending.reading.sensor) { return open(pending.reading, pending.score) }
             return nil
         }
-        let pendingSurprising = (sinceSurprise[pending.reading.sensor] ?? .max) <= corroboration.window
-        guard surprising - (pendingSurprising ? 1 : 0) >= corroboration.sensors else { return nil }
+        guard isShiftCorroborated(pending.reading.sensor) || isOthersCorroborated(pending.reading.sensor) else { return nil }
         return open(pending.reading, pending.score)
     }
 
     /// Counts the reading in its sensor's recent surprises; whether the sensor is surprising now.
     private mutating func note(_ sensor: SensorID, severity: Double) -> Bool {
-        let before = sinceSurprise[sensor] ?? .max
+        let before = sensors[sensor]?.sinceSurprise ?? .max
         let after = Surprise.nats(score: severity) >= corroboration.nats ? 0 : (before == .max ? .max : before + 1)
-        sinceSurprise[sensor] = after
+        sensors[sensor, default: SensorState()].sinceSurprise = after
         let was = before <= corroboration.window, now = after <= corroboration.window
         surprising += (now ? 1 : 0) - (was ? 1 : 0)
         return now
     }
 
+    /// The per-sensor score with the device's evidence of a shift of this sensor's mean: its
+    /// severity at least the shift's, and its score too when the shift reaches the threshold.
+    private mutating func withShift(_ reading: Reading, _ score: AnomalyScore) -> AnomalyScore {
+        guard reading.quality == .good, reading.value.isFinite else { return score }
+        readings += 1
+        let squared = sensors[reading.sensor, default: SensorState()].shift
+            .observe(reading.value, learn: readings >= frozenUntil, corroboration)
+        if squared >= corroboration.shiftFreeze * corroboration.shiftFreeze {
+            frozenUntil = readings + corroboration.shiftHold * sensors.count
+        }
+        let nats = corroboration.shiftGain * squared / 2
+        if nats >= corroboration.shiftCorroboration { lastShift = readings }
+        let severity = Surprise.score(nats: nats)
+        var merged = score
+        merged.severity = max(score.severity, severity)
+        if severity >= events.threshold, severity > score.score {
+            merged.score = severity
+            merged.reasons.insert(.unusualBehaviour)
+        }
+        return merged
+    }
+
     private func isCorroborated(_ sensor: SensorID, isSurprising: Bool, reasons: AnomalyReasons) -> Bool {
-        sinceSurprise.count == 1 || !reasons.isDisjoint(with: Verdict.quality)
-            || surprising - (isSurprising ? 1 : 0) >= corroboration.sensors
+        if sensors.count == 1 || !reasons.isDisjoint(with: Verdict.quality) { return true }
+        if sensors[sensor]?.shift.isWarm(corroboration) == true { return isShiftCorroborated(sensor) }
+        return surprising - (isSurprising ? 1 : 0) >= corroboration.sensors
+    }
+
+    /// Whether a recent shift of the device corroborates `sensor`'s statistical alarm (once its shift is scored).
+    private func isShiftCorroborated(_ sensor: SensorID) -> Bool {
+        sensors[sensor]?.shift.isWarm(corroboration) == true && lastShift != .min
+            && readings - lastShift <= corroboration.window * sensors.count
+    }
+
+    /// Whether other sensors' surprises corroborate `sensor`'s alarm (before its shift is scored).
+    private func isOthersCorroborated(_ sensor: SensorID) -> Bool {
+        guard sensors[sensor]?.shift.isWarm(corroboration) != true else { return false }
+        let pendingSurprising = (sensors[sensor]?.sinceSurprise ?? .max) <= corroboration.window
+        return surprising - (pendingSurprising ? 1 : 0) >= corroboration.sensors
     }
 
     /// Opens the device's incident on `reading`'s alarm, with the sensors surprising beside it as context.
@@ -83,7 +138,7 @@ public struct DeviceIncidentTracker: Sendable {
         waiting = nil
         guard case .open(var event) = events.observe(reading, score) else { return nil }
         primary = reading.sensor
-        for (sensor, since) in sinceSurprise where sensor != reading.sensor && since <= corroboration.window {
+        for (sensor, state) in sensors where sensor != reading.sensor && state.sinceSurprise <= corroboration.window {
             event = events.addContext(sensor, to: reading.sensor) ?? event
         }
         return .open(event)
