@@ -26,9 +26,9 @@ public struct DeviceCorroboration: Sendable, Hashable {
     /// A sensor's readings before its shift is scored (`shift_warmup`); until then its
     /// statistical alarms are corroborated by other sensors' surprises as above.
     public var shiftWarmup = 150
-    /// The shift's surprise in nats is `shiftGain` × z² / 2 (`shift_gain`): at 0.7 a shift of
-    /// 7 of its own spreads reaches the medium threshold (17.25 nats).
-    public var shiftGain = 0.7
+    /// The shift's surprise in nats is `shiftGain` × z² / 2 (`shift_gain`; 1: a Gaussian's): a
+    /// shift of 5.9 of its own spreads reaches the medium threshold (17.25 nats).
+    public var shiftGain = 1.0
     /// A shift of this many spreads (`shift_freeze`) freezes the learning of every sensor of the
     /// device for `shiftHold` of its sensors' readings each (`shift_hold`): a fault is measured
     /// against the device's state before it, and its recovery returns to that state.
@@ -37,7 +37,7 @@ public struct DeviceCorroboration: Sendable, Hashable {
     /// Once the alarm's sensor's shift is scored, a statistical alarm is corroborated when a
     /// sensor of the device (itself included) had a shift of at least `shiftCorroboration` nats
     /// (`shift_corroboration`) within the device's last `window` readings of each sensor.
-    public var shiftCorroboration = 5.6
+    public var shiftCorroboration = 8.75
 
     public init() {}
 

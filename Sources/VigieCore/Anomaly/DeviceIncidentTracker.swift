@@ -82,6 +82,16 @@ public struct DeviceIncidentTracker: Sendable {
         return open(pending.reading, pending.score)
     }
 
+    /// Teaches the device's evidence a sensor's stored past readings (oldest first), as a
+    /// detector warms up from them after a restart: the shift of a sensor whose history is
+    /// known is scored from its first live reading, against a baseline and spread learned from
+    /// that history rather than from its first minutes live. Raises nothing.
+    public mutating func learn(history: [Reading]) {
+        for reading in history where reading.quality == .good && reading.value.isFinite {
+            _ = sensors[reading.sensor, default: SensorState()].shift.observe(reading.value, learn: true, corroboration)
+        }
+    }
+
     /// Counts the reading in its sensor's recent surprises; whether the sensor is surprising now.
     private mutating func note(_ sensor: SensorID, severity: Double) -> Bool {
         let before = sensors[sensor]?.sinceSurprise ?? .max
