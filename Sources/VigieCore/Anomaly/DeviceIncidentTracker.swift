@@ -42,6 +42,8 @@ public struct DeviceIncidentTracker: Sendable {
         /// Readings since the sensor's last surprising one (`Int.max`: none yet).
         var sinceSurprise = Int.max
         var shift = MeanShift()
+        /// Whether the sensor's latest shift was large enough to freeze the device's learning.
+        var isShifted = false
     }
 
     public init(sensitivity: Sensitivity, corroboration: DeviceCorroboration = .init(), quietReadings: Int = 10) {
@@ -109,9 +111,13 @@ public struct DeviceIncidentTracker: Sendable {
         readings += 1
         let squared = sensors[reading.sensor, default: SensorState()].shift
             .observe(reading.value, learn: readings >= frozenUntil, corroboration)
-        if squared >= corroboration.shiftFreeze * corroboration.shiftFreeze {
+        // A shift freezes the device's learning when it starts, for a while: not for as long as
+        // it lasts, or a sensor following a ramp (a building's morning) would never learn again.
+        let isLarge = squared >= corroboration.shiftFreeze * corroboration.shiftFreeze
+        if isLarge, sensors[reading.sensor]?.isShifted == false {
             frozenUntil = readings + corroboration.shiftHold * sensors.count
         }
+        sensors[reading.sensor]?.isShifted = isLarge
         let nats = corroboration.shiftGain * squared / 2
         if nats >= corroboration.shiftCorroboration { lastShift = readings }
         let severity = Surprise.score(nats: nats)
