@@ -31,6 +31,9 @@ public struct DeviceIncidentTracker: Sendable {
     private var readings = 0
     /// The shifts learn again from this device reading on.
     private var frozenUntil = 0
+    /// How many of the device's sensors have their shift scored: while none has, statistical
+    /// alarms are corroborated by other sensors' surprises.
+    private var scoredSensors = 0
     /// The device reading of the latest shift that corroborates (`Int.min`: none yet).
     private var lastShift = Int.min
     /// The sensor whose alarm opened the incident that is open.
@@ -44,7 +47,12 @@ public struct DeviceIncidentTracker: Sendable {
         var shift = MeanShift()
         /// Whether the sensor's latest shift was large enough to freeze the device's learning.
         var isShifted = false
+        /// Whether the sensor's shift is scored (`MeanShift.isScored`), as last counted.
+        var isScored = false
     }
+
+    /// The device layer's state for each of its sensors (beside the sensor's detector).
+    static var sensorStateBytes: Int { MemoryLayout<SensorID>.size + MemoryLayout<SensorState>.size }
 
     public init(sensitivity: Sensitivity, corroboration: DeviceCorroboration = .init(), quietReadings: Int = 10) {
         events = AnomalyEventTracker(sensitivity: sensitivity, quietReadings: quietReadings)
@@ -77,10 +85,10 @@ public struct DeviceIncidentTracker: Sendable {
         guard let pending = waiting else { return nil }
         if pending.reading.sensor == reading.sensor {
             waiting = pending.left > 1 ? (pending.reading, pending.score, pending.left - 1) : nil
-            if isShiftCorroborated(pending.reading.sensor) { return open(pending.reading, pending.score) }
+            if isShiftCorroborated() { return open(pending.reading, pending.score) }
             return nil
         }
-        guard isShiftCorroborated(pending.reading.sensor) || isOthersCorroborated(pending.reading.sensor) else { return nil }
+        guard isShiftCorroborated() || isOthersCorroborated(pending.reading.sensor) else { return nil }
         return open(pending.reading, pending.score)
     }
 
@@ -111,6 +119,11 @@ public struct DeviceIncidentTracker: Sendable {
         readings += 1
         let squared = sensors[reading.sensor, default: SensorState()].shift
             .observe(reading.value, learn: readings >= frozenUntil, corroboration)
+        let isScored = sensors[reading.sensor]?.shift.isScored(corroboration) == true
+        if isScored != sensors[reading.sensor]?.isScored {
+            scoredSensors += isScored ? 1 : -1
+            sensors[reading.sensor]?.isScored = isScored
+        }
         // A shift freezes the device's learning when it starts, for a while: not for as long as
         // it lasts, or a sensor following a ramp (a building's morning) would never learn again.
         let isLarge = squared >= corroboration.shiftFreeze * corroboration.shiftFreeze
@@ -132,19 +145,18 @@ public struct DeviceIncidentTracker: Sendable {
 
     private func isCorroborated(_ sensor: SensorID, isSurprising: Bool, reasons: AnomalyReasons) -> Bool {
         if sensors.count == 1 || !reasons.isDisjoint(with: Verdict.quality) { return true }
-        if sensors[sensor]?.shift.isWarm(corroboration) == true { return isShiftCorroborated(sensor) }
+        if scoredSensors > 0 { return isShiftCorroborated() }
         return surprising - (isSurprising ? 1 : 0) >= corroboration.sensors
     }
 
-    /// Whether a recent shift of the device corroborates `sensor`'s statistical alarm (once its shift is scored).
-    private func isShiftCorroborated(_ sensor: SensorID) -> Bool {
-        sensors[sensor]?.shift.isWarm(corroboration) == true && lastShift != .min
-            && readings - lastShift <= corroboration.window * sensors.count
+    /// Whether a recent shift of the device corroborates a statistical alarm (once a sensor's shift is scored).
+    private func isShiftCorroborated() -> Bool {
+        scoredSensors > 0 && lastShift != .min && readings - lastShift <= corroboration.window * sensors.count
     }
 
-    /// Whether other sensors' surprises corroborate `sensor`'s alarm (before its shift is scored).
+    /// Whether other sensors' surprises corroborate `sensor`'s alarm (while no sensor's shift is scored).
     private func isOthersCorroborated(_ sensor: SensorID) -> Bool {
-        guard sensors[sensor]?.shift.isWarm(corroboration) != true else { return false }
+        guard scoredSensors == 0 else { return false }
         let pendingSurprising = (sensors[sensor]?.sinceSurprise ?? .max) <= corroboration.window
         return surprising - (pendingSurprising ? 1 : 0) >= corroboration.sensors
     }
