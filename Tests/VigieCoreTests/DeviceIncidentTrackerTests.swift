@@ -128,10 +128,10 @@ private func openings(_ tracker: inout DeviceIncidentTracker, rows: Range<Int>, 
     var tracker = DeviceIncidentTracker(sensitivity: .medium)
     var noise = Noise(seed: 17)
     #expect(openings(&tracker, rows: 0..<600, noise: &noise) { _, _ in 0 }.isEmpty)
-    // From row 600 to 900 the flow and the pressure drop by one standard deviation of their
+    // From row 600 to 900 the flow and the pressure drop by two standard deviations of their
     // readings: no reading is unusual (the per-sensor scores are all normal), their short means are.
     let fault = openings(&tracker, rows: 600..<1_100, noise: &noise) { i, point in
-        (600..<900).contains(i) && point != "courant" ? -1 : 0
+        (600..<900).contains(i) && point != "courant" ? -2 : 0
     }
     #expect(fault.count == 1, "\(fault.map(\.row))")
     #expect(fault.first.map { (600..<660).contains($0.row) } == true)

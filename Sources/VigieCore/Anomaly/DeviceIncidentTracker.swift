@@ -31,13 +31,12 @@ public struct DeviceIncidentTracker: Sendable {
     private var readings = 0
     /// The shifts learn again from this device reading on.
     private var frozenUntil = 0
-    /// How many of the device's sensors have their shift scored: while none has, statistical
-    /// alarms are corroborated by other sensors' surprises.
-    private var scoredSensors = 0
     /// The device reading of the latest shift that corroborates (`Int.min`: none yet).
     private var lastShift = Int.min
     /// The sensor whose alarm opened the incident that is open.
     public private(set) var primary: SensorID?
+    /// Whether the open incident was opened by a shift (its life then follows the shift).
+    private var isShiftIncident = false
     /// A statistical alarm waiting for corroboration, and its sensor's readings left to wait.
     private var waiting: (reading: Reading, score: AnomalyScore, left: Int)?
 
@@ -47,7 +46,7 @@ public struct DeviceIncidentTracker: Sendable {
         var shift = MeanShift()
         /// Whether the sensor's latest shift was large enough to freeze the device's learning.
         var isShifted = false
-        /// Whether the sensor's shift is scored (`MeanShift.isScored`), as last counted.
+        /// Whether the sensor's shift is scored (`MeanShift.isScored`) at its latest reading.
         var isScored = false
     }
 
@@ -68,15 +67,21 @@ public struct DeviceIncidentTracker: Sendable {
         let score = sensors.count > 1 ? withShift(reading, perSensor) : perSensor
         if let primary {
             if primary == reading.sensor {
-                let action = events.observe(reading, score)
-                if case .close = action { self.primary = nil }
+                // An incident the shift opened lasts while the shift does; one a sensor's own
+                // alarm opened follows that sensor's own severity, as before.
+                let action = events.observe(reading, isShiftIncident ? score : perSensor)
+                if case .close = action { self.primary = nil; isShiftIncident = false }
                 return action
             }
             guard score.severity >= events.threshold else { return nil }
             return events.addContext(reading.sensor, to: primary).map { .update($0) }
         }
         if score.score >= events.threshold {
-            if score.score > perSensor.score || isCorroborated(reading.sensor, isSurprising: isSurprising, reasons: score.reasons) {
+            if score.score > perSensor.score {
+                isShiftIncident = true
+                return open(reading, score)
+            }
+            if isCorroborated(reading.sensor, isSurprising: isSurprising, reasons: score.reasons) {
                 return open(reading, score)
             }
             waiting = (reading, score, corroboration.window)
@@ -85,10 +90,10 @@ public struct DeviceIncidentTracker: Sendable {
         guard let pending = waiting else { return nil }
         if pending.reading.sensor == reading.sensor {
             waiting = pending.left > 1 ? (pending.reading, pending.score, pending.left - 1) : nil
-            if isShiftCorroborated() { return open(pending.reading, pending.score) }
+            if isShiftCorroborated(pending.reading.sensor) { return open(pending.reading, pending.score) }
             return nil
         }
-        guard isShiftCorroborated() || isOthersCorroborated(pending.reading.sensor) else { return nil }
+        guard isShiftCorroborated(pending.reading.sensor) || isOthersCorroborated(pending.reading.sensor) else { return nil }
         return open(pending.reading, pending.score)
     }
 
@@ -120,10 +125,7 @@ public struct DeviceIncidentTracker: Sendable {
         let squared = sensors[reading.sensor, default: SensorState()].shift
             .observe(reading.value, learn: readings >= frozenUntil, corroboration)
         let isScored = sensors[reading.sensor]?.shift.isScored(corroboration) == true
-        if isScored != sensors[reading.sensor]?.isScored {
-            scoredSensors += isScored ? 1 : -1
-            sensors[reading.sensor]?.isScored = isScored
-        }
+        sensors[reading.sensor]?.isScored = isScored
         // A shift freezes the device's learning when it starts, for a while: not for as long as
         // it lasts, or a sensor following a ramp (a building's morning) would never learn again.
         let isLarge = squared >= corroboration.shiftFreeze * corroboration.shiftFreeze
@@ -145,18 +147,18 @@ public struct DeviceIncidentTracker: Sendable {
 
     private func isCorroborated(_ sensor: SensorID, isSurprising: Bool, reasons: AnomalyReasons) -> Bool {
         if sensors.count == 1 || !reasons.isDisjoint(with: Verdict.quality) { return true }
-        if scoredSensors > 0 { return isShiftCorroborated() }
+        if sensors[sensor]?.isScored == true { return isShiftCorroborated(sensor) }
         return surprising - (isSurprising ? 1 : 0) >= corroboration.sensors
     }
 
-    /// Whether a recent shift of the device corroborates a statistical alarm (once a sensor's shift is scored).
-    private func isShiftCorroborated() -> Bool {
-        scoredSensors > 0 && lastShift != .min && readings - lastShift <= corroboration.window * sensors.count
+    /// Whether a recent shift of the device corroborates a statistical alarm of a sensor whose shift is scored.
+    private func isShiftCorroborated(_ sensor: SensorID) -> Bool {
+        sensors[sensor]?.isScored == true && lastShift != .min && readings - lastShift <= corroboration.window * sensors.count
     }
 
-    /// Whether other sensors' surprises corroborate `sensor`'s alarm (while no sensor's shift is scored).
+    /// Whether other sensors' surprises corroborate the alarm of a sensor whose shift is not scored.
     private func isOthersCorroborated(_ sensor: SensorID) -> Bool {
-        guard scoredSensors == 0 else { return false }
+        guard sensors[sensor]?.isScored != true else { return false }
         let pendingSurprising = (sensors[sensor]?.sinceSurprise ?? .max) <= corroboration.window
         return surprising - (pendingSurprising ? 1 : 0) >= corroboration.sensors
     }
