@@ -35,8 +35,6 @@ public struct DeviceIncidentTracker: Sendable {
     private var lastShift = Int.min
     /// The sensor whose alarm opened the incident that is open.
     public private(set) var primary: SensorID?
-    /// Whether the open incident was opened by a shift (its life then follows the shift).
-    private var isShiftIncident = false
     /// A statistical alarm waiting for corroboration, and its sensor's readings left to wait.
     private var waiting: (reading: Reading, score: AnomalyScore, left: Int)?
 
@@ -67,21 +65,15 @@ public struct DeviceIncidentTracker: Sendable {
         let score = sensors.count > 1 ? withShift(reading, perSensor) : perSensor
         if let primary {
             if primary == reading.sensor {
-                // An incident the shift opened lasts while the shift does; one a sensor's own
-                // alarm opened follows that sensor's own severity, as before.
-                let action = events.observe(reading, isShiftIncident ? score : perSensor)
-                if case .close = action { self.primary = nil; isShiftIncident = false }
+                let action = events.observe(reading, score)
+                if case .close = action { self.primary = nil }
                 return action
             }
             guard score.severity >= events.threshold else { return nil }
             return events.addContext(reading.sensor, to: primary).map { .update($0) }
         }
         if score.score >= events.threshold {
-            if score.score > perSensor.score {
-                isShiftIncident = true
-                return open(reading, score)
-            }
-            if isCorroborated(reading.sensor, isSurprising: isSurprising, reasons: score.reasons) {
+            if score.score > perSensor.score || isCorroborated(reading.sensor, isSurprising: isSurprising, reasons: score.reasons) {
                 return open(reading, score)
             }
             waiting = (reading, score, corroboration.window)
