@@ -46,6 +46,24 @@ public struct DeviceIncidentTracker: Sendable {
         var isShifted = false
         /// Whether the sensor's shift is scored (`MeanShift.isScored`) at its latest reading.
         var isScored = false
+
+        /// Counts a reading in the sensor's recent surprises: whether it was surprising within
+        /// `window` readings before it, and is now. One dictionary access per reading.
+        mutating func note(_ isSurprise: Bool, window: Int) -> (was: Bool, now: Bool) {
+            let before = sinceSurprise
+            sinceSurprise = isSurprise ? 0 : (before == .max ? .max : before + 1)
+            return (before <= window, sinceSurprise <= window)
+        }
+
+        /// Accounts for a value in the sensor's shift: its z², and whether a shift large enough
+        /// to freeze the device's learning starts on it.
+        mutating func observeShift(_ value: Double, learn: Bool, _ settings: DeviceCorroboration) -> (squared: Double, starts: Bool) {
+            let squared = shift.observe(value, learn: learn, settings)
+            isScored = shift.isScored(settings)
+            let isLarge = squared >= settings.shiftFreeze * settings.shiftFreeze
+            defer { isShifted = isLarge }
+            return (squared, isLarge && !isShifted)
+        }
     }
 
     /// The device layer's state for each of its sensors (beside the sensor's detector).
@@ -101,10 +119,8 @@ public struct DeviceIncidentTracker: Sendable {
 
     /// Counts the reading in its sensor's recent surprises; whether the sensor is surprising now.
     private mutating func note(_ sensor: SensorID, severity: Double) -> Bool {
-        let before = sensors[sensor]?.sinceSurprise ?? .max
-        let after = Surprise.nats(score: severity) >= corroboration.nats ? 0 : (before == .max ? .max : before + 1)
-        sensors[sensor, default: SensorState()].sinceSurprise = after
-        let was = before <= corroboration.window, now = after <= corroboration.window
+        let isSurprise = Surprise.nats(score: severity) >= corroboration.nats
+        let (was, now) = sensors[sensor, default: SensorState()].note(isSurprise, window: corroboration.window)
         surprising += (now ? 1 : 0) - (was ? 1 : 0)
         return now
     }
@@ -114,17 +130,11 @@ public struct DeviceIncidentTracker: Sendable {
     private mutating func withShift(_ reading: Reading, _ score: AnomalyScore) -> AnomalyScore {
         guard reading.quality == .good, reading.value.isFinite else { return score }
         readings += 1
-        let squared = sensors[reading.sensor, default: SensorState()].shift
-            .observe(reading.value, learn: readings >= frozenUntil, corroboration)
-        let isScored = sensors[reading.sensor]?.shift.isScored(corroboration) == true
-        sensors[reading.sensor]?.isScored = isScored
+        let (squared, starts) = sensors[reading.sensor, default: SensorState()]
+            .observeShift(reading.value, learn: readings >= frozenUntil, corroboration)
         // A shift freezes the device's learning when it starts, for a while: not for as long as
         // it lasts, or a sensor following a ramp (a building's morning) would never learn again.
-        let isLarge = squared >= corroboration.shiftFreeze * corroboration.shiftFreeze
-        if isLarge, sensors[reading.sensor]?.isShifted == false {
-            frozenUntil = readings + corroboration.shiftHold * sensors.count
-        }
-        sensors[reading.sensor]?.isShifted = isLarge
+        if starts { frozenUntil = readings + corroboration.shiftHold * sensors.count }
         let nats = corroboration.shiftGain * squared / 2
         if nats >= corroboration.shiftCorroboration { lastShift = readings }
         let severity = Surprise.score(nats: nats)
