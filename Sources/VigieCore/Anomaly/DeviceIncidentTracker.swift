@@ -35,6 +35,10 @@ public struct DeviceIncidentTracker: Sendable {
     private var lastShift = Int.min
     /// The sensor whose alarm opened the incident that is open.
     public private(set) var primary: SensorID?
+    /// Whether the open incident was opened by a shift (its life then follows the shift).
+    private var isShiftIncident = false
+    /// The device reading on which the last incident closed.
+    private var closedAt = 0
     /// A statistical alarm waiting for corroboration, and its sensor's readings left to wait.
     private var waiting: (reading: Reading, score: AnomalyScore, left: Int)?
 
@@ -46,6 +50,8 @@ public struct DeviceIncidentTracker: Sendable {
         var isShifted = false
         /// Whether the sensor's shift is scored (`MeanShift.isScored`) at its latest reading.
         var isScored = false
+        /// The device reading of the sensor's latest reading without a large shift.
+        var lastCalm = 0
 
         /// Counts a reading in the sensor's recent surprises: whether it was surprising within
         /// `window` readings before it, and is now. One dictionary access per reading.
@@ -57,10 +63,12 @@ public struct DeviceIncidentTracker: Sendable {
 
         /// Accounts for a value in the sensor's shift: its z², and whether a shift large enough
         /// to freeze the device's learning starts on it.
-        mutating func observeShift(_ value: Double, learn: Bool, _ settings: DeviceCorroboration) -> (squared: Double, starts: Bool) {
+        mutating func observeShift(_ value: Double, learn: Bool, at reading: Int,
+                                   _ settings: DeviceCorroboration) -> (squared: Double, starts: Bool) {
             let squared = shift.observe(value, learn: learn, settings)
             isScored = shift.isScored(settings)
             let isLarge = squared >= settings.shiftFreeze * settings.shiftFreeze
+            if !isLarge { lastCalm = reading }
             defer { isShifted = isLarge }
             return (squared, isLarge && !isShifted)
         }
@@ -83,15 +91,28 @@ public struct DeviceIncidentTracker: Sendable {
         let score = sensors.count > 1 ? withShift(reading, perSensor) : perSensor
         if let primary {
             if primary == reading.sensor {
-                let action = events.observe(reading, score)
-                if case .close = action { self.primary = nil }
+                // An incident a shift opened lasts while the shift does; one a sensor's own alarm
+                // opened follows that sensor's severity, as before (a building's meter ramps
+                // away from a frozen baseline after a spike: its shift would hold it open).
+                let action = events.observe(reading, isShiftIncident ? score : perSensor)
+                if case .close = action {
+                    self.primary = nil
+                    isShiftIncident = false
+                    closedAt = readings
+                }
                 return action
             }
             guard score.severity >= events.threshold else { return nil }
             return events.addContext(reading.sensor, to: primary).map { .update($0) }
         }
         if score.score >= events.threshold {
-            if score.score > perSensor.score || isCorroborated(reading.sensor, isSurprising: isSurprising, reasons: score.reasons) {
+            if score.score > perSensor.score {
+                // A shift that was there when the last incident closed is that incident's.
+                guard let sensor = sensors[reading.sensor], sensor.lastCalm > closedAt else { return nil }
+                isShiftIncident = true
+                return open(reading, score)
+            }
+            if isCorroborated(reading.sensor, isSurprising: isSurprising, reasons: score.reasons) {
                 return open(reading, score)
             }
             waiting = (reading, score, corroboration.window)
@@ -131,7 +152,7 @@ public struct DeviceIncidentTracker: Sendable {
         guard reading.quality == .good, reading.value.isFinite else { return score }
         readings += 1
         let (squared, starts) = sensors[reading.sensor, default: SensorState()]
-            .observeShift(reading.value, learn: readings >= frozenUntil, corroboration)
+            .observeShift(reading.value, learn: readings >= frozenUntil, at: readings, corroboration)
         // A shift freezes the device's learning when it starts, for a while: not for as long as
         // it lasts, or a sensor following a ramp (a building's morning) would never learn again.
         if starts { frozenUntil = readings + corroboration.shiftHold * sensors.count }
