@@ -17,9 +17,12 @@ struct DetectCommand: ParsableCommand {
             device incident tracker), else 0. The header gains ',anomaly_score,alarm'. \
             Sensors are grouped into devices as in the daemon: a sensor named 'device/point' \
             belongs to 'device'; all the sensors of the input without a '/' in their name are \
-            one device (e.g. a pump's eight sensors). A device has one incident at a time: a \
-            sensor's statistical alarm opens it only when another sensor of the device is \
-            surprising beside it (data-quality findings, and a device of one sensor, alone). \
+            one device (e.g. a pump's eight sensors). A device has one incident at a time. \
+            It also opens when a steady sensor's short-term mean shifts from its baseline \
+            (reason unusual_behaviour; 'anomaly_score' stays the sensor's own score); a \
+            sensor's statistical alarm opens it only when corroborated by such a shift, or by \
+            another sensor's surprise while no sensor is steady (data-quality findings, and a \
+            device of one sensor, alone). \
             The first bad line stops the run with 'FILE:LINE: message' and exit status 1 \
             (the output must stay line for line with the input).
 

@@ -93,3 +93,72 @@ private func opened(_ action: AnomalyEventAction?) -> AnomalyEvent? {
     _ = tracker.observe(reading("debit", 4), surprising)
     #expect(opened(tracker.observe(reading("courant", 4), alarm))?.sensor == sensor("courant"))
 }
+
+/// Deterministic noise of standard deviation about 1 (a sum of uniforms from a linear
+/// congruential generator), so that the device layer sees sensors that are never constant.
+private struct Noise {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> Double {
+        var sum = 0.0
+        for _ in 0..<4 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            sum += Double(state >> 11) / Double(1 << 53)
+        }
+        return (sum - 2) * 3.0.squareRoot()
+    }
+}
+
+/// Feeds `readings` rows of three noisy sensors, each a per-sensor `.normal` score (no per-sensor
+/// alarm at all), `offset(i, point)` added to the noise; returns the rows where an incident opened.
+private func openings(_ tracker: inout DeviceIncidentTracker, rows: Range<Int>, noise: inout Noise,
+                      offset: (Int, String) -> Double) -> [(row: Int, event: AnomalyEvent)] {
+    var opens: [(Int, AnomalyEvent)] = []
+    for i in rows {
+        for point in ["debit", "pression", "courant"] {
+            if let event = opened(tracker.observe(reading(point, i, 20 + noise.next() + offset(i, point)), .normal)) {
+                opens.append((i, event))
+            }
+        }
+    }
+    return opens
+}
+
+@Test func aSmallShiftOfTheDeviceOpensOneIncidentThroughItsOwnEvidence() {
+    var tracker = DeviceIncidentTracker(sensitivity: .medium)
+    var noise = Noise(seed: 17)
+    #expect(openings(&tracker, rows: 0..<600, noise: &noise) { _, _ in 0 }.isEmpty)
+    // From row 600 to 900 the flow and the pressure drop by two standard deviations of their
+    // readings: no reading is unusual (the per-sensor scores are all normal), their short means are.
+    let fault = openings(&tracker, rows: 600..<1_100, noise: &noise) { i, point in
+        (600..<900).contains(i) && point != "courant" ? -2 : 0
+    }
+    #expect(fault.count == 1, "\(fault.map(\.row))")
+    #expect(fault.first.map { (600..<660).contains($0.row) } == true)
+    #expect(fault.first?.event.reasons == .unusualBehaviour)
+}
+
+@Test func aSlowDriftOfOneSensorOpensNoIncident() {
+    var tracker = DeviceIncidentTracker(sensitivity: .medium)
+    var noise = Noise(seed: 3)
+    // The thermocouple's kind of drift: 10 standard deviations over 3 000 readings, steadily.
+    let opens = openings(&tracker, rows: 0..<3_000, noise: &noise) { i, point in
+        point == "pression" ? -Double(i) / 300 : 0
+    }
+    #expect(opens.isEmpty, "\(opens.map(\.row))")
+}
+
+@Test func aShiftWarmsUpBeforeItCountsAndBadReadingsAreIgnored() {
+    var tracker = DeviceIncidentTracker(sensitivity: .medium)
+    var noise = Noise(seed: 5)
+    // A step in the first readings is the device's start, not a shift: nothing is scored yet.
+    #expect(openings(&tracker, rows: 0..<100, noise: &noise) { i, _ in i < 40 ? 0 : 5 }.isEmpty)
+    // Readings without a usable value teach the shift nothing and raise nothing.
+    for i in 100..<400 {
+        #expect(tracker.observe(Reading(sensor: sensor("debit"), time: Int64(i) * 1_000, value: .nan), .normal) == nil)
+        #expect(tracker.observe(Reading(sensor: sensor("pression"), time: Int64(i) * 1_000, value: 0,
+                                        quality: .bad(.timeout)), .normal) == nil)
+        #expect(tracker.observe(reading("courant", i, 25 + noise.next()), .normal) == nil)
+    }
+    #expect(tracker.openEvent == nil)
+}

@@ -6,6 +6,7 @@ let benchmarks: @Sendable () -> Void = {
     ModbusBenchmarks.register()
     PayloadBenchmarks.register()
     AnomalyBenchmarks.register()
+    AnomalyBenchmarks.registerDevice()
     AggregationBenchmarks.register()
     StoreBenchmarks.register()
     OutboxBenchmarks.register()

@@ -17,11 +17,41 @@ public struct DeviceCorroboration: Sendable, Hashable {
     /// How many of its own latest readings a corroborating surprise counts for (`corroboration_window`).
     public var window = 30
 
+    /// The device's own evidence (`MeanShift`, per sensor): readings in the short-term mean
+    /// (`shift_short`).
+    public var shiftShortReadings = 10.0
+    /// Readings in the slowly adapting baseline and in the spread of the short mean around it
+    /// (`shift_baseline`).
+    public var shiftBaselineReadings = 600.0
+    /// A sensor's readings before its shift is scored (`shift_warmup`); until then its
+    /// statistical alarms are corroborated by other sensors' surprises as above.
+    public var shiftWarmup = 150
+    /// The shift's surprise in nats is `shiftGain` × z² / 2 (`shift_gain`; 1: a Gaussian's): a
+    /// shift of 5.9 of its own spreads reaches the medium threshold (17.25 nats).
+    public var shiftGain = 1.0
+    /// A shift of this many spreads (`shift_freeze`) freezes the learning of every sensor of the
+    /// device for `shiftHold` of its sensors' readings each (`shift_hold`): a fault is measured
+    /// against the device's state before it, and its recovery returns to that state.
+    public var shiftFreeze = 5.0
+    public var shiftHold = 30
+    /// Once the alarm's sensor's shift is scored, a statistical alarm is corroborated when a
+    /// sensor of the device (itself included) had a shift of at least `shiftCorroboration` nats
+    /// (`shift_corroboration`) within the device's last `window` readings of each sensor.
+    public var shiftCorroboration = 8.75
+    /// A sensor's shift counts only while its short mean moves around its baseline no more than
+    /// `shiftSteadiness` times what its reading-to-reading noise alone would explain
+    /// (`shift_steadiness`; 0: always): a sensor that follows a rhythm is judged by its own
+    /// detector and corroborated by other sensors' surprises, as before the device evidence.
+    public var shiftSteadiness = 20.0
+
     public init() {}
 
     /// The names `--tune` accepts, with their current values.
     public var values: [(name: String, value: Double)] {
-        [("corroborate", Double(sensors)), ("corroboration_nats", nats), ("corroboration_window", Double(window))]
+        [("corroborate", Double(sensors)), ("corroboration_nats", nats), ("corroboration_window", Double(window)),
+         ("shift_short", shiftShortReadings), ("shift_baseline", shiftBaselineReadings), ("shift_warmup", Double(shiftWarmup)),
+         ("shift_gain", shiftGain), ("shift_freeze", shiftFreeze), ("shift_hold", Double(shiftHold)),
+         ("shift_corroboration", shiftCorroboration), ("shift_steadiness", shiftSteadiness)]
     }
 
     /// Sets the constant called `name`; false when there is none by that name or `value` is out of its range.
@@ -31,6 +61,14 @@ public struct DeviceCorroboration: Sendable, Hashable {
         case "corroborate" where value <= 1_000: sensors = Int(value)
         case "corroboration_nats": nats = value
         case "corroboration_window" where value <= 100_000: window = Int(value)
+        case "shift_short" where value >= 1: shiftShortReadings = value
+        case "shift_baseline" where value >= 1: shiftBaselineReadings = value
+        case "shift_warmup" where value <= 100_000: shiftWarmup = Int(value)
+        case "shift_gain": shiftGain = value
+        case "shift_freeze": shiftFreeze = value
+        case "shift_hold" where value <= 100_000: shiftHold = Int(value)
+        case "shift_corroboration": shiftCorroboration = value
+        case "shift_steadiness": shiftSteadiness = value
         default: return false
         }
         return true

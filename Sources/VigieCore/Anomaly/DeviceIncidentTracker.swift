@@ -6,25 +6,76 @@
 /// and is one incident, while noise on one sensor is not an incident at all. So:
 /// * a data-quality alarm (stuck, out of range, gap, device error) opens an incident alone, and
 ///   so does any alarm of a device with one sensor (then events are exactly the per-sensor ones);
-/// * a statistical alarm opens one only when `corroboration.sensors` other sensors of the device
-///   are surprising (`corroboration.nats`) within their last `corroboration.window` readings; an
-///   alarm not yet corroborated waits that many of its sensor's readings for them;
+/// * the device has evidence of its own: each sensor's short-term mean against its slow baseline
+///   (`MeanShift`), frozen while the device is anomalous. A shift whose surprise reaches the
+///   threshold opens an incident on that sensor's reading (reason `unusual_behaviour`) and keeps
+///   it open while it lasts, though no single reading is unusual;
+/// * a sensor's statistical alarm opens one only when corroborated: once the sensor's shift is
+///   scored, by a shift of `corroboration.shiftCorroboration` nats of any sensor of the device
+///   within its last `corroboration.window` readings each; before that, by `corroboration.sensors`
+///   other sensors surprising (`corroboration.nats`) within their last `corroboration.window`
+///   readings. An alarm not yet corroborated waits that many of its sensor's readings;
 /// * while an incident is open, the other sensors' readings over the threshold join it as
 ///   context (an `update` when a sensor joins) instead of opening their own events; its life
 ///   (updates, close) follows the sensor that opened it (`AnomalyEventTracker`).
 ///
-/// State: one counter per sensor and one waiting alarm per device. Pure, causal, deterministic.
+/// State: per sensor a counter and a `MeanShift` (56 bytes); per device one waiting alarm.
+/// Pure, causal, deterministic.
 public struct DeviceIncidentTracker: Sendable {
     public let corroboration: DeviceCorroboration
     private var events: AnomalyEventTracker
-    /// Each sensor's readings since its last surprising one (`Int.max`: none yet).
-    private var sinceSurprise: [SensorID: Int] = [:]
+    private var sensors: [SensorID: SensorState] = [:]
     /// How many sensors had a surprising reading within their last `window` readings.
     private var surprising = 0
+    /// The device's readings so far, all sensors together.
+    private var readings = 0
+    /// The shifts learn again from this device reading on.
+    private var frozenUntil = 0
+    /// The device reading of the latest shift that corroborates (`Int.min`: none yet).
+    private var lastShift = Int.min
     /// The sensor whose alarm opened the incident that is open.
     public private(set) var primary: SensorID?
+    /// Whether the open incident was opened by a shift (its life then follows the shift).
+    private var isShiftIncident = false
+    /// The device reading on which the last incident closed.
+    private var closedAt = 0
     /// A statistical alarm waiting for corroboration, and its sensor's readings left to wait.
     private var waiting: (reading: Reading, score: AnomalyScore, left: Int)?
+
+    private struct SensorState {
+        /// Readings since the sensor's last surprising one (`Int.max`: none yet).
+        var sinceSurprise = Int.max
+        var shift = MeanShift()
+        /// Whether the sensor's latest shift was large enough to freeze the device's learning.
+        var isShifted = false
+        /// Whether the sensor's shift is scored (`MeanShift.isScored`) at its latest reading.
+        var isScored = false
+        /// The device reading of the sensor's latest reading without a large shift.
+        var lastCalm = 0
+
+        /// Counts a reading in the sensor's recent surprises: whether it was surprising within
+        /// `window` readings before it, and is now. One dictionary access per reading.
+        mutating func note(_ isSurprise: Bool, window: Int) -> (was: Bool, now: Bool) {
+            let before = sinceSurprise
+            sinceSurprise = isSurprise ? 0 : (before == .max ? .max : before + 1)
+            return (before <= window, sinceSurprise <= window)
+        }
+
+        /// Accounts for a value in the sensor's shift: its z², and whether a shift large enough
+        /// to freeze the device's learning starts on it.
+        mutating func observeShift(_ value: Double, learn: Bool, at reading: Int,
+                                   _ settings: DeviceCorroboration) -> (squared: Double, starts: Bool) {
+            let squared = shift.observe(value, learn: learn, settings)
+            isScored = shift.isScored(settings)
+            let isLarge = squared >= settings.shiftFreeze * settings.shiftFreeze
+            if !isLarge { lastCalm = reading }
+            defer { isShifted = isLarge }
+            return (squared, isLarge && !isShifted)
+        }
+    }
+
+    /// The device layer's state for each of its sensors (beside the sensor's detector).
+    static var sensorStateBytes: Int { MemoryLayout<SensorID>.size + MemoryLayout<SensorState>.size }
 
     public init(sensitivity: Sensitivity, corroboration: DeviceCorroboration = .init(), quietReadings: Int = 10) {
         events = AnomalyEventTracker(sensitivity: sensitivity, quietReadings: quietReadings)
@@ -35,18 +86,32 @@ public struct DeviceIncidentTracker: Sendable {
     public var openEvent: AnomalyEvent? { primary.flatMap { events.openEvents[$0] } }
 
     /// Accounts for one scored reading of one of the device's sensors; returns what to publish.
-    public mutating func observe(_ reading: Reading, _ score: AnomalyScore) -> AnomalyEventAction? {
-        let isSurprising = note(reading.sensor, severity: score.severity)
+    public mutating func observe(_ reading: Reading, _ perSensor: AnomalyScore) -> AnomalyEventAction? {
+        let isSurprising = note(reading.sensor, severity: perSensor.severity)
+        let score = sensors.count > 1 ? withShift(reading, perSensor) : perSensor
         if let primary {
             if primary == reading.sensor {
-                let action = events.observe(reading, score)
-                if case .close = action { self.primary = nil }
+                // An incident a shift opened lasts while the shift does; one a sensor's own alarm
+                // opened follows that sensor's severity, as before (a building's meter ramps
+                // away from a frozen baseline after a spike: its shift would hold it open).
+                let action = events.observe(reading, isShiftIncident ? score : perSensor)
+                if case .close = action {
+                    self.primary = nil
+                    isShiftIncident = false
+                    closedAt = readings
+                }
                 return action
             }
             guard score.severity >= events.threshold else { return nil }
             return events.addContext(reading.sensor, to: primary).map { .update($0) }
         }
         if score.score >= events.threshold {
+            if score.score > perSensor.score {
+                // A shift that was there when the last incident closed is that incident's.
+                guard let sensor = sensors[reading.sensor], sensor.lastCalm > closedAt else { return nil }
+                isShiftIncident = true
+                return open(reading, score)
+            }
             if isCorroborated(reading.sensor, isSurprising: isSurprising, reasons: score.reasons) {
                 return open(reading, score)
             }
@@ -56,26 +121,69 @@ public struct DeviceIncidentTracker: Sendable {
         guard let pending = waiting else { return nil }
         if pending.reading.sensor == reading.sensor {
             waiting = pending.left > 1 ? (pending.reading, pending.score, pending.left - 1) : nil
+            if isShiftCorroborated(pending.reading.sensor) { return open(pending.reading, pending.score) }
             return nil
         }
-        let pendingSurprising = (sinceSurprise[pending.reading.sensor] ?? .max) <= corroboration.window
-        guard surprising - (pendingSurprising ? 1 : 0) >= corroboration.sensors else { return nil }
+        guard isShiftCorroborated(pending.reading.sensor) || isOthersCorroborated(pending.reading.sensor) else { return nil }
         return open(pending.reading, pending.score)
+    }
+
+    /// Teaches the device's evidence a sensor's stored past readings (oldest first), as a
+    /// detector warms up from them after a restart: the shift of a sensor whose history is
+    /// known is scored from its first live reading, against a baseline and spread learned from
+    /// that history rather than from its first minutes live. Raises nothing.
+    public mutating func learn(history: [Reading]) {
+        for reading in history where reading.quality == .good && reading.value.isFinite {
+            _ = sensors[reading.sensor, default: SensorState()].shift.observe(reading.value, learn: true, corroboration)
+        }
     }
 
     /// Counts the reading in its sensor's recent surprises; whether the sensor is surprising now.
     private mutating func note(_ sensor: SensorID, severity: Double) -> Bool {
-        let before = sinceSurprise[sensor] ?? .max
-        let after = Surprise.nats(score: severity) >= corroboration.nats ? 0 : (before == .max ? .max : before + 1)
-        sinceSurprise[sensor] = after
-        let was = before <= corroboration.window, now = after <= corroboration.window
+        let isSurprise = Surprise.nats(score: severity) >= corroboration.nats
+        let (was, now) = sensors[sensor, default: SensorState()].note(isSurprise, window: corroboration.window)
         surprising += (now ? 1 : 0) - (was ? 1 : 0)
         return now
     }
 
+    /// The per-sensor score with the device's evidence of a shift of this sensor's mean: its
+    /// severity at least the shift's, and its score too when the shift reaches the threshold.
+    private mutating func withShift(_ reading: Reading, _ score: AnomalyScore) -> AnomalyScore {
+        guard reading.quality == .good, reading.value.isFinite else { return score }
+        readings += 1
+        let (squared, starts) = sensors[reading.sensor, default: SensorState()]
+            .observeShift(reading.value, learn: readings >= frozenUntil, at: readings, corroboration)
+        // A shift freezes the device's learning when it starts, for a while: not for as long as
+        // it lasts, or a sensor following a ramp (a building's morning) would never learn again.
+        if starts { frozenUntil = readings + corroboration.shiftHold * sensors.count }
+        let nats = corroboration.shiftGain * squared / 2
+        if nats >= corroboration.shiftCorroboration { lastShift = readings }
+        let severity = Surprise.score(nats: nats)
+        var merged = score
+        merged.severity = max(score.severity, severity)
+        if severity >= events.threshold, severity > score.score {
+            merged.score = severity
+            merged.reasons.insert(.unusualBehaviour)
+        }
+        return merged
+    }
+
     private func isCorroborated(_ sensor: SensorID, isSurprising: Bool, reasons: AnomalyReasons) -> Bool {
-        sinceSurprise.count == 1 || !reasons.isDisjoint(with: Verdict.quality)
-            || surprising - (isSurprising ? 1 : 0) >= corroboration.sensors
+        if sensors.count == 1 || !reasons.isDisjoint(with: Verdict.quality) { return true }
+        if sensors[sensor]?.isScored == true { return isShiftCorroborated(sensor) }
+        return surprising - (isSurprising ? 1 : 0) >= corroboration.sensors
+    }
+
+    /// Whether a recent shift of the device corroborates a statistical alarm of a sensor whose shift is scored.
+    private func isShiftCorroborated(_ sensor: SensorID) -> Bool {
+        sensors[sensor]?.isScored == true && lastShift != .min && readings - lastShift <= corroboration.window * sensors.count
+    }
+
+    /// Whether other sensors' surprises corroborate the alarm of a sensor whose shift is not scored.
+    private func isOthersCorroborated(_ sensor: SensorID) -> Bool {
+        guard sensors[sensor]?.isScored != true else { return false }
+        let pendingSurprising = (sensors[sensor]?.sinceSurprise ?? .max) <= corroboration.window
+        return surprising - (pendingSurprising ? 1 : 0) >= corroboration.sensors
     }
 
     /// Opens the device's incident on `reading`'s alarm, with the sensors surprising beside it as context.
@@ -83,7 +191,7 @@ public struct DeviceIncidentTracker: Sendable {
         waiting = nil
         guard case .open(var event) = events.observe(reading, score) else { return nil }
         primary = reading.sensor
-        for (sensor, since) in sinceSurprise where sensor != reading.sensor && since <= corroboration.window {
+        for (sensor, state) in sensors where sensor != reading.sensor && state.sinceSurprise <= corroboration.window {
             event = events.addContext(sensor, to: reading.sensor) ?? event
         }
         return .open(event)

@@ -129,6 +129,7 @@ public final class DetectionStage: CommitObserver, Service {
         latest.setScores(scores)
         scoredCounter.increment(by: readings.count)
         guard !messages.isEmpty else { return }
+        messages = messages.coalescingUpdates()
         recent.withLock { recent in
             recent.append(contentsOf: messages)
             if recent.count > Self.recentLimit { recent.removeFirst(recent.count - Self.recentLimit) }
@@ -179,6 +180,7 @@ public final class DetectionStage: CommitObserver, Service {
         }
         state.sensors.append(SensorSlot(sensor: reading.sensor, detector: SeasonalBaselineDetector(settings: settings, history: past),
                                         device: device))
+        state.devices[device].learn(history: past)
         state.slots[reading.sensor] = state.sensors.count - 1
         return state.sensors.count - 1
     }

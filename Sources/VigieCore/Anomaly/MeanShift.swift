@@ -1,0 +1,61 @@
+/// A sensor's short-term mean against its slowly adapting baseline, in units of that
+/// difference's own learned spread: the device layer's evidence of a small, lasting shift
+/// (`DeviceIncidentTracker`), which a per-reading test does not see in the noise.
+///
+/// The short mean is an exponentially weighted mean over about `shiftShortReadings` readings; the
+/// baseline a running mean, then exponentially weighted over `shiftBaselineReadings`, so that it
+/// follows slow drifts. The spread is the learned mean square of their difference (not the
+/// reading's variance over √n: readings are autocorrelated), learned from reading
+/// `spreadStart` on; the statistic is the squared difference over it, z², scored from reading
+/// `shiftWarmup` on. The caller freezes learning (`learn: false`) while the device is anomalous,
+/// so a fault is measured against the baseline from before it and the recovery returns to it.
+///
+/// State: 48 bytes. Pure, causal, deterministic.
+struct MeanShift: Sendable {
+    private var seen = 0
+    private var learned = 0
+    private var spreadLearned = 0
+    private var short = 0.0
+    private var baseline = 0.0
+    private var spread = 0.0
+    private var previous = 0.0
+    /// The learned mean of (x − previous x)² / 2: the variance of the reading-to-reading noise,
+    /// blind to slow movements.
+    private var jitter = 0.0
+
+    /// Readings after which the difference's spread is learned (the short mean has settled).
+    static let spreadStart = 60
+    /// The smallest spread (a constant sensor has none: any change of it is a shift).
+    static let spreadFloor = 1e-12
+
+    /// Whether the statistic is scored: after the warm-up, and while the sensor's mean is
+    /// steady, i.e. its short mean moves around the baseline no more than `shiftSteadiness`
+    /// times what its reading-to-reading noise alone would make it move. A sensor that follows
+    /// a rhythm or ramps (a building's power over a day) has a mean that moves by itself: its
+    /// shifts say nothing, and its alarms are corroborated by other sensors' surprises instead.
+    func isScored(_ settings: DeviceCorroboration) -> Bool {
+        seen > settings.shiftWarmup
+            && (settings.shiftSteadiness == 0 || spread <= settings.shiftSteadiness * jitter / (2 * settings.shiftShortReadings - 1))
+    }
+
+    /// Accounts for one value; its z² (0 while warming up).
+    mutating func observe(_ value: Double, learn: Bool, _ settings: DeviceCorroboration) -> Double {
+        if seen == 0 { short = value; baseline = value; previous = value }
+        seen += 1
+        short += (value - short) / settings.shiftShortReadings
+        let difference = short - baseline
+        let squared = isScored(settings) && spreadLearned > 0 ? difference * difference / max(spread, Self.spreadFloor) : 0
+        if learn {
+            learned += 1
+            let weight = max(1 / settings.shiftBaselineReadings, 1 / Double(learned))
+            baseline += (value - baseline) * weight
+            jitter += ((value - previous) * (value - previous) / 2 - jitter) * weight
+            if seen > Self.spreadStart {
+                spreadLearned += 1
+                spread += (difference * difference - spread) * max(1 / settings.shiftBaselineReadings, 1 / Double(spreadLearned))
+            }
+        }
+        previous = value
+        return squared.isFinite ? squared : 0
+    }
+}
