@@ -1,10 +1,12 @@
+import Foundation
 import Testing
 @testable import VigieCore
 
 private func sensor(_ point: String) -> SensorID { SensorID(device: "pompe", point: point) }
 
-private func reading(_ point: String, _ i: Int, _ value: Double = 1) -> Reading {
-    Reading(sensor: sensor(point), time: Int64(i) * 1_000, value: value)
+/// The `i`th reading of `point`, read every `seconds`.
+private func reading(_ point: String, _ i: Int, _ value: Double = 1, every seconds: Int64 = 1) -> Reading {
+    Reading(sensor: sensor(point), time: Int64(i) * seconds * 1_000, value: value)
 }
 
 /// A statistical alarm (a distribution change: score 0.8).
@@ -111,12 +113,13 @@ private struct Noise {
 
 /// Feeds `readings` rows of three noisy sensors, each a per-sensor `.normal` score (no per-sensor
 /// alarm at all), `offset(i, point)` added to the noise; returns the rows where an incident opened.
-private func openings(_ tracker: inout DeviceIncidentTracker, rows: Range<Int>, noise: inout Noise,
-                      offset: (Int, String) -> Double) -> [(row: Int, event: AnomalyEvent)] {
+private func openings(_ tracker: inout DeviceIncidentTracker, rows: Range<Int>, every seconds: Int64 = 1,
+                      noise: inout Noise, offset: (Int, String) -> Double) -> [(row: Int, event: AnomalyEvent)] {
     var opens: [(Int, AnomalyEvent)] = []
     for i in rows {
         for point in ["debit", "pression", "courant"] {
-            if let event = opened(tracker.observe(reading(point, i, 20 + noise.next() + offset(i, point)), .normal)) {
+            let value = 20 + noise.next() + offset(i, point)
+            if let event = opened(tracker.observe(reading(point, i, value, every: seconds), .normal)) {
                 opens.append((i, event))
             }
         }
@@ -145,7 +148,7 @@ private func openings(_ tracker: inout DeviceIncidentTracker, rows: Range<Int>, 
     let opens = openings(&tracker, rows: 0..<3_000, noise: &noise) { i, point in
         point == "pression" ? -Double(i) / 300 : 0
     }
-    #expect(opens.isEmpty, "\(opens.map(\.row))")
+    #expect(opens.isEmpty, "\(opens.map { $0.row })")
 }
 
 @Test func aShiftWarmsUpBeforeItCountsAndBadReadingsAreIgnored() {
@@ -161,4 +164,40 @@ private func openings(_ tracker: inout DeviceIncidentTracker, rows: Range<Int>, 
         #expect(tracker.observe(reading("courant", i, 25 + noise.next()), .normal) == nil)
     }
     #expect(tracker.openEvent == nil)
+}
+
+/// A school's load on the `i`th minute from 02:00, for `courant` only: rising from 07:00 by up
+/// to 20 standard deviations of the readings' noise (the shape `DemoBuilding` gives it).
+private func morning(_ i: Int, _ point: String) -> Double {
+    let hour = 2 + Double(i) / 60
+    return point == "courant" && hour > 7 ? 20 * max(0, sin((hour - 7) / 11 * Double.pi)) : 0
+}
+
+/// A meter read every minute from 02:00: one point rises with the morning's load (as the demo
+/// canteen's power factor does), the other two stay flat. A baseline of 600 readings would span
+/// 10 hours, so the shift is not evidence (`shiftSpan`): against such a baseline the ramp is a
+/// shift, and in the demo it opened an incident that lasted the morning and swallowed a fault.
+@Test func aMorningRampOfASensorReadEveryMinuteOpensNoIncident() {
+    var tracker = DeviceIncidentTracker(sensitivity: .medium)
+    var noise = Noise(seed: 11)
+    let opens = openings(&tracker, rows: 0..<600, every: 60, noise: &noise, offset: morning)
+    #expect(opens.isEmpty, "\(opens.map { $0.row })")
+
+    // The same readings against a baseline allowed to span the 10 hours: the ramp opens one.
+    var corroboration = DeviceCorroboration()
+    corroboration.shiftSpan = 0
+    var unlimited = DeviceIncidentTracker(sensitivity: .medium, corroboration: corroboration)
+    noise = Noise(seed: 11)
+    #expect(!openings(&unlimited, rows: 0..<600, every: 60, noise: &noise, offset: morning).isEmpty)
+}
+
+@Test func aShiftOfSensorsReadEveryMinuteIsLeftToTheirDetectors() {
+    // The step that opens an incident through the device's evidence when read every second
+    // (`aSmallShiftOfTheDeviceOpensOneIncidentThroughItsOwnEvidence`) opens none read every minute.
+    var tracker = DeviceIncidentTracker(sensitivity: .medium)
+    var noise = Noise(seed: 17)
+    let opens = openings(&tracker, rows: 0..<1_100, every: 60, noise: &noise) { i, point in
+        (600..<900).contains(i) && point != "courant" ? -2 : 0
+    }
+    #expect(opens.isEmpty, "\(opens.map { $0.row })")
 }

@@ -38,11 +38,10 @@ public struct DeviceCorroboration: Sendable, Hashable {
     /// sensor of the device (itself included) had a shift of at least `shiftCorroboration` nats
     /// (`shift_corroboration`) within the device's last `window` readings of each sensor.
     public var shiftCorroboration = 8.75
-    /// A sensor's shift counts only while its short mean moves around its baseline no more than
-    /// `shiftSteadiness` times what its reading-to-reading noise alone would explain
-    /// (`shift_steadiness`; 0: always): a sensor that follows a rhythm is judged by its own
-    /// detector and corroborated by other sensors' surprises, as before the device evidence.
-    public var shiftSteadiness = 20.0
+    /// The longest time, in seconds, a sensor's shift baseline may span (`shift_span`; 0: any):
+    /// its readings' interval × `shiftBaselineReadings`. Longer, a daily rhythm moves the mean
+    /// within the baseline, and the sensor's shift is not scored (`MeanShift`).
+    public var shiftSpan = 3_600.0
 
     public init() {}
 
@@ -51,7 +50,7 @@ public struct DeviceCorroboration: Sendable, Hashable {
         [("corroborate", Double(sensors)), ("corroboration_nats", nats), ("corroboration_window", Double(window)),
          ("shift_short", shiftShortReadings), ("shift_baseline", shiftBaselineReadings), ("shift_warmup", Double(shiftWarmup)),
          ("shift_gain", shiftGain), ("shift_freeze", shiftFreeze), ("shift_hold", Double(shiftHold)),
-         ("shift_corroboration", shiftCorroboration), ("shift_steadiness", shiftSteadiness)]
+         ("shift_corroboration", shiftCorroboration), ("shift_span", shiftSpan)]
     }
 
     /// Sets the constant called `name`; false when there is none by that name or `value` is out of its range.
@@ -68,7 +67,7 @@ public struct DeviceCorroboration: Sendable, Hashable {
         case "shift_freeze": shiftFreeze = value
         case "shift_hold" where value <= 100_000: shiftHold = Int(value)
         case "shift_corroboration": shiftCorroboration = value
-        case "shift_steadiness": shiftSteadiness = value
+        case "shift_span": shiftSpan = value
         default: return false
         }
         return true

@@ -11,10 +11,11 @@
 ///   threshold opens an incident on that sensor's reading (reason `unusual_behaviour`) and keeps
 ///   it open while it lasts, though no single reading is unusual;
 /// * a sensor's statistical alarm opens one only when corroborated: once the sensor's shift is
-///   scored, by a shift of `corroboration.shiftCorroboration` nats of any sensor of the device
+///   scored (after its warm-up, for a sensor read often enough that its baseline spans at most
+///   `corroboration.shiftSpan`), by a shift of `corroboration.shiftCorroboration` nats of any sensor of the device
 ///   within its last `corroboration.window` readings each; before that, by `corroboration.sensors`
 ///   other sensors surprising (`corroboration.nats`) within their last `corroboration.window`
-///   readings. An alarm not yet corroborated waits that many of its sensor's readings;
+///   readings (a meter polled every minute stays on this rule). An alarm not yet corroborated waits that many of its sensor's readings;
 /// * while an incident is open, the other sensors' readings over the threshold join it as
 ///   context (an `update` when a sensor joins) instead of opening their own events; its life
 ///   (updates, close) follows the sensor that opened it (`AnomalyEventTracker`).
@@ -63,9 +64,9 @@ public struct DeviceIncidentTracker: Sendable {
 
         /// Accounts for a value in the sensor's shift: its z², and whether a shift large enough
         /// to freeze the device's learning starts on it.
-        mutating func observeShift(_ value: Double, learn: Bool, at reading: Int,
+        mutating func observeShift(_ value: Double, time: Int64, learn: Bool, at reading: Int,
                                    _ settings: DeviceCorroboration) -> (squared: Double, starts: Bool) {
-            let squared = shift.observe(value, learn: learn, settings)
+            let squared = shift.observe(value, at: time, learn: learn, settings)
             isScored = shift.isScored(settings)
             let isLarge = squared >= settings.shiftFreeze * settings.shiftFreeze
             if !isLarge { lastCalm = reading }
@@ -134,7 +135,7 @@ public struct DeviceIncidentTracker: Sendable {
     /// that history rather than from its first minutes live. Raises nothing.
     public mutating func learn(history: [Reading]) {
         for reading in history where reading.quality == .good && reading.value.isFinite {
-            _ = sensors[reading.sensor, default: SensorState()].shift.observe(reading.value, learn: true, corroboration)
+            _ = sensors[reading.sensor, default: SensorState()].shift.observe(reading.value, at: reading.time, learn: true, corroboration)
         }
     }
 
@@ -152,7 +153,7 @@ public struct DeviceIncidentTracker: Sendable {
         guard reading.quality == .good, reading.value.isFinite else { return score }
         readings += 1
         let (squared, starts) = sensors[reading.sensor, default: SensorState()]
-            .observeShift(reading.value, learn: readings >= frozenUntil, at: readings, corroboration)
+            .observeShift(reading.value, time: reading.time, learn: readings >= frozenUntil, at: readings, corroboration)
         // A shift freezes the device's learning when it starts, for a while: not for as long as
         // it lasts, or a sensor following a ramp (a building's morning) would never learn again.
         if starts { frozenUntil = readings + corroboration.shiftHold * sensors.count }

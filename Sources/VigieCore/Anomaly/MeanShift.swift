@@ -10,6 +10,12 @@
 /// `shiftWarmup` on. The caller freezes learning (`learn: false`) while the device is anomalous,
 /// so a fault is measured against the baseline from before it and the recovery returns to it.
 ///
+/// The baseline is flat, so it is evidence only where its readings span less time than a daily
+/// rhythm moves in (`shiftSpan`): a pump polled every second compares its last 10 seconds with
+/// its last 10 minutes, while a building's meter polled every minute would compare them with its
+/// last 10 hours, and the morning's ramp would look like a shift. Such a sensor's shift is not
+/// scored; its detector's daily profile judges it (`SeasonalBaselineDetector`).
+///
 /// State: 48 bytes. Pure, causal, deterministic.
 struct MeanShift: Sendable {
     private var seen = 0
@@ -18,29 +24,25 @@ struct MeanShift: Sendable {
     private var short = 0.0
     private var baseline = 0.0
     private var spread = 0.0
-    private var previous = 0.0
-    /// The learned mean of (x − previous x)² / 2: the variance of the reading-to-reading noise,
-    /// blind to slow movements.
-    private var jitter = 0.0
+    /// The learned interval between readings, in seconds, and the latest reading's time (ms).
+    private var interval = 0.0
+    private var lastTime: Int64 = 0
 
     /// Readings after which the difference's spread is learned (the short mean has settled).
     static let spreadStart = 60
     /// The smallest spread (a constant sensor has none: any change of it is a shift).
     static let spreadFloor = 1e-12
 
-    /// Whether the statistic is scored: after the warm-up, and while the sensor's mean is
-    /// steady, i.e. its short mean moves around the baseline no more than `shiftSteadiness`
-    /// times what its reading-to-reading noise alone would make it move. A sensor that follows
-    /// a rhythm or ramps (a building's power over a day) has a mean that moves by itself: its
-    /// shifts say nothing, and its alarms are corroborated by other sensors' surprises instead.
+    /// Whether the statistic is scored: after the warm-up, and while the baseline's readings
+    /// span at most `shiftSpan` (the learned interval between readings × `shiftBaselineReadings`).
     func isScored(_ settings: DeviceCorroboration) -> Bool {
         seen > settings.shiftWarmup
-            && (settings.shiftSteadiness == 0 || spread <= settings.shiftSteadiness * jitter / (2 * settings.shiftShortReadings - 1))
+            && (settings.shiftSpan == 0 || interval * settings.shiftBaselineReadings <= settings.shiftSpan)
     }
 
     /// Accounts for one value; its z² (0 while warming up).
-    mutating func observe(_ value: Double, learn: Bool, _ settings: DeviceCorroboration) -> Double {
-        if seen == 0 { short = value; baseline = value; previous = value }
+    mutating func observe(_ value: Double, at time: Int64, learn: Bool, _ settings: DeviceCorroboration) -> Double {
+        if seen == 0 { short = value; baseline = value; lastTime = time }
         seen += 1
         short += (value - short) / settings.shiftShortReadings
         let difference = short - baseline
@@ -49,13 +51,13 @@ struct MeanShift: Sendable {
             learned += 1
             let weight = max(1 / settings.shiftBaselineReadings, 1 / Double(learned))
             baseline += (value - baseline) * weight
-            jitter += ((value - previous) * (value - previous) / 2 - jitter) * weight
+            if time > lastTime { interval += (Double(time - lastTime) / 1000 - interval) * weight }
             if seen > Self.spreadStart {
                 spreadLearned += 1
                 spread += (difference * difference - spread) * max(1 / settings.shiftBaselineReadings, 1 / Double(spreadLearned))
             }
         }
-        previous = value
+        lastTime = max(lastTime, time)
         return squared.isFinite ? squared : 0
     }
 }
