@@ -201,3 +201,27 @@ private func morning(_ i: Int, _ point: String) -> Double {
     }
     #expect(opens.isEmpty, "\(opens.map { $0.row })")
 }
+
+
+/// While a large shift holds the device's learning, a sensor whose own shift stays small is not
+/// part of the fault and keeps learning: frozen, a sensor following a slow ramp (the demo
+/// canteen's power factor over the morning, while a spike of the meter's power froze the
+/// device) came out of the freeze shifted by what it had not learned, and opened an incident.
+@Test func aSensorWithASmallShiftKeepsLearningWhileItsDeviceIsFrozen() {
+    let settings = DeviceCorroboration()
+    var noise = Noise(seed: 29)
+    var ramp = MeanShift(), step = MeanShift()
+    for i in 0..<1_000 {
+        _ = ramp.observe(noise.next(), at: Int64(i) * 1_000, isFrozen: false, settings)
+        _ = step.observe(noise.next(), at: Int64(i) * 1_000, isFrozen: false, settings)
+    }
+    // The device is frozen for 400 readings: one sensor ramps slowly, the other steps by 3 σ.
+    var rampSquared = 0.0, stepSquared = 0.0
+    for i in 1_000..<1_400 {
+        rampSquared = ramp.observe(Double(i - 1_000) / 200 + noise.next(), at: Int64(i) * 1_000, isFrozen: true, settings)
+        stepSquared = step.observe(3 + noise.next(), at: Int64(i) * 1_000, isFrozen: true, settings)
+    }
+    // The step is measured against the state before it; the ramp was learned as it came.
+    #expect(stepSquared > 2 * settings.shiftCorroboration, "\(stepSquared)")
+    #expect(settings.shiftGain * rampSquared / 2 < settings.shiftCorroboration, "\(rampSquared)")
+}

@@ -42,6 +42,11 @@ public struct DeviceCorroboration: Sendable, Hashable {
     /// its readings' interval × `shiftBaselineReadings`. Longer, a daily rhythm moves the mean
     /// within the baseline, and the sensor's shift is not scored (`MeanShift`).
     public var shiftSpan = 3_600.0
+    /// A sensor's shift counts only while its short mean moves around its baseline no more than
+    /// `shiftSteadiness` times what its reading-to-reading noise alone would explain
+    /// (`shift_steadiness`; 0: always): a sensor that follows a rhythm is judged by its own
+    /// detector and corroborated by other sensors' surprises, as before the device evidence.
+    public var shiftSteadiness = 20.0
 
     public init() {}
 
@@ -50,7 +55,7 @@ public struct DeviceCorroboration: Sendable, Hashable {
         [("corroborate", Double(sensors)), ("corroboration_nats", nats), ("corroboration_window", Double(window)),
          ("shift_short", shiftShortReadings), ("shift_baseline", shiftBaselineReadings), ("shift_warmup", Double(shiftWarmup)),
          ("shift_gain", shiftGain), ("shift_freeze", shiftFreeze), ("shift_hold", Double(shiftHold)),
-         ("shift_corroboration", shiftCorroboration), ("shift_span", shiftSpan)]
+         ("shift_corroboration", shiftCorroboration), ("shift_span", shiftSpan), ("shift_steadiness", shiftSteadiness)]
     }
 
     /// Sets the constant called `name`; false when there is none by that name or `value` is out of its range.
@@ -68,6 +73,7 @@ public struct DeviceCorroboration: Sendable, Hashable {
         case "shift_hold" where value <= 100_000: shiftHold = Int(value)
         case "shift_corroboration": shiftCorroboration = value
         case "shift_span": shiftSpan = value
+        case "shift_steadiness": shiftSteadiness = value
         default: return false
         }
         return true

@@ -64,9 +64,9 @@ public struct DeviceIncidentTracker: Sendable {
 
         /// Accounts for a value in the sensor's shift: its z², and whether a shift large enough
         /// to freeze the device's learning starts on it.
-        mutating func observeShift(_ value: Double, time: Int64, learn: Bool, at reading: Int,
+        mutating func observeShift(_ value: Double, time: Int64, isFrozen: Bool, at reading: Int,
                                    _ settings: DeviceCorroboration) -> (squared: Double, starts: Bool) {
-            let squared = shift.observe(value, at: time, learn: learn, settings)
+            let squared = shift.observe(value, at: time, isFrozen: isFrozen, settings)
             isScored = shift.isScored(settings)
             let isLarge = squared >= settings.shiftFreeze * settings.shiftFreeze
             if !isLarge { lastCalm = reading }
@@ -135,7 +135,7 @@ public struct DeviceIncidentTracker: Sendable {
     /// that history rather than from its first minutes live. Raises nothing.
     public mutating func learn(history: [Reading]) {
         for reading in history where reading.quality == .good && reading.value.isFinite {
-            _ = sensors[reading.sensor, default: SensorState()].shift.observe(reading.value, at: reading.time, learn: true, corroboration)
+            _ = sensors[reading.sensor, default: SensorState()].shift.observe(reading.value, at: reading.time, isFrozen: false, corroboration)
         }
     }
 
@@ -153,7 +153,7 @@ public struct DeviceIncidentTracker: Sendable {
         guard reading.quality == .good, reading.value.isFinite else { return score }
         readings += 1
         let (squared, starts) = sensors[reading.sensor, default: SensorState()]
-            .observeShift(reading.value, time: reading.time, learn: readings >= frozenUntil, at: readings, corroboration)
+            .observeShift(reading.value, time: reading.time, isFrozen: readings < frozenUntil, at: readings, corroboration)
         // A shift freezes the device's learning when it starts, for a while: not for as long as
         // it lasts, or a sensor following a ramp (a building's morning) would never learn again.
         if starts { frozenUntil = readings + corroboration.shiftHold * sensors.count }

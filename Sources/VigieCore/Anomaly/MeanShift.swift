@@ -7,8 +7,8 @@
 /// follows slow drifts. The spread is the learned mean square of their difference (not the
 /// reading's variance over √n: readings are autocorrelated), learned from reading
 /// `spreadStart` on; the statistic is the squared difference over it, z², scored from reading
-/// `shiftWarmup` on. The caller freezes learning (`learn: false`) while the device is anomalous,
-/// so a fault is measured against the baseline from before it and the recovery returns to it.
+/// `shiftWarmup` on. The caller freezes learning (`isFrozen`) when a large shift starts on the
+/// device, so a fault is measured against the baseline from before it and the recovery returns to it.
 ///
 /// The baseline is flat, so it is evidence only where its readings span less time than a daily
 /// rhythm moves in (`shiftSpan`): a pump polled every second compares its last 10 seconds with
@@ -24,6 +24,11 @@ struct MeanShift: Sendable {
     private var short = 0.0
     private var baseline = 0.0
     private var spread = 0.0
+    /// The previous value, for the reading-to-reading noise.
+    private var previous = 0.0
+    /// The learned mean of (x − previous x)² / 2: the variance of the reading-to-reading noise,
+    /// blind to slow movements.
+    private var jitter = 0.0
     /// The learned interval between readings, in seconds, and the latest reading's time (ms).
     private var interval = 0.0
     private var lastTime: Int64 = 0
@@ -33,30 +38,43 @@ struct MeanShift: Sendable {
     /// The smallest spread (a constant sensor has none: any change of it is a shift).
     static let spreadFloor = 1e-12
 
-    /// Whether the statistic is scored: after the warm-up, and while the baseline's readings
-    /// span at most `shiftSpan` (the learned interval between readings × `shiftBaselineReadings`).
+    /// Whether the statistic is scored: after the warm-up, while the baseline's readings span at
+    /// most `shiftSpan` (the learned interval between readings × `shiftBaselineReadings`), and
+    /// while the sensor's mean is steady, i.e. its short mean moves around the baseline no more
+    /// than `shiftSteadiness` times what its reading-to-reading noise alone would make it move.
+    /// A sensor that follows a rhythm or ramps (a building's power over a day) has a mean that
+    /// moves by itself: its shifts say nothing, and its alarms are corroborated by other
+    /// sensors' surprises instead.
     func isScored(_ settings: DeviceCorroboration) -> Bool {
         seen > settings.shiftWarmup
             && (settings.shiftSpan == 0 || interval * settings.shiftBaselineReadings <= settings.shiftSpan)
+            && (settings.shiftSteadiness == 0 || spread <= settings.shiftSteadiness * jitter / (2 * settings.shiftShortReadings - 1))
     }
 
-    /// Accounts for one value; its z² (0 while warming up).
-    mutating func observe(_ value: Double, at time: Int64, learn: Bool, _ settings: DeviceCorroboration) -> Double {
-        if seen == 0 { short = value; baseline = value; lastTime = time }
+    /// Accounts for one value; its z² (0 while not scored). While the device's learning is frozen
+    /// (`isFrozen`), the sensor still learns as long as its own shift stays under the
+    /// corroboration level (`shiftCorroboration` nats): it is not part of the fault, and a sensor
+    /// following a ramp (a meter's power factor over the morning) would otherwise come out of the
+    /// freeze shifted by what it did not learn, and open an incident of its own.
+    mutating func observe(_ value: Double, at time: Int64, isFrozen: Bool, _ settings: DeviceCorroboration) -> Double {
+        if seen == 0 { short = value; baseline = value; previous = value; lastTime = time }
         seen += 1
         short += (value - short) / settings.shiftShortReadings
         let difference = short - baseline
         let squared = isScored(settings) && spreadLearned > 0 ? difference * difference / max(spread, Self.spreadFloor) : 0
+        let learn = !isFrozen || settings.shiftGain * squared / 2 < settings.shiftCorroboration
         if learn {
             learned += 1
             let weight = max(1 / settings.shiftBaselineReadings, 1 / Double(learned))
             baseline += (value - baseline) * weight
+            jitter += ((value - previous) * (value - previous) / 2 - jitter) * weight
             if time > lastTime { interval += (Double(time - lastTime) / 1000 - interval) * weight }
             if seen > Self.spreadStart {
                 spreadLearned += 1
                 spread += (difference * difference - spread) * max(1 / settings.shiftBaselineReadings, 1 / Double(spreadLearned))
             }
         }
+        previous = value
         lastTime = max(lastTime, time)
         return squared.isFinite ? squared : 0
     }
