@@ -18,12 +18,12 @@ struct DetectCommand: ParsableCommand {
             Sensors are grouped into devices as in the daemon: a sensor named 'device/point' \
             belongs to 'device'; all the sensors of the input without a '/' in their name are \
             one device (e.g. a pump's eight sensors). A device has one incident at a time. \
-            It also opens when a sensor's short-term mean shifts from its baseline, for \
-            sensors read every 6 s or faster (the baseline's 600 readings span at most an \
+            It also opens when a steady sensor's short-term mean shifts from its baseline, \
+            for sensors read every 6 s or faster (the baseline's 600 readings span at most an \
             hour; reason unusual_behaviour; 'anomaly_score' stays the sensor's own score); a \
             sensor's statistical alarm opens it only when corroborated by such a shift, or, \
-            for a slower sensor, by another sensor's surprise (data-quality findings, and a \
-            device of one sensor, alone). \
+            for a sensor not steady or read less often, by another sensor's surprise \
+            (data-quality findings, and a device of one sensor, alone). \
             The first bad line stops the run with 'FILE:LINE: message' and exit status 1 \
             (the output must stay line for line with the input).
 

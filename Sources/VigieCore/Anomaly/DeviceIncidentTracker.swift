@@ -11,16 +11,16 @@
 ///   threshold opens an incident on that sensor's reading (reason `unusual_behaviour`) and keeps
 ///   it open while it lasts, though no single reading is unusual;
 /// * a sensor's statistical alarm opens one only when corroborated: once the sensor's shift is
-///   scored (after its warm-up, for a sensor read often enough that its baseline spans at most
-///   `corroboration.shiftSpan`), by a shift of `corroboration.shiftCorroboration` nats of any sensor of the device
+///   scored (after its warm-up, while its mean is steady, for a sensor read often enough that its
+///   baseline spans at most `corroboration.shiftSpan`), by a shift of `corroboration.shiftCorroboration` nats of any sensor of the device
 ///   within its last `corroboration.window` readings each; before that, by `corroboration.sensors`
 ///   other sensors surprising (`corroboration.nats`) within their last `corroboration.window`
-///   readings (a meter polled every minute stays on this rule). An alarm not yet corroborated waits that many of its sensor's readings;
+///   readings (a rhythmic sensor, or a meter polled every minute, stays on this rule). An alarm not yet corroborated waits that many of its sensor's readings;
 /// * while an incident is open, the other sensors' readings over the threshold join it as
 ///   context (an `update` when a sensor joins) instead of opening their own events; its life
 ///   (updates, close) follows the sensor that opened it (`AnomalyEventTracker`).
 ///
-/// State: per sensor a counter and a `MeanShift` (56 bytes); per device one waiting alarm.
+/// State: per sensor a counter, a `MeanShift` and flags (104 bytes); per device one waiting alarm.
 /// Pure, causal, deterministic.
 public struct DeviceIncidentTracker: Sendable {
     public let corroboration: DeviceCorroboration
