@@ -225,3 +225,29 @@ private func morning(_ i: Int, _ point: String) -> Double {
     #expect(stepSquared > 2 * settings.shiftCorroboration, "\(stepSquared)")
     #expect(settings.shiftGain * rampSquared / 2 < settings.shiftCorroboration, "\(rampSquared)")
 }
+
+/// A steady sensor speaks through its shift: its surprise while its mean has not moved is noise,
+/// and does not corroborate the alarm of a sensor that is judged by its own detector (one that
+/// moves smoothly, such as SKAB's temperatures: 3 of their false alarms were corroborated by
+/// such surprises). Another smoothly moving sensor's surprise still does (a building meter's
+/// level shift moves all its rhythmic points together).
+@Test func aSteadySensorsSurpriseDoesNotCorroborateASmoothSensorsAlarm() {
+    func tracker(smooth: [String], steady: [String]) -> DeviceIncidentTracker {
+        var tracker = DeviceIncidentTracker(sensitivity: .medium)
+        var noise = Noise(seed: 31)
+        for i in 0..<1_000 {
+            for point in smooth { _ = tracker.observe(reading(point, i, 60 + 5 * sin(Double(i) / 50)), .normal) }
+            for point in steady { _ = tracker.observe(reading(point, i, 20 + noise.next()), .normal) }
+        }
+        return tracker
+    }
+    var withSteady = tracker(smooth: ["temperature"], steady: ["debit", "pression"])
+    #expect(withSteady.observe(reading("debit", 1_000, 24), surprising) == nil)
+    #expect(withSteady.observe(reading("temperature", 1_000, 70), alarm) == nil)
+    for i in 1_001..<1_040 { #expect(withSteady.observe(reading("pression", i, 20), .normal) == nil) }
+    #expect(withSteady.openEvent == nil)
+
+    var withSmooth = tracker(smooth: ["temperature", "temperature_2"], steady: ["debit"])
+    #expect(withSmooth.observe(reading("temperature_2", 1_000, 70), surprising) == nil)
+    #expect(opened(withSmooth.observe(reading("temperature", 1_000, 70), alarm))?.sensor == sensor("temperature"))
+}

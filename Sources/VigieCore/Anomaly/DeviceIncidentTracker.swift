@@ -10,12 +10,14 @@
 ///   (`MeanShift`), frozen while the device is anomalous. A shift whose surprise reaches the
 ///   threshold opens an incident on that sensor's reading (reason `unusual_behaviour`) and keeps
 ///   it open while it lasts, though no single reading is unusual;
-/// * a sensor's statistical alarm opens one only when corroborated: once the sensor's shift is
-///   scored (after its warm-up, while its mean is steady, for a sensor read often enough that its
-///   baseline spans at most `corroboration.shiftSpan`), by a shift of `corroboration.shiftCorroboration` nats of any sensor of the device
-///   within its last `corroboration.window` readings each; before that, by `corroboration.sensors`
-///   other sensors surprising (`corroboration.nats`) within their last `corroboration.window`
-///   readings (a rhythmic sensor, or a meter polled every minute, stays on this rule). An alarm not yet corroborated waits that many of its sensor's readings;
+/// * a sensor's statistical alarm opens one only when corroborated: by a shift of
+///   `corroboration.shiftCorroboration` nats of any sensor of the device within its last
+///   `corroboration.window` readings each; and, for a sensor whose shift is not scored (warming
+///   up, not steady, or read so seldom that its baseline spans more than
+///   `corroboration.shiftSpan`), also by `corroboration.sensors` other such sensors surprising
+///   (`corroboration.nats`) within their last `corroboration.window` readings: a steady sensor
+///   speaks through its shift, and its surprise while its mean has not moved is noise. An alarm
+///   not yet corroborated waits `corroboration.window` of its sensor's readings;
 /// * while an incident is open, the other sensors' readings over the threshold join it as
 ///   context (an `update` when a sensor joins) instead of opening their own events; its life
 ///   (updates, close) follows the sensor that opened it (`AnomalyEventTracker`).
@@ -26,8 +28,6 @@ public struct DeviceIncidentTracker: Sendable {
     public let corroboration: DeviceCorroboration
     private var events: AnomalyEventTracker
     private var sensors: [SensorID: SensorState] = [:]
-    /// How many sensors had a surprising reading within their last `window` readings.
-    private var surprising = 0
     /// The device's readings so far, all sensors together.
     private var readings = 0
     /// The shifts learn again from this device reading on.
@@ -54,12 +54,9 @@ public struct DeviceIncidentTracker: Sendable {
         /// The device reading of the sensor's latest reading without a large shift.
         var lastCalm = 0
 
-        /// Counts a reading in the sensor's recent surprises: whether it was surprising within
-        /// `window` readings before it, and is now. One dictionary access per reading.
-        mutating func note(_ isSurprise: Bool, window: Int) -> (was: Bool, now: Bool) {
-            let before = sinceSurprise
-            sinceSurprise = isSurprise ? 0 : (before == .max ? .max : before + 1)
-            return (before <= window, sinceSurprise <= window)
+        /// Counts a reading in the sensor's recent surprises.
+        mutating func note(_ isSurprise: Bool) {
+            sinceSurprise = isSurprise ? 0 : (sinceSurprise == .max ? .max : sinceSurprise + 1)
         }
 
         /// Accounts for a value in the sensor's shift: its z², and whether a shift large enough
@@ -88,7 +85,7 @@ public struct DeviceIncidentTracker: Sendable {
 
     /// Accounts for one scored reading of one of the device's sensors; returns what to publish.
     public mutating func observe(_ reading: Reading, _ perSensor: AnomalyScore) -> AnomalyEventAction? {
-        let isSurprising = note(reading.sensor, severity: perSensor.severity)
+        note(reading.sensor, severity: perSensor.severity)
         let score = sensors.count > 1 ? withShift(reading, perSensor) : perSensor
         if let primary {
             if primary == reading.sensor {
@@ -113,7 +110,7 @@ public struct DeviceIncidentTracker: Sendable {
                 isShiftIncident = true
                 return open(reading, score)
             }
-            if isCorroborated(reading.sensor, isSurprising: isSurprising, reasons: score.reasons) {
+            if sensors.count == 1 || !score.reasons.isDisjoint(with: Verdict.quality) || isCorroborated(reading.sensor) {
                 return open(reading, score)
             }
             waiting = (reading, score, corroboration.window)
@@ -122,10 +119,8 @@ public struct DeviceIncidentTracker: Sendable {
         guard let pending = waiting else { return nil }
         if pending.reading.sensor == reading.sensor {
             waiting = pending.left > 1 ? (pending.reading, pending.score, pending.left - 1) : nil
-            if isShiftCorroborated(pending.reading.sensor) { return open(pending.reading, pending.score) }
-            return nil
         }
-        guard isShiftCorroborated(pending.reading.sensor) || isOthersCorroborated(pending.reading.sensor) else { return nil }
+        guard isCorroborated(pending.reading.sensor) else { return nil }
         return open(pending.reading, pending.score)
     }
 
@@ -139,12 +134,9 @@ public struct DeviceIncidentTracker: Sendable {
         }
     }
 
-    /// Counts the reading in its sensor's recent surprises; whether the sensor is surprising now.
-    private mutating func note(_ sensor: SensorID, severity: Double) -> Bool {
-        let isSurprise = Surprise.nats(score: severity) >= corroboration.nats
-        let (was, now) = sensors[sensor, default: SensorState()].note(isSurprise, window: corroboration.window)
-        surprising += (now ? 1 : 0) - (was ? 1 : 0)
-        return now
+    /// Counts the reading in its sensor's recent surprises.
+    private mutating func note(_ sensor: SensorID, severity: Double) {
+        sensors[sensor, default: SensorState()].note(Surprise.nats(score: severity) >= corroboration.nats)
     }
 
     /// The per-sensor score with the device's evidence of a shift of this sensor's mean: its
@@ -169,22 +161,19 @@ public struct DeviceIncidentTracker: Sendable {
         return merged
     }
 
-    private func isCorroborated(_ sensor: SensorID, isSurprising: Bool, reasons: AnomalyReasons) -> Bool {
-        if sensors.count == 1 || !reasons.isDisjoint(with: Verdict.quality) { return true }
-        if sensors[sensor]?.isScored == true { return isShiftCorroborated(sensor) }
-        return surprising - (isSurprising ? 1 : 0) >= corroboration.sensors
-    }
-
-    /// Whether a recent shift of the device corroborates a statistical alarm of a sensor whose shift is scored.
-    private func isShiftCorroborated(_ sensor: SensorID) -> Bool {
-        sensors[sensor]?.isScored == true && lastShift != .min && readings - lastShift <= corroboration.window * sensors.count
-    }
-
-    /// Whether other sensors' surprises corroborate the alarm of a sensor whose shift is not scored.
-    private func isOthersCorroborated(_ sensor: SensorID) -> Bool {
+    /// Whether the device corroborates a statistical alarm of `sensor`: a shift of any of its
+    /// sensors within the device's last `window` readings of each sensor does; for a sensor whose
+    /// shift is not scored (warming up, not steady, read seldom), so do the surprises of
+    /// `corroboration.sensors` other sensors whose shifts are not scored either, within their last
+    /// `window` readings. A sensor whose shift is scored speaks through its shift: its surprise
+    /// while its mean is where it was is noise, and corroborates nothing.
+    private func isCorroborated(_ sensor: SensorID) -> Bool {
+        if lastShift != .min && readings - lastShift <= corroboration.window * sensors.count { return true }
         guard sensors[sensor]?.isScored != true else { return false }
-        let pendingSurprising = (sensors[sensor]?.sinceSurprise ?? .max) <= corroboration.window
-        return surprising - (pendingSurprising ? 1 : 0) >= corroboration.sensors
+        let others = sensors.reduce(0) { count, entry in
+            count + (entry.key != sensor && !entry.value.isScored && entry.value.sinceSurprise <= corroboration.window ? 1 : 0)
+        }
+        return others >= corroboration.sensors
     }
 
     /// Opens the device's incident on `reading`'s alarm, with the sensors surprising beside it as context.
