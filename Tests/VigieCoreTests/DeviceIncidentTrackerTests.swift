@@ -251,3 +251,18 @@ private func morning(_ i: Int, _ point: String) -> Double {
     #expect(withSmooth.observe(reading("temperature_2", 1_000, 70), surprising) == nil)
     #expect(opened(withSmooth.observe(reading("temperature", 1_000, 70), alarm))?.sensor == sensor("temperature"))
 }
+
+@Test func anOutageDoesNotChangeASensorsLearnedPace() {
+    var interval = 0.0
+    for _ in 0..<100 { interval = ReadingInterval.updated(interval, after: 1_000) }
+    #expect(abs(interval - 1_000) < 1)
+    // A six-hour outage counts as four intervals: the pace moves by 15 %, then comes back.
+    interval = ReadingInterval.updated(interval, after: 6 * 3_600_000)
+    #expect(interval < 1_200, "\(interval)")
+    // Readings at the same time, or going back, change nothing.
+    #expect(ReadingInterval.updated(interval, after: 0) == interval)
+    #expect(ReadingInterval.updated(interval, after: -5_000) == interval)
+    // A lasting change of pace is followed: every 10 s instead of every second.
+    for _ in 0..<100 { interval = ReadingInterval.updated(interval, after: 10_000) }
+    #expect(abs(interval - 10_000) < 100, "\(interval)")
+}

@@ -7,7 +7,8 @@
 /// * a data-quality alarm (stuck, out of range, gap, device error) opens an incident alone, and
 ///   so does any alarm of a device with one sensor (then events are exactly the per-sensor ones);
 /// * the device has evidence of its own: each sensor's short-term mean against its slow baseline
-///   (`MeanShift`), frozen while the device is anomalous. A shift whose surprise reaches the
+///   (`MeanShift`), frozen for a while when a large shift starts (but for the sensors whose own
+///   shift stays small: they are not part of the fault). A shift whose surprise reaches the
 ///   threshold opens an incident on that sensor's reading (reason `unusual_behaviour`) and keeps
 ///   it open while it lasts, though no single reading is unusual;
 /// * a sensor's statistical alarm opens one only when corroborated: by a shift of

@@ -16,7 +16,7 @@
 /// last 10 hours, and the morning's ramp would look like a shift. Such a sensor's shift is not
 /// scored; its detector's daily profile judges it (`SeasonalBaselineDetector`).
 ///
-/// State: 48 bytes. Pure, causal, deterministic.
+/// State: 80 bytes. Pure, causal, deterministic.
 struct MeanShift: Sendable {
     private var seen = 0
     private var learned = 0
@@ -29,7 +29,7 @@ struct MeanShift: Sendable {
     /// The learned mean of (x − previous x)² / 2: the variance of the reading-to-reading noise,
     /// blind to slow movements.
     private var jitter = 0.0
-    /// The learned interval between readings, in seconds, and the latest reading's time (ms).
+    /// The learned interval between readings (`ReadingInterval`) and the latest reading's time, in milliseconds.
     private var interval = 0.0
     private var lastTime: Int64 = 0
 
@@ -47,7 +47,7 @@ struct MeanShift: Sendable {
     /// sensors' surprises instead.
     func isScored(_ settings: DeviceCorroboration) -> Bool {
         seen > settings.shiftWarmup
-            && (settings.shiftSpan == 0 || interval * settings.shiftBaselineReadings <= settings.shiftSpan)
+            && (settings.shiftSpan == 0 || interval / 1_000 * settings.shiftBaselineReadings <= settings.shiftSpan)
             && (settings.shiftSteadiness == 0 || spread <= settings.shiftSteadiness * jitter / (2 * settings.shiftShortReadings - 1))
     }
 
@@ -68,13 +68,13 @@ struct MeanShift: Sendable {
             let weight = max(1 / settings.shiftBaselineReadings, 1 / Double(learned))
             baseline += (value - baseline) * weight
             jitter += ((value - previous) * (value - previous) / 2 - jitter) * weight
-            if time > lastTime { interval += (Double(time - lastTime) / 1000 - interval) * weight }
             if seen > Self.spreadStart {
                 spreadLearned += 1
                 spread += (difference * difference - spread) * max(1 / settings.shiftBaselineReadings, 1 / Double(spreadLearned))
             }
         }
         previous = value
+        interval = ReadingInterval.updated(interval, after: Double(time - lastTime))
         lastTime = max(lastTime, time)
         return squared.isFinite ? squared : 0
     }

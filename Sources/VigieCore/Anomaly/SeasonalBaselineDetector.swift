@@ -213,10 +213,7 @@ public struct SeasonalBaselineDetector: Sendable {
     private mutating func learn(time: Int64, value: Double) {
         count += 1
         if hasLast {
-            let dt = Double(time - lastTime)
-            if dt > 0 {
-                interval = interval == 0 ? dt : interval + 0.05 * (Swift.min(dt, 4 * interval) - interval)
-            }
+            interval = ReadingInterval.updated(interval, after: Double(time - lastTime))
             let alpha = Swift.max(Self.slowAlpha, 1 / Double(count))
             let clip = settings.tuning.deviationClip
             let error = clip > 0 && count > Self.statisticsMinimum && isLearning(time) ? Swift.min(abs(value - level), clip * scale) : abs(value - level)
