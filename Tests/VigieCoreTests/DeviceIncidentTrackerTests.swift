@@ -266,3 +266,31 @@ private func morning(_ i: Int, _ point: String) -> Double {
     for _ in 0..<100 { interval = ReadingInterval.updated(interval, after: 10_000) }
     #expect(abs(interval - 10_000) < 100, "\(interval)")
 }
+
+/// A fault that outlasts the freeze is learned by the baseline: without the state remembered
+/// when its incident opened, its end would be a new shift, and the flow's jump back a new
+/// statistical alarm (SKAB's 12.csv: two of the false alarms after the labelled fault), and the
+/// spread it grew would make the flow seem unsteady, its next fault unseen. The recovery belongs
+/// to the fault; the sensors come back to their state from before it, and see the next fault.
+@Test func theEndOfALongFaultIsItsRecoveryNotANewIncident() {
+    var tracker = DeviceIncidentTracker(sensitivity: .medium)
+    var noise = Noise(seed: 41)
+    #expect(openings(&tracker, rows: 0..<600, noise: &noise) { _, _ in 0 }.isEmpty)
+    // The flow and the pressure drop by four standard deviations for 500 readings, then recover.
+    let fault = openings(&tracker, rows: 600..<1_100, noise: &noise) { _, point in point == "courant" ? 0 : -4 }
+    #expect(fault.count == 1 && (600..<630).contains(fault[0].row), "\(fault.map(\.row))")
+    for i in 1_100..<1_140 where tracker.openEvent != nil {
+        for point in ["debit", "pression", "courant"] { _ = tracker.observe(reading(point, i, 16 + noise.next()), .normal) }
+    }
+    #expect(tracker.openEvent == nil)
+    // Both jump back: the pressure's reading surprises its detector, the flow's alarms on it
+    // (they would corroborate each other); this is the recovery.
+    #expect(tracker.observe(reading("pression", 1_140, 20), surprising) == nil)
+    #expect(tracker.observe(reading("debit", 1_140, 20), alarm) == nil)
+    let recovery = openings(&tracker, rows: 1_141..<1_600, noise: &noise) { _, _ in 0 }
+    #expect(recovery.isEmpty, "\(recovery.map(\.row))")
+    #expect(tracker.openEvent == nil)
+    // Back to its old state, the device sees the next fault as before.
+    let next = openings(&tracker, rows: 1_600..<1_700, noise: &noise) { _, point in point == "debit" ? -4 : 0 }
+    #expect(next.count == 1 && (1_600..<1_630).contains(next[0].row), "\(next.map(\.row))")
+}

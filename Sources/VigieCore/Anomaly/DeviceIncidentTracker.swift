@@ -8,7 +8,9 @@
 ///   so does any alarm of a device with one sensor (then events are exactly the per-sensor ones);
 /// * the device has evidence of its own: each sensor's short-term mean against its slow baseline
 ///   (`MeanShift`), frozen for a while when a large shift starts (but for the sensors whose own
-///   shift stays small: they are not part of the fault). A shift whose surprise reaches the
+///   shift stays small: they are not part of the fault), and remembered when an incident opens
+///   so that the fault's recovery, a return to that state, is neither a shift nor an alarm
+///   (`MeanShift.isRecovery`): it opens nothing and corroborates nothing. A shift whose surprise reaches the
 ///   threshold opens an incident on that sensor's reading (reason `unusual_behaviour`) and keeps
 ///   it open while it lasts, though no single reading is unusual;
 /// * a sensor's statistical alarm opens one only when corroborated: by a shift of
@@ -23,7 +25,7 @@
 ///   context (an `update` when a sensor joins) instead of opening their own events; its life
 ///   (updates, close) follows the sensor that opened it (`AnomalyEventTracker`).
 ///
-/// State: per sensor a counter, a `MeanShift` and flags (104 bytes); per device one waiting alarm.
+/// State: per sensor a counter, a `MeanShift` and flags (128 bytes); per device one waiting alarm.
 /// Pure, causal, deterministic.
 public struct DeviceIncidentTracker: Sendable {
     public let corroboration: DeviceCorroboration
@@ -86,7 +88,8 @@ public struct DeviceIncidentTracker: Sendable {
 
     /// Accounts for one scored reading of one of the device's sensors; returns what to publish.
     public mutating func observe(_ reading: Reading, _ perSensor: AnomalyScore) -> AnomalyEventAction? {
-        note(reading.sensor, severity: perSensor.severity)
+        let isRecovery = sensors[reading.sensor]?.shift.isRecovery(reading.value) == true
+        note(reading.sensor, severity: isRecovery ? 0 : perSensor.severity)
         let score = sensors.count > 1 ? withShift(reading, perSensor) : perSensor
         if let primary {
             if primary == reading.sensor {
@@ -105,6 +108,7 @@ public struct DeviceIncidentTracker: Sendable {
             return events.addContext(reading.sensor, to: primary).map { .update($0) }
         }
         if score.score >= events.threshold {
+            if isRecovery && score.reasons.isDisjoint(with: Verdict.quality) { return nil }
             if score.score > perSensor.score {
                 // A shift that was there when the last incident closed is that incident's.
                 guard let sensor = sensors[reading.sensor], sensor.lastCalm > closedAt else { return nil }
@@ -185,6 +189,7 @@ public struct DeviceIncidentTracker: Sendable {
         for (sensor, state) in sensors where sensor != reading.sensor && state.sinceSurprise <= corroboration.window {
             event = events.addContext(sensor, to: reading.sensor) ?? event
         }
+        for sensor in sensors.keys { sensors[sensor]?.shift.rememberState(corroboration) }
         return .open(event)
     }
 }
