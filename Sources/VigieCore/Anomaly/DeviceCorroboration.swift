@@ -41,7 +41,7 @@ public struct DeviceCorroboration: Sendable, Hashable {
     /// The longest time, in seconds, a sensor's shift baseline may span (`shift_span`; 0: any):
     /// its readings' interval × `shiftBaselineReadings`. Longer, a daily rhythm moves the mean
     /// within the baseline, and the sensor's shift is not scored (`MeanShift`).
-    public var shiftSpan = 3_600.0
+    public var shiftSpan = SeasonalBaselineDetector.rhythmSpanSeconds
     /// A sensor's shift counts only while its short mean moves around its baseline no more than
     /// `shiftSteadiness` times what its reading-to-reading noise alone would explain
     /// (`shift_steadiness`; 0: always): a sensor that follows a rhythm is judged by its own

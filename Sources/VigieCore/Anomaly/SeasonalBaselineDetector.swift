@@ -65,6 +65,7 @@ public struct SeasonalBaselineDetector: Sendable {
         verdict.raise(gap.nats, .gap)
         if gap.isGap { verdict.reasons.insert(.gap) }
         var changed = false
+        var jumped = false
         // A run of repeats or of errors is news once, when it first reaches the report level
         // (the event threshold's surprise), and an excursion out of the physical range once,
         // at its first reading; later readings of the same run are not, however long it
@@ -110,6 +111,7 @@ public struct SeasonalBaselineDetector: Sendable {
                 lastTime = time
             } else {
                 changed = distribution.update(value, rangeReset: settings.tuning.rangeReset)
+                jumped = isJump(value) && abs(value - lastValue) > abs(lastValue - level)
                 scoreStatistics(time: time, value: value, into: &verdict)
                 learn(time: time, value: value)
             }
@@ -137,6 +139,16 @@ public struct SeasonalBaselineDetector: Sendable {
         // sees), scaled by the gain; after an alarm the statistics stay quiet for
         // `refractoryReadings`.
         let tuning = settings.tuning
+        // While the rhythm of a sensor read slowly is learned, a departure that came smoothly
+        // is the rhythm (the first morning's ramp, never seen before): only a reading that
+        // jumped (by more than the previous reading was away from the level, so not the noise
+        // of a ramp) can be an alarm, and only data quality keeps an event open or corroborates
+        // another sensor's alarm.
+        guard !isLearning(time) || jumped || !isReadSlowly else {
+            let quality = verdict.qualityNats > 0 ? Surprise.score(nats: verdict.qualityNats) : 0
+            return AnomalyScore(score: 0, severity: quality, reasons: quality > 0 ? reasons : [],
+                                expectedLow: verdict.low, expectedHigh: verdict.high)
+        }
         let counted = changed && (!isLearning(time) || severity >= tuning.learningAgreement)
         let evidence = 0.5 * (counted ? 1 : 0) + 0.5 * (isNews ? severity : 0)
         var score = Swift.min(1, tuning.statisticalGain * evidence)
@@ -199,11 +211,28 @@ public struct SeasonalBaselineDetector: Sendable {
         let stepScale = settings.tuning.stepScale
         let distance = stepScale > 0 && isLearning(time) ? Surprise.gaussianTail(z: z / stepScale) : 0
         if Swift.max(single, distance) >= behaviour {
-            verdict.raise(Swift.max(single, distance), abs(value - lastValue) > 4 * stepDeviation ? .spike : .unusualValue)
+            verdict.raise(Swift.max(single, distance), isJump(value) ? .spike : .unusualValue)
         } else {
             verdict.raise(behaviour, .unusualBehaviour)
         }
     }
+
+    /// Whether `value` jumped from the previous reading: by more than 4 times the sensor's mean
+    /// change from one reading to the next (a `spike`, when the value is also unusual).
+    func isJump(_ value: Double) -> Bool {
+        hasLast && abs(value - lastValue) > 4 * stepDeviation
+    }
+
+    /// Whether a daily rhythm moves this sensor within its statistics' memory: the
+    /// `statisticsMinimum` readings span more than `rhythmSpanSeconds`. A meter read every
+    /// minute sees a morning's ramp as a departure from its night; a pump read every second
+    /// sees the same ramp as no change at all, and a smooth departure of it is a fault.
+    var isReadSlowly: Bool { interval * Double(Self.statisticsMinimum) > Self.rhythmSpanSeconds * 1_000 }
+
+    /// The time within which a daily rhythm barely moves (an hour): longer memories of a
+    /// sensor (the detector's statistics here, the device's shift baseline with
+    /// `DeviceCorroboration.shiftSpan`) see the rhythm as change.
+    public static let rhythmSpanSeconds = 3_600.0
 
     /// Readings before the statistical scores are trusted (the error distribution is learned).
     static let statisticsMinimum = 300
