@@ -57,9 +57,12 @@ public struct DeviceIncidentTracker: Sendable {
         /// The device reading of the sensor's latest reading without a large shift.
         var lastCalm = 0
 
-        /// Counts a reading in the sensor's recent surprises.
-        mutating func note(_ isSurprise: Bool) {
-            sinceSurprise = isSurprise ? 0 : (sinceSurprise == .max ? .max : sinceSurprise + 1)
+        /// Counts a reading in the sensor's recent surprises, unless it is the recovery of the
+        /// device's last incident (`MeanShift.isRecovery`); returns whether it is.
+        mutating func note(_ value: Double, isSurprise: Bool) -> Bool {
+            let isRecovery = shift.isRecovery(value)
+            sinceSurprise = isSurprise && !isRecovery ? 0 : (sinceSurprise == .max ? .max : sinceSurprise + 1)
+            return isRecovery
         }
 
         /// Accounts for a value in the sensor's shift: its z², and whether a shift large enough
@@ -88,8 +91,7 @@ public struct DeviceIncidentTracker: Sendable {
 
     /// Accounts for one scored reading of one of the device's sensors; returns what to publish.
     public mutating func observe(_ reading: Reading, _ perSensor: AnomalyScore) -> AnomalyEventAction? {
-        let isRecovery = sensors[reading.sensor]?.shift.isRecovery(reading.value) == true
-        note(reading.sensor, severity: isRecovery ? 0 : perSensor.severity)
+        let isRecovery = note(reading, severity: perSensor.severity)
         let score = sensors.count > 1 ? withShift(reading, perSensor) : perSensor
         if let primary {
             if primary == reading.sensor {
@@ -139,9 +141,9 @@ public struct DeviceIncidentTracker: Sendable {
         }
     }
 
-    /// Counts the reading in its sensor's recent surprises.
-    private mutating func note(_ sensor: SensorID, severity: Double) {
-        sensors[sensor, default: SensorState()].note(Surprise.nats(score: severity) >= corroboration.nats)
+    /// Counts the reading in its sensor's recent surprises; returns whether it is a recovery.
+    private mutating func note(_ reading: Reading, severity: Double) -> Bool {
+        sensors[reading.sensor, default: SensorState()].note(reading.value, isSurprise: Surprise.nats(score: severity) >= corroboration.nats)
     }
 
     /// The per-sensor score with the device's evidence of a shift of this sensor's mean: its
