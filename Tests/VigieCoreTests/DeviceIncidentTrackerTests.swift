@@ -294,3 +294,28 @@ private func morning(_ i: Int, _ point: String) -> Double {
     let next = openings(&tracker, rows: 1_600..<1_700, noise: &noise) { _, point in point == "debit" ? -4 : 0 }
     #expect(next.count == 1 && (1_600..<1_630).contains(next[0].row), "\(next.map(\.row))")
 }
+
+/// A sensor read so seldom that its shift is no evidence (a building meter polled every minute)
+/// has only its own detector: an extreme jump of one of its points is an incident alone (the
+/// demo canteen's power spike, which moves no other point of the meter, waited forever for
+/// corroboration once the morning's ramp no longer supplied it). A weaker jump still waits, and
+/// so does any jump of a sensor read every second, whose shift speaks for it.
+@Test func anExtremeJumpOfASensorReadEveryMinuteIsAnIncidentAlone() {
+    let extreme = AnomalyScore(score: 0.8, severity: 0.95, reasons: .spike)
+    let weaker = AnomalyScore(score: 0.7, severity: 0.7, reasons: .spike)
+    func tracker(every seconds: Int64) -> DeviceIncidentTracker {
+        var tracker = DeviceIncidentTracker(sensitivity: .medium)
+        var noise = Noise(seed: 43)
+        #expect(openings(&tracker, rows: 0..<600, every: seconds, noise: &noise) { _, _ in 0 }.isEmpty)
+        return tracker
+    }
+    var everyMinute = tracker(every: 60)
+    #expect(opened(everyMinute.observe(reading("debit", 600, 20, every: 60), extreme))?.sensor == sensor("debit"))
+    var weakerEveryMinute = tracker(every: 60)
+    #expect(weakerEveryMinute.observe(reading("debit", 600, 20, every: 60), weaker) == nil)
+    #expect(weakerEveryMinute.openEvent == nil)
+
+    var everySecond = tracker(every: 1)
+    #expect(everySecond.observe(reading("debit", 600, 20), extreme) == nil)
+    #expect(everySecond.openEvent == nil)
+}

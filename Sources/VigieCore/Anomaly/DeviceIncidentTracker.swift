@@ -5,7 +5,8 @@
 /// A pump or a meter is one device with several sensors; a fault moves several of them at once
 /// and is one incident, while noise on one sensor is not an incident at all. So:
 /// * a data-quality alarm (stuck, out of range, gap, device error) opens an incident alone, and
-///   so does any alarm of a device with one sensor (then events are exactly the per-sensor ones);
+///   so does any alarm of a device with one sensor (then events are exactly the per-sensor ones),
+///   and an extreme spike of a sensor read so seldom that its shift is no evidence (`standsAlone`);
 /// * the device has evidence of its own: each sensor's short-term mean against its slow baseline
 ///   (`MeanShift`), frozen for a while when a large shift starts (but for the sensors whose own
 ///   shift stays small: they are not part of the fault), and remembered when an incident opens
@@ -117,7 +118,8 @@ public struct DeviceIncidentTracker: Sendable {
                 isShiftIncident = true
                 return open(reading, score)
             }
-            if sensors.count == 1 || !score.reasons.isDisjoint(with: Verdict.quality) || isCorroborated(reading.sensor) {
+            if sensors.count == 1 || !score.reasons.isDisjoint(with: Verdict.quality) || standsAlone(reading.sensor, score)
+                || isCorroborated(reading.sensor) {
                 return open(reading, score)
             }
             waiting = (reading, score, corroboration.window)
@@ -175,12 +177,23 @@ public struct DeviceIncidentTracker: Sendable {
     /// `window` readings. A sensor whose shift is scored speaks through its shift: its surprise
     /// while its mean is where it was is noise, and corroborates nothing.
     private func isCorroborated(_ sensor: SensorID) -> Bool {
+
         if lastShift != .min && readings - lastShift <= corroboration.window * sensors.count { return true }
         guard sensors[sensor]?.isScored != true else { return false }
         let others = sensors.reduce(0) { count, entry in
             count + (entry.key != sensor && !entry.value.isScored && entry.value.sinceSurprise <= corroboration.window ? 1 : 0)
         }
         return others >= corroboration.sensors
+    }
+
+    /// Whether a statistical alarm of `sensor` is an incident alone: an extreme jump (a `spike`
+    /// whose severity reaches the low sensitivity's threshold) of a sensor read so seldom that
+    /// its shift is no evidence (`MeanShift.isReadSlowly`). Such a sensor has only its own
+    /// detector, and a building meter's point that spikes alone (its power, not its current)
+    /// would otherwise wait for the other points' surprises forever.
+    private func standsAlone(_ sensor: SensorID, _ score: AnomalyScore) -> Bool {
+        score.reasons.contains(.spike) && score.severity >= Sensitivity.low.threshold
+            && sensors[sensor]?.shift.isReadSlowly(corroboration) == true
     }
 
     /// Opens the device's incident on `reading`'s alarm, with the sensors surprising beside it as context.

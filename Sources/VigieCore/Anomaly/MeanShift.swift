@@ -60,9 +60,14 @@ struct MeanShift: Sendable {
     /// moves by itself: its shifts say nothing, and its alarms are corroborated by other
     /// sensors' surprises instead.
     func isScored(_ settings: DeviceCorroboration) -> Bool {
-        seen > settings.shiftWarmup
-            && (settings.shiftSpan == 0 || interval / 1_000 * settings.shiftBaselineReadings <= settings.shiftSpan)
+        seen > settings.shiftWarmup && !isReadSlowly(settings)
             && (settings.shiftSteadiness == 0 || spread <= settings.shiftSteadiness * jitter / (2 * settings.shiftShortReadings - 1))
+    }
+
+    /// Whether the sensor is read so seldom that its baseline spans more than `shiftSpan` (the
+    /// learned interval between readings × `shiftBaselineReadings`): its shift is no evidence.
+    func isReadSlowly(_ settings: DeviceCorroboration) -> Bool {
+        settings.shiftSpan > 0 && interval / 1_000 * settings.shiftBaselineReadings > settings.shiftSpan
     }
 
     /// Accounts for one value; its z² (0 while not scored). While the device's learning is frozen
