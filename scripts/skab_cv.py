@@ -15,7 +15,8 @@ of normal running): one missed fault in 16 weighs as much as 0.6 false alarms an
 Printed:
   * each combination's in-sample figures (the 16 experiments; anomaly-free apart);
   * the cross-validated figures: for each experiment, the combination with the best J on the
-    15 others (and anomaly-free) is chosen and its result on the one left out is kept;
+    15 others (and anomaly-free) is chosen (ties: the first in the grid's order, so list each
+    constant's shipped or most conservative value first) and its result on the one left out is kept;
     detected, median delay and false alarms per hour are then computed over the 16 held-out
     results: the estimate on experiments not used to choose the constants.
 The last line is `skab_cv: shipped=D/N,S s,F/h cross_validated=D/N,S s,F/h`.
@@ -110,7 +111,10 @@ def main():
     held_out = []
     for path in experiments:
         train = [p for p in experiments if p != path] + [free]
-        chosen = max(tunes or [''], key=lambda t: (merit([table[t][p] for p in train], sum(hours[p] for p in train)), t))
+        # Ties go to the combination that comes first in the grid's order.
+        candidates = tunes or ['']
+        chosen = max(candidates, key=lambda t: (merit([table[t][p] for p in train], sum(hours[p] for p in train)),
+                                                -candidates.index(t)))
         held_out.append(table[chosen][path])
         print(f'  {os.path.basename(path):8s} chosen on the others: {chosen or "(shipped)":52s} -> {table[chosen][path][:3]}')
     shipped = summary([table[''][p] for p in experiments], sum(hours[p] for p in experiments))

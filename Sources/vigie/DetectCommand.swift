@@ -22,9 +22,10 @@ struct DetectCommand: ParsableCommand {
             for sensors read every 6 s or faster (the baseline's 600 readings span at most an \
             hour; reason unusual_behaviour; 'anomaly_score' stays the sensor's own score); a \
             sensor's statistical alarm opens it only when corroborated by such a shift, or, \
-            for a sensor not steady or read less often, by another sensor's surprise \
-            (data-quality findings, a device of one sensor, and an extreme spike of a \
-            sensor read less often than every 6 s, alone). \
+            for a sensor not steady or read less often, by the surprises of two other such \
+            sensors, or of the other one on a device of two (data-quality findings, a device \
+            of one sensor, and an extreme spike of a sensor read less often than every 6 s, \
+            alone). \
             The first bad line stops the run with 'FILE:LINE: message' and exit status 1 \
             (the output must stay line for line with the input).
 

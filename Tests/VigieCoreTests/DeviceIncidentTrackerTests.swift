@@ -11,8 +11,8 @@ private func reading(_ point: String, _ i: Int, _ value: Double = 1, every secon
 
 /// A statistical alarm (a distribution change: score 0.8).
 private let alarm = AnomalyScore(score: 0.8, severity: 0.8, reasons: .unusualBehaviour)
-/// A reading surprising enough to corroborate (12 nats), not an alarm itself.
-private let surprising = AnomalyScore(score: 0, severity: Surprise.score(nats: 12), reasons: .unusualValue)
+/// A reading surprising enough to corroborate (13 nats, `corroboration_nats` being 12), not an alarm itself.
+private let surprising = AnomalyScore(score: 0, severity: Surprise.score(nats: 13), reasons: .unusualValue)
 
 private func opened(_ action: AnomalyEventAction?) -> AnomalyEvent? {
     if case .open(let event)? = action { event } else { nil }
@@ -55,12 +55,13 @@ private func opened(_ action: AnomalyEventAction?) -> AnomalyEvent? {
     #expect(event?.sensor == sensor("debit") && event?.start == 0 && event?.value == 9)
     #expect(event?.context == [sensor("pression")])
 
-    // Past the window (30 of the alarming sensor's readings), the alarm is forgotten.
+    // Past the window (`corroboration_window` of the alarming sensor's readings), the alarm is forgotten.
     var late = DeviceIncidentTracker(sensitivity: .medium)
+    let window = late.corroboration.window
     _ = late.observe(reading("pression", 0), .normal)
     _ = late.observe(reading("debit", 0, 9), alarm)
-    for i in 1...30 { _ = late.observe(reading("debit", i), .normal) }
-    #expect(late.observe(reading("pression", 31), surprising) == nil)
+    for i in 1...window { _ = late.observe(reading("debit", i), .normal) }
+    #expect(late.observe(reading("pression", window + 1), surprising) == nil)
 }
 
 @Test func aDataQualityFindingOrALoneSensorOpensAlone() {
@@ -229,8 +230,11 @@ private func morning(_ i: Int, _ point: String) -> Double {
 /// A steady sensor speaks through its shift: its surprise while its mean has not moved is noise,
 /// and does not corroborate the alarm of a sensor that is judged by its own detector (one that
 /// moves smoothly, such as SKAB's temperatures: 3 of their false alarms were corroborated by
-/// such surprises). Another smoothly moving sensor's surprise still does (a building meter's
-/// level shift moves all its rhythmic points together).
+/// such surprises). Other smoothly moving sensors' surprises still do (a building meter's level
+/// shift moves all its rhythmic points together): two of them on a device of three sensors or
+/// more, the other one on a device of two (a room's temperature and humidity). One is not enough
+/// on a larger device: two sensors measuring the same thing (SKAB's temperature and thermocouple)
+/// surprise together by chance, and 3 of SKAB's false alarms were theirs.
 @Test func aSteadySensorsSurpriseDoesNotCorroborateASmoothSensorsAlarm() {
     func tracker(smooth: [String], steady: [String]) -> DeviceIncidentTracker {
         var tracker = DeviceIncidentTracker(sensitivity: .medium)
@@ -247,9 +251,19 @@ private func morning(_ i: Int, _ point: String) -> Double {
     for i in 1_001..<1_040 { #expect(withSteady.observe(reading("pression", i, 20), .normal) == nil) }
     #expect(withSteady.openEvent == nil)
 
-    var withSmooth = tracker(smooth: ["temperature", "temperature_2"], steady: ["debit"])
-    #expect(withSmooth.observe(reading("temperature_2", 1_000, 70), surprising) == nil)
-    #expect(opened(withSmooth.observe(reading("temperature", 1_000, 70), alarm))?.sensor == sensor("temperature"))
+    var withOneSmooth = tracker(smooth: ["temperature", "temperature_2"], steady: ["debit"])
+    #expect(withOneSmooth.observe(reading("temperature_2", 1_000, 70), surprising) == nil)
+    #expect(withOneSmooth.observe(reading("temperature", 1_000, 70), alarm) == nil)
+    #expect(withOneSmooth.openEvent == nil)
+
+    var withTwoSmooth = tracker(smooth: ["temperature", "temperature_2", "humidite"], steady: ["debit"])
+    #expect(withTwoSmooth.observe(reading("temperature_2", 1_000, 70), surprising) == nil)
+    #expect(withTwoSmooth.observe(reading("humidite", 1_000, 70), surprising) == nil)
+    #expect(opened(withTwoSmooth.observe(reading("temperature", 1_000, 70), alarm))?.sensor == sensor("temperature"))
+
+    var pair = tracker(smooth: ["temperature", "humidite"], steady: [])
+    #expect(pair.observe(reading("humidite", 1_000, 70), surprising) == nil)
+    #expect(opened(pair.observe(reading("temperature", 1_000, 70), alarm))?.sensor == sensor("temperature"))
 }
 
 @Test func anOutageDoesNotChangeASensorsLearnedPace() {

@@ -4,18 +4,21 @@
 ///
 /// A fault of a pump or a meter usually moves several of its sensors together; noise on one
 /// sensor does not. A sensor's statistical alarm opens its device's incident only when at
-/// least `sensors` other sensors of the device were surprising (severity of at least `nats`)
-/// within their last `window` readings. Data-quality findings (stuck, out of range, gap, device
+/// least `sensors` other sensors of the device (its only other one on a device of two) were
+/// surprising (severity of at least `nats`) within their last `window` readings. Data-quality findings (stuck, out of range, gap, device
 /// error) are a fault of that one sensor and open an incident alone, and so does any alarm on
 /// a device of one sensor: for it, events are exactly those of the per-sensor tracker.
 public struct DeviceCorroboration: Sendable, Hashable {
     /// Other sensors of the device that must be surprising beside the alarm (`corroborate`; 0:
-    /// every alarm opens, as the per-sensor tracker does).
-    public var sensors = 1
+    /// every alarm opens, as the per-sensor tracker does), or all of them on a device with fewer.
+    /// Two, because two sensors that measure the same thing (SKAB's temperature and
+    /// thermocouple) surprise together by chance: one of them alone corroborating the other made
+    /// all of SKAB's false alarms left (1.5 an hour).
+    public var sensors = 2
     /// The surprise (nats) from which another sensor's reading corroborates (`corroboration_nats`).
-    public var nats = 9.0
+    public var nats = 12.0
     /// How many of its own latest readings a corroborating surprise counts for (`corroboration_window`).
-    public var window = 30
+    public var window = 40
 
     /// The device's own evidence (`MeanShift`, per sensor): readings in the short-term mean
     /// (`shift_short`).

@@ -18,8 +18,9 @@
 ///   `corroboration.shiftCorroboration` nats of any sensor of the device within its last
 ///   `corroboration.window` readings each; and, for a sensor whose shift is not scored (warming
 ///   up, not steady, or read so seldom that its baseline spans more than
-///   `corroboration.shiftSpan`), also by `corroboration.sensors` other such sensors surprising
-///   (`corroboration.nats`) within their last `corroboration.window` readings: a steady sensor
+///   `corroboration.shiftSpan`), also by `corroboration.sensors` other such sensors (all the
+///   others, on a device with fewer) surprising (`corroboration.nats`) within their last
+///   `corroboration.window` readings: a steady sensor
 ///   speaks through its shift, and its surprise while its mean has not moved is noise. An alarm
 ///   not yet corroborated waits `corroboration.window` of its sensor's readings;
 /// * while an incident is open, the other sensors' readings over the threshold join it as
@@ -173,8 +174,8 @@ public struct DeviceIncidentTracker: Sendable {
     /// Whether the device corroborates a statistical alarm of `sensor`: a shift of any of its
     /// sensors within the device's last `window` readings of each sensor does; for a sensor whose
     /// shift is not scored (warming up, not steady, read seldom), so do the surprises of
-    /// `corroboration.sensors` other sensors whose shifts are not scored either, within their last
-    /// `window` readings. A sensor whose shift is scored speaks through its shift: its surprise
+    /// `corroboration.sensors` other sensors whose shifts are not scored either (the device's only
+    /// other sensor, on a device of two), within their last `window` readings. A sensor whose shift is scored speaks through its shift: its surprise
     /// while its mean is where it was is noise, and corroborates nothing.
     private func isCorroborated(_ sensor: SensorID) -> Bool {
 
@@ -183,7 +184,7 @@ public struct DeviceIncidentTracker: Sendable {
         let others = sensors.reduce(0) { count, entry in
             count + (entry.key != sensor && !entry.value.isScored && entry.value.sinceSurprise <= corroboration.window ? 1 : 0)
         }
-        return others >= corroboration.sensors
+        return others >= min(corroboration.sensors, sensors.count - 1)
     }
 
     /// Whether a statistical alarm of `sensor` is an incident alone: an extreme jump (a `spike`
