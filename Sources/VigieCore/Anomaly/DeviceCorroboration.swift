@@ -5,9 +5,10 @@
 /// A fault of a pump or a meter usually moves several of its sensors together; noise on one
 /// sensor does not. A sensor's statistical alarm opens its device's incident only when at
 /// least `sensors` other sensors of the device (its only other one on a device of two) were
-/// surprising (severity of at least `nats`) within their last `window` readings. Data-quality findings (stuck, out of range, gap, device
-/// error) are a fault of that one sensor and open an incident alone, and so does any alarm on
-/// a device of one sensor: for it, events are exactly those of the per-sensor tracker.
+/// surprising (severity of at least `nats`) within their last `window` readings. Data-quality
+/// findings (stuck, out of range, gap, device error) are a fault of that one sensor and open an
+/// incident alone, and so does any alarm on a device of one sensor: for it, events are exactly
+/// those of the per-sensor tracker.
 public struct DeviceCorroboration: Sendable, Hashable {
     /// Other sensors of the device that must be surprising beside the alarm (`corroborate`; 0:
     /// every alarm opens, as the per-sensor tracker does), or all of them on a device with fewer.

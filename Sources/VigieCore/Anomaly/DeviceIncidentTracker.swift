@@ -20,9 +20,9 @@
 ///   up, not steady, or read so seldom that its baseline spans more than
 ///   `corroboration.shiftSpan`), also by `corroboration.sensors` other such sensors (all the
 ///   others, on a device with fewer) surprising (`corroboration.nats`) within their last
-///   `corroboration.window` readings: a steady sensor
-///   speaks through its shift, and its surprise while its mean has not moved is noise. An alarm
-///   not yet corroborated waits `corroboration.window` of its sensor's readings;
+///   `corroboration.window` readings: a steady sensor speaks through its shift, and its surprise
+///   while its mean has not moved is noise. An alarm not yet corroborated waits
+///   `corroboration.window` of its sensor's readings;
 /// * while an incident is open, the other sensors' readings over the threshold join it as
 ///   context (an `update` when a sensor joins) instead of opening their own events; its life
 ///   (updates, close) follows the sensor that opened it (`AnomalyEventTracker`).
@@ -175,8 +175,9 @@ public struct DeviceIncidentTracker: Sendable {
     /// sensors within the device's last `window` readings of each sensor does; for a sensor whose
     /// shift is not scored (warming up, not steady, read seldom), so do the surprises of
     /// `corroboration.sensors` other sensors whose shifts are not scored either (the device's only
-    /// other sensor, on a device of two), within their last `window` readings. A sensor whose shift is scored speaks through its shift: its surprise
-    /// while its mean is where it was is noise, and corroborates nothing.
+    /// other sensor, on a device of two), within their last `window` readings. A sensor whose
+    /// shift is scored speaks through its shift: its surprise while its mean is where it was is
+    /// noise, and corroborates nothing.
     private func isCorroborated(_ sensor: SensorID) -> Bool {
 
         if lastShift != .min && readings - lastShift <= corroboration.window * sensors.count { return true }
