@@ -42,7 +42,7 @@ struct DetectCommand: ParsableCommand {
     @Option(name: .long, help: "Where to write the scores (standard output when absent).")
     var output: String?
 
-    @Option(name: .long, help: "low, medium or high: the event threshold and how readily data-quality checks fire (as anomaly.sensitivity).")
+    @Option(name: .long, help: "low, medium or high: the event threshold, how readily data-quality checks fire and, at high, a lower gain on statistical evidence (as anomaly.sensitivity).")
     var sensitivity: Sensitivity = .medium
 
     @Option(name: .long, help: "Readings per sensor before any anomaly is scored.")

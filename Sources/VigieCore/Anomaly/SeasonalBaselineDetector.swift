@@ -151,10 +151,11 @@ public struct SeasonalBaselineDetector: Sendable {
         }
         let counted = changed && (!isLearning(time) || severity >= tuning.learningAgreement)
         let evidence = 0.5 * (counted ? 1 : 0) + 0.5 * (isNews ? severity : 0)
-        var score = Swift.min(1, tuning.statisticalGain * evidence)
+        let gain = tuning.gain(at: settings.sensitivity)
+        var score = Swift.min(1, gain * evidence)
         if sinceAlarm <= tuning.refractoryReadings {
             // The same incident, unless the baseline alone sees news worth an alarm.
-            score = Swift.min(1, tuning.statisticalGain * 0.5 * (isNews ? severity : 0))
+            score = Swift.min(1, gain * 0.5 * (isNews ? severity : 0))
         } else if evidence >= Self.alarmEvidence {
             sinceAlarm = 0
         }
