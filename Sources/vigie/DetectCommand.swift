@@ -26,8 +26,12 @@ struct DetectCommand: ParsableCommand {
             sensors, or of the other one on a device of two (data-quality findings, a device \
             of one sensor, and an extreme spike of a sensor read less often than every 6 s, \
             alone). \
-            The first bad line stops the run with 'FILE:LINE: message' and exit status 1 \
-            (the output must stay line for line with the input).
+            An empty, NaN or infinite value is a failed reading, as the daemon records one \
+            (it counts towards the sensor's device errors). An unreadable line (a bad \
+            timestamp, a wrong number of fields, a value that is not a number) is reported as \
+            'FILE:LINE: message' and echoed with empty score columns, so that the output stays \
+            line for line with the input; the run goes on and exits with status 1. A bad or \
+            missing header stops it at once.
 
             Examples:
               vigie detect --input machine_temperature.csv
@@ -91,6 +95,7 @@ struct DetectCommand: ParsableCommand {
         var capacity = 0
         defer { free(buffer) }
         var number = 0
+        var skipped = 0
         while getline(&buffer, &capacity, source) >= 0, let buffer {
             number += 1
             let line = String(cString: buffer)
@@ -100,15 +105,38 @@ struct DetectCommand: ParsableCommand {
                     fputs("\n", sink)
                 }
             } catch {
-                StandardError.print("\(error)")
-                throw ExitCode.failure
+                // Without a header nothing can be read. A bad line after it is reported and
+                // echoed with empty score columns (the output stays line for line with the
+                // input), and the rest of the series is still scored.
+                guard detection.sawHeader else {
+                    StandardError.print("\(error)")
+                    throw ExitCode.failure
+                }
+                skipped += 1
+                if skipped <= Self.linesReported {
+                    StandardError.print("\(error)")
+                } else if skipped == Self.linesReported + 1 {
+                    StandardError.print("\(input): further unreadable lines are counted, not shown")
+                }
+                fputs(String(line.prefix { $0 != "\n" && $0 != "\r" && $0 != "\r\n" }), sink)
+                fputs(",,\n", sink)
             }
         }
         if number == 0 {
             StandardError.print("\(input):1: empty input: expected a header line 'timestamp,value'")
             throw ExitCode.failure
         }
+        if detection.failedReadings > 0 {
+            StandardError.print("\(input): \(detection.failedReadings) readings without a value (empty, NaN or inf) scored as failed readings")
+        }
+        if skipped > 0 {
+            StandardError.print("\(input): \(skipped) unreadable lines not scored (empty score columns); the others were")
+            throw ExitCode.failure
+        }
     }
+
+    /// Unreadable lines shown one by one before they are only counted.
+    static let linesReported = 20
 }
 
 extension Sensitivity: ExpressibleByArgument {}

@@ -67,7 +67,7 @@ private func stuckSeries() -> [(time: Int64, value: Double)] {
         ("timestamp,value\n2014-04-01 00:00:00,1\n2014-04-01 00:05:00", .wrongFieldCount, 3),
         ("timestamp,value\nsoon,1", .badTimestamp, 2),
         ("timestamp,value\n2014-04-01 00:00:00,abc", .badValue, 2),
-        ("timestamp,value\n2014-04-01 00:00:00,nan", .badValue, 2),
+        ("timestamp,value\n2014-04-01 00:00:00,twelve", .badValue, 2),
     ]
     for (text, code, line) in cases {
         #expect(throws: SeriesCSVError.self) { try run(text) }
@@ -111,4 +111,24 @@ private func alarmRows(_ out: [String]) -> [String] { out.dropFirst().filter { $
     // ... and when each sensor is a device of its own (`device/point`), the step is its incident.
     let alone = alarmRows(try run(pumpCSV(names: ["flow/v", "pressure/v", "current/v"], shifted: [0])))
     #expect(alone.count == 1 && alone.first?.hasPrefix("flow/v,") == true, "\(alone)")
+}
+
+/// An empty, NaN or infinite value is a failed reading, as the daemon records one: the line is
+/// scored, and a run of them is the sensor's device errors (an alarm at the seventh, at medium,
+/// for a sensor that never failed).
+@Test func aValueThatIsNotANumberIsAFailedReading() throws {
+    var lines = ["timestamp,value"]
+    for (i, row) in stuckSeries().prefix(500).enumerated() {
+        let value = (450..<460).contains(i) ? ["NaN", "", "inf", "-inf", "nan", "NAN", "", "", "NaN", ""][i - 450] : "\(row.value)"
+        lines.append("\(row.time),\(value)")
+    }
+    var detection = SeriesCSVDetection(file: "in.csv", settings: .init())
+    var out: [String] = []
+    for (i, line) in lines.enumerated() {
+        out.append(try #require(try detection.process(line: Substring(line), number: i + 1)))
+    }
+    #expect(out.count == lines.count && detection.failedReadings == 10)
+    #expect(out[451].hasPrefix(lines[451] + ","))
+    let alarms = out.indices.filter { out[$0].hasSuffix(",1") }
+    #expect(alarms == [457], "\(alarms)")
 }

@@ -13,7 +13,7 @@ import VigieTestKit
         var generator = SystemRandomNumberGenerator()
         try Data((0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) } + [0xFF]).write(to: URL(fileURLWithPath: garbage))
         let badCSV = directory.path("bad.csv")
-        try "timestamp,value\n2024-01-01 00:00:00,NaN\n".write(toFile: badCSV, atomically: true, encoding: .utf8)
+        try "timestamp,value\nyesterday,1\n".write(toFile: badCSV, atomically: true, encoding: .utf8)
         let goodCSV = directory.path("good.csv")
         try "timestamp,value\n2024-01-01 00:00:00,1\n".write(toFile: goodCSV, atomically: true, encoding: .utf8)
         let config = directory.path("vigie.yaml")

@@ -139,7 +139,7 @@ public struct DeviceIncidentTracker: Sendable {
     /// known is scored from its first live reading, against a baseline and spread learned from
     /// that history rather than from its first minutes live. Raises nothing.
     public mutating func learn(history: [Reading]) {
-        for reading in history where reading.quality == .good && reading.value.isFinite {
+        for reading in history where reading.quality == .good && SeasonalBaselineDetector.isPlausible(reading.value) {
             _ = sensors[reading.sensor, default: SensorState()].shift.observe(reading.value, at: reading.time, isFrozen: false, corroboration)
         }
     }
@@ -152,7 +152,9 @@ public struct DeviceIncidentTracker: Sendable {
     /// The per-sensor score with the device's evidence of a shift of this sensor's mean: its
     /// severity at least the shift's, and its score too when the shift reaches the threshold.
     private mutating func withShift(_ reading: Reading, _ score: AnomalyScore) -> AnomalyScore {
-        guard reading.quality == .good, reading.value.isFinite else { return score }
+        // A value out of the physical range is the sensor's own fault, not a shift of its mean.
+        guard reading.quality == .good, SeasonalBaselineDetector.isPlausible(reading.value),
+              !score.reasons.contains(.outOfRange) else { return score }
         readings += 1
         let (squared, starts) = sensors[reading.sensor, default: SensorState()]
             .observeShift(reading.value, time: reading.time, isFrozen: readings < frozenUntil, at: readings, corroboration)

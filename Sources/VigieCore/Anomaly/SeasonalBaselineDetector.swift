@@ -90,7 +90,8 @@ public struct SeasonalBaselineDetector: Sendable {
             // statistics stay quiet for the refractory period after it.
             if errorsReported { sinceAlarm = 0 }
             errorsReported = false
-            let outOfRange = settings.minimum.map { value < $0 } == true || settings.maximum.map { value > $0 } == true
+            let outOfRange = !Self.isPlausible(value) || settings.minimum.map { value < $0 } == true
+                || settings.maximum.map { value > $0 } == true
             if outOfRange {
                 verdict.raise(Self.certain, .outOfRange)
                 inRun = true
@@ -105,9 +106,12 @@ public struct SeasonalBaselineDetector: Sendable {
             }
             if stuckReported, stuck == 0 { sinceAlarm = 0 }
             stuckReported = stuck > 0
-            if stuckReported {
+            if stuckReported || outOfRange {
                 // A run reported stuck teaches the baseline nothing: it would shrink the
-                // sensor's usual error and make its recovery look like an anomaly.
+                // sensor's usual error and make its recovery look like an anomaly. Nor does a
+                // value out of the physical range (a register's "not available" 65 535, a
+                // corrupted payload): learned, it widened the usual error and the distribution
+                // test's range, and the detector was blind for thousands of readings after it.
                 lastTime = time
             } else {
                 changed = distribution.update(value, rangeReset: settings.tuning.rangeReset)
@@ -183,6 +187,15 @@ public struct SeasonalBaselineDetector: Sendable {
 
     /// The surprise of an observation that cannot be normal (out of the physical range).
     static let certain = 1e6
+
+    /// Whether a value can be a sensor's reading: finite and at most 1e30 in magnitude, beyond
+    /// any physical quantity or 64-bit counter (1.8e19). A larger one is a corrupted value (a
+    /// payload's 1e308, a float register read with the wrong word order) and out of range for
+    /// every sensor; below the bound the detectors' arithmetic stays finite (the daily
+    /// profile's `Float`s hold 3.4e38, a squared z-score of such values 1e78).
+    public static func isPlausible(_ value: Double) -> Bool {
+        value.isFinite && abs(value) <= 1e30
+    }
     static let slowAlpha = 0.01
     /// A new alarm must be this many times as surprising as the recent peak (p squared), and
     /// at least as surprising as the event threshold (`reportNats`): nothing weaker is news.

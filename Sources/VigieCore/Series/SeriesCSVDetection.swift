@@ -1,7 +1,8 @@
 /// Replays a CSV series through anomaly detectors, line by line: the logic of `vigie detect`.
 ///
 /// Input: a header `timestamp,value` or `sensor,timestamp,value`, then one reading per line
-/// (timestamps in any form `TimestampText` accepts). Output: the header
+/// (timestamps in any form `TimestampText` accepts; an empty, NaN or infinite value is a
+/// failed reading, `Quality.bad(.notANumber)`, as the daemon records one). Output: the header
 /// `timestamp,value,anomaly_score,alarm` (with `sensor` first in the second form), then for each
 /// input line the same fields as given, followed by the score and the alarm: 1 on the reading
 /// where the daemon, at the settings' sensitivity, opens an anomaly event (a device incident,
@@ -15,7 +16,10 @@ public struct SeriesCSVDetection {
     private let settings: AnomalyDetectorSettings
     private let corroboration: DeviceCorroboration
     private var hasSensor = false
-    private var sawHeader = false
+    /// Whether the header has been read: until then an error is fatal (nothing can be read).
+    public private(set) var sawHeader = false
+    /// Readings whose value was empty or not finite, scored as failed readings.
+    public private(set) var failedReadings = 0
     /// Slot number by sensor name. The ~3 KB states live in fixed-size chunks, not in the
     /// dictionary nor in one growing array: both double their storage and copy it, and the
     /// freed copies stay in the process (at 20,000 sensors that cost ~2 KB of RSS per sensor).
@@ -60,14 +64,19 @@ public struct SeriesCSVDetection {
             throw error(.badTimestamp, number, "bad timestamp '\(stampText)' (\(problem)): "
                         + "use YYYY-MM-DD HH:MM:SS, RFC 3339 or epoch seconds/milliseconds")
         }
-        guard let value = Double(trimmed(valueText)), value.isFinite else {
-            throw error(.badValue, number, "bad value '\(valueText)': expected a finite number")
+        // A value that is empty or not finite (NaN, inf) is a reading that failed, as in the
+        // daemon: it counts towards the sensor's device errors. Any other text is an error.
+        let valueField = trimmed(valueText)
+        guard let value = valueField.isEmpty ? Double.nan : Double(valueField) else {
+            throw error(.badValue, number, "bad value '\(valueText)': expected a number (empty, NaN or inf: a failed reading)")
         }
+        let quality: Quality = value.isFinite ? .good : .bad(.notANumber)
+        if !value.isFinite { failedReadings += 1 }
         let slot = self.slot(for: sensor)
         let (chunk, index) = slot.quotientAndRemainder(dividingBy: Self.chunkSize)
-        let score = chunks[chunk][index].detector.process(time: time, value: value)
+        let score = chunks[chunk][index].detector.process(time: time, value: value, quality: quality)
         // The device tracker knows a sensor by its slot number: a short name, no allocation.
-        let reading = Reading(sensor: SensorID(device: "series", point: String(slot)), time: time, value: value)
+        let reading = Reading(sensor: SensorID(device: "series", point: String(slot)), time: time, value: value, quality: quality)
         let action = devices[chunks[chunk][index].device].observe(reading, score)
         let alarm = if case .open = action { 1 } else { 0 }
         return "\(line),\(Self.format(score.score)),\(alarm)"
