@@ -49,6 +49,25 @@ private let threshold = Sensitivity.medium.threshold
     #expect(scores[361].severity < threshold)
 }
 
+/// A run of errors is judged against the error rate before it: a sensor that never failed is
+/// reported at its 10th / 4th / 3rd error in a row at low / medium / high (4.6 nats each). A
+/// sensor that fails every tenth poll needs a longer run, and the run is learned when it ends.
+@Test func aRunOfErrorsIsJudgedAgainstTheErrorRateBeforeIt() {
+    let series = Series.seasonal(count: 700)
+    for (sensitivity, reportedAt) in [(Sensitivity.low, 10), (.medium, 4), (.high, 3)] {
+        let scores = Series.scores(series, settings: .init(sensitivity: sensitivity)) { (400..<460).contains($0) ? .bad(.timeout) : .good }
+        let first = scores.indices.first { scores[$0].score >= sensitivity.threshold && scores[$0].reasons.contains(.deviceError) }
+        #expect(first == 400 + reportedAt - 1, "\(sensitivity): \(String(describing: first))")
+    }
+    let flaky = Series.scores(series) { ($0 % 10 == 0 && $0 < 600) || (600..<606).contains($0) ? .bad(.timeout) : .good }
+    #expect(!flaky[600..<606].contains { $0.score >= threshold }, "a run no longer than usual for this sensor")
+    var detector = SeasonalBaselineDetector()
+    for (i, point) in series.prefix(411).enumerated() {
+        _ = detector.process(time: point.time, value: point.value, quality: (400..<410).contains(i) ? .bad(.timeout) : .good)
+    }
+    #expect(detector.badRate > 0.09 && detector.badRate < 0.1, "the run of 10 learned once it ended: \(detector.badRate)")
+}
+
 @Test func scoresAreCausal() {
     let series = Series.seasonal(count: 2000)
     let whole = Series.scores(series)

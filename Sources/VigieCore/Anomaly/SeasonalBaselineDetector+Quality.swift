@@ -2,13 +2,21 @@ import Glibc
 
 extension SeasonalBaselineDetector {
     /// The surprise (nats) of a bad-quality reading: it grows with the run of consecutive
-    /// errors, measured against the sensor's usual error rate.
+    /// errors, measured against the sensor's usual error rate before the run. The run is
+    /// learned into that rate when it ends (`learnGoodReading`): counted as it went, it made
+    /// itself look usual, and a sensor that never fails was reported at its 7th error in a row
+    /// at medium instead of its 4th (the same flaw as a stuck run's, `RepeatRuns`).
     mutating func deviceError() -> Double {
         badRun += 1
-        badRate += Self.slowAlpha * (1 - badRate)
         let rate = min(max(badRate, 0.01), 0.9)
-        let probability = pow(rate, Double(badRun))
-        return Surprise.nats(probability: probability)
+        return Surprise.nats(probability: pow(rate, Double(badRun)))
+    }
+
+    /// Learns a good reading into the usual error rate, after the run of errors it ends.
+    mutating func learnGoodReading() {
+        if badRun > 0 { badRate = 1 - (1 - badRate) * pow(1 - Self.slowAlpha, Double(badRun)) }
+        badRate *= 1 - Self.slowAlpha
+        badRun = 0
     }
 
     /// The surprise (nats) of the time since the previous reading: one missed poll in e is

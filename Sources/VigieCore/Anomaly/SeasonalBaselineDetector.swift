@@ -84,8 +84,7 @@ public struct SeasonalBaselineDetector: Sendable {
             }
             if hasLast { lastTime = time }
         } else {
-            badRate *= 1 - Self.slowAlpha
-            badRun = 0
+            learnGoodReading()
             // The end of a reported run (device errors, stuck) is the same incident: the
             // statistics stay quiet for the refractory period after it.
             if errorsReported { sinceAlarm = 0 }
