@@ -118,8 +118,8 @@ struct DetectCommand: ParsableCommand {
                 } else if skipped == Self.linesReported + 1 {
                     StandardError.print("\(input): further unreadable lines are counted, not shown")
                 }
-                fputs(String(line.prefix { $0 != "\n" && $0 != "\r" && $0 != "\r\n" }), sink)
-                fputs(",,\n", sink)
+                fputs(SeriesCSVDetection.unscored(line: line[...]), sink)
+                fputs("\n", sink)
             }
         }
         if number == 0 {

@@ -44,8 +44,7 @@ public struct SeriesCSVDetection {
 
     /// The output line for input line `number` (1-based), or nil for a blank line (no output).
     public mutating func process(line raw: Substring, number: Int) throws(SeriesCSVError) -> String? {
-        var line = raw
-        while let last = line.last, last == "\n" || last == "\r" || last == "\r\n" { line = line.dropLast() }
+        let line = Self.content(raw)
         if line.allSatisfy({ $0 == " " || $0 == "\t" }) { return nil }
         let fields = line.split(separator: ",", omittingEmptySubsequences: false)
         guard sawHeader else { return try header(fields, number: number) }
@@ -80,6 +79,19 @@ public struct SeriesCSVDetection {
         let action = devices[chunks[chunk][index].device].observe(reading, score)
         let alarm = if case .open = action { 1 } else { 0 }
         return "\(line),\(Self.format(score.score)),\(alarm)"
+    }
+
+    /// The output line for an input line that could not be read: the line as given, with empty
+    /// `anomaly_score` and `alarm` columns, so that the output stays line for line with the input.
+    public static func unscored(line raw: Substring) -> String {
+        "\(content(raw)),,"
+    }
+
+    /// A line without its line ending.
+    private static func content(_ raw: Substring) -> Substring {
+        var line = raw
+        while let last = line.last, last == "\n" || last == "\r" || last == "\r\n" { line = line.dropLast() }
+        return line
     }
 
     private mutating func slot(for sensor: Substring) -> Int {
