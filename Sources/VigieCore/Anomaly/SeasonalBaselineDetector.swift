@@ -19,6 +19,7 @@ public struct SeasonalBaselineDetector: Sendable {
     public let settings: AnomalyDetectorSettings
     /// Good readings learned so far.
     public private(set) var count = 0
+    /// The newest reading's time: the sensor's clock (see `advanceClock(to:)`).
     var lastTime: Int64 = 0
     /// The time of the first good reading: the rhythm is learned for `learningHours` from it.
     var firstTime: Int64 = 0
@@ -48,6 +49,8 @@ public struct SeasonalBaselineDetector: Sendable {
     var errorsReported = false
     /// The current run of readings out of the physical range has been reported (once per excursion).
     var rangeReported = false
+    /// Late readings in a row (earlier than the sensor's clock).
+    var lateRun: UInt8 = 0
 
     public init(settings: AnomalyDetectorSettings = .init()) {
         self.settings = settings
@@ -82,7 +85,7 @@ public struct SeasonalBaselineDetector: Sendable {
                 runReported = !errorsReported
                 errorsReported = true
             }
-            if hasLast { lastTime = time }
+            if hasLast { advanceClock(to: time) }
         } else {
             learnGoodReading()
             // The end of a reported run (device errors, stuck) is the same incident: the
@@ -111,7 +114,7 @@ public struct SeasonalBaselineDetector: Sendable {
                 // value out of the physical range (a register's "not available" 65 535, a
                 // corrupted payload): learned, it widened the usual error and the distribution
                 // test's range, and the detector was blind for thousands of readings after it.
-                lastTime = time
+                advanceClock(to: time)
             } else {
                 changed = distribution.update(value, rangeReset: settings.tuning.rangeReset)
                 jumped = isJump(value) && abs(value - lastValue) > abs(lastValue - level)
@@ -267,12 +270,46 @@ public struct SeasonalBaselineDetector: Sendable {
             firstTime = time
         }
         profile.learn(value, bucket: SeasonalProfile.bucket(time: time), alpha: 0.05)
-        lastTime = time
+        advanceClock(to: time)
         lastValue = value
         hasLast = true
     }
 
     static let levelAlpha = 0.2
+
+    /// Whether a reading at `time` is late: earlier than the newest reading of the sensor (a
+    /// payload queued by a device or a broker and delivered after newer ones, a repeated one).
+    public func isLate(_ time: Int64) -> Bool {
+        hasLast && time < lastTime
+    }
+
+    /// The newest reading's time (ms since the epoch), nil before the first reading.
+    public var newestTime: Int64? { hasLast ? lastTime : nil }
+
+    /// Moves the sensor's clock to a reading's `time`. A late reading (`isLate`) is scored for
+    /// its value but leaves the clock where it is, so the next reading's gap is measured from
+    /// the newest one: set back to the late reading's time, the clock made the next reading
+    /// look like a gap as long as the delay. After `clockStepReadings` late readings in a row it
+    /// is the clock itself that went back (an NTP correction, a gateway whose clock was reset),
+    /// and the sensor's clock follows it: otherwise no gap would be seen until the new time
+    /// caught up with the old one.
+    mutating func advanceClock(to time: Int64) {
+        guard isLate(time) else {
+            lastTime = time
+            lateRun = 0
+            return
+        }
+        lateRun += 1
+        if lateRun >= Self.clockStepReadings {
+            lastTime = time
+            lateRun = 0
+        }
+    }
+
+    /// Late readings in a row after which the sensor's clock follows them: longer than a
+    /// device's usual backlog of queued payloads, short enough that a clock set back
+    /// by hours does not blind the gap check until it catches up.
+    static let clockStepReadings: UInt8 = 60
 
     /// The remembered peak's decay per reading (it halves in `peakHalfLife` readings).
     var peakDecay: Double { exp2(-1 / settings.tuning.peakHalfLife) }
