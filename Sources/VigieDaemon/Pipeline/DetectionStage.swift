@@ -28,6 +28,7 @@ public final class DetectionStage: CommitObserver, Service {
     private let recent = Mutex<[AnomalyEventMessage]>([])
     private let eventsCounter = Counter(label: "vigie_anomaly_events_total")
     private let scoredCounter = Counter(label: "vigie_anomaly_readings_scored_total")
+    private let lateCounter = Counter(label: "vigie_anomaly_readings_late_total")
 
     /// How far back a new sensor's history is read to warm its detector up.
     static let warmupWindow: Int64 = 7 * 86_400_000
@@ -97,6 +98,8 @@ public final class DetectionStage: CommitObserver, Service {
         let device: Int
         /// The score of the sensor's latest reading in the current drain, not yet published.
         var pendingScore: Double?
+        /// Whether a late reading of the sensor has been logged (once per sensor and run).
+        var loggedLate = false
     }
 
     private func drain(into state: inout DetectionState) async throws {
@@ -111,6 +114,7 @@ public final class DetectionStage: CommitObserver, Service {
             var slot = state.slots[reading.sensor]
             if slot == nil { slot = await startDetecting(reading, in: &state) }
             guard let slot, slot != DetectionState.off else { continue }
+            if state.sensors[slot].detector.isLate(reading.time) { noteLate(reading, slot: slot, in: &state) }
             let score = state.sensors[slot].detector.process(reading)
             if state.sensors[slot].pendingScore == nil { scored.append(slot) }
             state.sensors[slot].pendingScore = score.severity
@@ -157,6 +161,21 @@ public final class DetectionStage: CommitObserver, Service {
         } catch {
             logger.error("anomaly events not stored", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Counts a reading earlier than its sensor's newest one (a payload a device or broker queued
+    /// and delivered after newer ones, or a gateway clock set back), and logs the first of each
+    /// sensor: it is scored for its value, and gaps are measured from the newest reading.
+    private func noteLate(_ reading: Reading, slot: Int, in state: inout DetectionState) {
+        lateCounter.increment()
+        guard !state.sensors[slot].loggedLate else { return }
+        state.sensors[slot].loggedLate = true
+        let newest = state.sensors[slot].detector.newestTime ?? reading.time
+        logger.warning("reading out of time order", metadata: [
+            "sensor.id": "\(reading.sensor)", "reading.time": "\(RFC3339.format(milliseconds: reading.time))",
+            "sensor.newest": "\(RFC3339.format(milliseconds: newest))",
+            "note": "scored for its value, gaps measured from the newest reading; logged once per sensor, all counted in vigie_anomaly_readings_late_total",
+        ])
     }
 
     /// Creates the sensor's detector, warmed up from its history; its slot, or `DetectionState.off`
