@@ -26,6 +26,9 @@ struct DetectCommand: ParsableCommand {
             sensors, or of the other one on a device of two (data-quality findings, a device \
             of one sensor, and an extreme spike of a sensor read less often than every 6 s, \
             alone). \
+            A reading earlier than its sensor's newest one (out of time order) is scored for \
+            its value, as in the daemon, and reported on standard error; gaps are measured \
+            from the newest reading. \
             An empty, NaN or infinite value is a failed reading, as the daemon records one \
             (it counts towards the sensor's device errors). An unreadable line (a bad \
             timestamp, a wrong number of fields, a value that is not a number) is reported as \
@@ -128,6 +131,10 @@ struct DetectCommand: ParsableCommand {
         }
         if detection.failedReadings > 0 {
             StandardError.print("\(input): \(detection.failedReadings) readings without a value (empty, NaN or inf) scored as failed readings")
+        }
+        if let late = detection.firstLateReading {
+            StandardError.print("\(late)")
+            StandardError.print("\(input): \(detection.lateReadings) readings earlier than their sensor's newest one (out of time order), scored for their value")
         }
         if skipped > 0 {
             StandardError.print("\(input): \(skipped) unreadable lines not scored (empty score columns); the others were")

@@ -132,3 +132,20 @@ private func alarmRows(_ out: [String]) -> [String] { out.dropFirst().filter { $
     let alarms = out.indices.filter { out[$0].hasSuffix(",1") }
     #expect(alarms == [454], "\(alarms)")
 }
+
+@Test func readingsOutOfTimeOrderAreScoredCountedAndLocated() throws {
+    var detection = SeriesCSVDetection(file: "in.csv", settings: .init())
+    let lines = ["sensor,timestamp,value", "pump/flow,1700000060,31", "pump/flow,1700000120,32",
+                 "pump/power,1700000000,5", "pump/flow,1700000000,32", "pump/flow,1700000180,31", "pump/flow,1700000090,30"]
+    var out: [String] = []
+    for (i, line) in lines.enumerated() {
+        out.append(try #require(try detection.process(line: Substring(line), number: i + 1)))
+    }
+    // Scored as they came (the power's first reading is earlier than the flow's, not late).
+    #expect(out.count == lines.count && out.dropFirst().allSatisfy { $0.hasSuffix(",0.000000,0") }, "\(out)")
+    #expect(detection.lateReadings == 2)
+    let first = try #require(detection.firstLateReading)
+    #expect(first.line == 5 && first.sensor == "pump/flow")
+    #expect(first.description == "in.csv:5: the reading of sensor 'pump/flow' at 2023-11-14T22:13:20.000Z is earlier than "
+            + "its newest one (2023-11-14T22:15:20.000Z): scored for its value; gaps are measured from the newest reading")
+}

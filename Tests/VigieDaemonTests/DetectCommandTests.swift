@@ -39,4 +39,34 @@ import VigieTestKit
         #expect(out[401].hasPrefix("\(1_396_310_400 + 400 * 300),1e308,") && out[401].hasSuffix(",1"), "\(out[401])")
         #expect(messages.contains("1 readings without a value") && messages.contains("3 unreadable lines not scored"), "\(messages)")
     }
+
+    @Test func readingsOutOfTimeOrderAreScoredAndReported() throws {
+        let directory = TemporaryDirectory()
+        var lines = ["timestamp,value"]
+        for i in 0..<400 { lines.append("\(1_396_310_400 + i * 300),\(20 + Double(i % 13) / 4)") }
+        lines[351] = "1396310400,21"
+        lines[352] = "1396310700,21"
+        let input = directory.path("late.csv")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: GatewayProcessTests.vigie)
+        process.arguments = ["detect", "--input", input]
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let scored = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let messages = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+
+        // Readable data out of order is not an error: every line is scored, and the first late
+        // one is located on standard error with the count of them all.
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(messages)")
+        let out = scored.split(separator: "\n").map(String.init)
+        #expect(out.count == lines.count && out[351].hasPrefix("1396310400,21,0."), "\(out[351])")
+        #expect(messages.contains("\(input):352: the reading at 2014-04-01T00:00:00.000Z is earlier than its newest one "
+                                  + "(2014-04-02T05:05:00.000Z)"), "\(messages)")
+        #expect(messages.contains("\(input): 2 readings earlier than their sensor's newest one"), "\(messages)")
+    }
 }

@@ -20,6 +20,26 @@ public struct SeriesCSVDetection {
     public private(set) var sawHeader = false
     /// Readings whose value was empty or not finite, scored as failed readings.
     public private(set) var failedReadings = 0
+    /// Readings earlier than their sensor's newest one (`SeasonalBaselineDetector.isLate`),
+    /// scored for their value as the daemon scores them, and the first of them.
+    public private(set) var lateReadings = 0
+    public private(set) var firstLateReading: LateReading?
+
+    /// A reading earlier than its sensor's newest one, located for the message that reports it.
+    public struct LateReading: Sendable, Hashable, CustomStringConvertible {
+        public let file: String
+        public let line: Int
+        /// The sensor's name, empty for a `timestamp,value` series.
+        public let sensor: String
+        public let time: Int64
+        public let newest: Int64
+
+        public var description: String {
+            let whose = sensor.isEmpty ? "" : " of sensor '\(sensor)'"
+            return "\(file):\(line): the reading\(whose) at \(RFC3339.format(milliseconds: time)) is earlier than its newest one "
+                + "(\(RFC3339.format(milliseconds: newest))): scored for its value; gaps are measured from the newest reading"
+        }
+    }
     /// Slot number by sensor name. The ~3 KB states live in fixed-size chunks, not in the
     /// dictionary nor in one growing array: both double their storage and copy it, and the
     /// freed copies stay in the process (at 20,000 sensors that cost ~2 KB of RSS per sensor).
@@ -73,6 +93,12 @@ public struct SeriesCSVDetection {
         if !value.isFinite { failedReadings += 1 }
         let slot = self.slot(for: sensor)
         let (chunk, index) = slot.quotientAndRemainder(dividingBy: Self.chunkSize)
+        if chunks[chunk][index].detector.isLate(time) {
+            lateReadings += 1
+            if firstLateReading == nil, let newest = chunks[chunk][index].detector.newestTime {
+                firstLateReading = LateReading(file: file, line: number, sensor: String(sensor), time: time, newest: newest)
+            }
+        }
         let score = chunks[chunk][index].detector.process(time: time, value: value, quality: quality)
         // The device tracker knows a sensor by its slot number: a short name, no allocation.
         let reading = Reading(sensor: SensorID(device: "series", point: String(slot)), time: time, value: value, quality: quality)
