@@ -80,10 +80,11 @@ private func stuckSeries() -> [(time: Int64, value: Double)] {
 
 /// Three sensors of one pump at 1 s, with deterministic noise; from reading 700 the sensors in
 /// `shifted` move by 12 times their noise.
-private func pumpCSV(names: [String], shifted: Set<Int>) -> String {
+/// `firstRow`: the row a sensor's readings start at, by index (a sensor that appears late).
+private func pumpCSV(names: [String], shifted: Set<Int>, firstRow: [Int: Int] = [:]) -> String {
     var lines = ["sensor,timestamp,value"]
     for i in 0..<900 {
-        for (k, name) in names.enumerated() {
+        for (k, name) in names.enumerated() where i >= firstRow[k, default: 0] {
             let noise = Double((i * 7919 + k * 104_729) % 101) / 100 - 0.5
             let shift = i >= 700 && shifted.contains(k) ? 6.0 : 0
             lines.append("\(name),\(1_583_750_000 + i),\(10 * Double(k + 1) + noise + shift)")
@@ -96,6 +97,16 @@ private func alarmRows(_ out: [String]) -> [String] { out.dropFirst().filter { $
 
 @Test func aFaultMovingSeveralSensorsOfOneDeviceIsOneAlarm() throws {
     let alarms = alarmRows(try run(pumpCSV(names: ["flow", "pressure", "current"], shifted: [0, 1, 2])))
+    #expect(alarms.count == 1, "\(alarms)")
+    let time = try #require(alarms.first?.split(separator: ",")[1]).flatMap { Int($0) }
+    #expect(time.map { (1_583_750_700...1_583_750_730).contains($0) } == true, "\(alarms)")
+}
+
+/// A sensor that appears late (added to a device, or whose first payload comes late) learns from
+/// its first reading, opens nothing while it does, and the device's fault is still one alarm.
+@Test func aSensorThatAppearsLateJoinsItsDeviceQuietly() throws {
+    let alarms = alarmRows(try run(pumpCSV(names: ["flow", "pressure", "current", "vibration"], shifted: [0, 1, 2],
+                                           firstRow: [3: 400])))
     #expect(alarms.count == 1, "\(alarms)")
     let time = try #require(alarms.first?.split(separator: ",")[1]).flatMap { Int($0) }
     #expect(time.map { (1_583_750_700...1_583_750_730).contains($0) } == true, "\(alarms)")
