@@ -26,9 +26,11 @@ struct DetectCommand: ParsableCommand {
             sensors, or of the other one on a device of two (data-quality findings, a device \
             of one sensor, and an extreme spike of a sensor read less often than every 6 s, \
             alone). \
-            A reading earlier than its sensor's newest one (out of time order) is scored for \
-            its value, as in the daemon, and reported on standard error; gaps are measured \
-            from the newest reading. \
+            A reading earlier than its sensor's newest one (out of time order) is checked for \
+            its range only and teaches the detector nothing, as in the daemon, and it is \
+            reported on standard error; gaps are measured from the newest reading. A reading that repeats its sensor's newest one (the same \
+            time and value: a message delivered twice) is not scored (score 0), as in the \
+            daemon, and counted on standard error. \
             An empty, NaN or infinite value is a failed reading, as the daemon records one \
             (it counts towards the sensor's device errors). An unreadable line (a bad \
             timestamp, a wrong number of fields, a value that is not a number) is reported as \
@@ -134,7 +136,10 @@ struct DetectCommand: ParsableCommand {
         }
         if let late = detection.firstLateReading {
             StandardError.print("\(late)")
-            StandardError.print("\(input): \(detection.lateReadings) readings earlier than their sensor's newest one (out of time order), scored for their value")
+            StandardError.print("\(input): \(detection.lateReadings) readings earlier than their sensor's newest one (out of time order), checked for their range only")
+        }
+        if detection.repeatedReadings > 0 {
+            StandardError.print("\(input): \(detection.repeatedReadings) readings repeating their sensor's newest one (same time and value: delivered twice) not scored (score 0)")
         }
         if skipped > 0 {
             StandardError.print("\(input): \(skipped) unreadable lines not scored (empty score columns); the others were")

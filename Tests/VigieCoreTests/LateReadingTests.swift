@@ -4,7 +4,7 @@ import Testing
 private typealias Series = AnomalyTestSeries
 
 /// Readings out of time order: a payload a device or broker queued and delivered after newer
-/// ones, a repeated one, a gateway clock set back. Each is scored for its value; the sensor's
+/// ones, a repeated one, a gateway clock set back. Each is checked for its range only; the sensor's
 /// clock stays at its newest reading, unless the readings keep coming earlier (the clock
 /// itself went back).
 @Suite struct LateReadingTests {

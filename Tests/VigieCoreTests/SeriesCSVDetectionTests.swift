@@ -158,5 +158,5 @@ private func alarmRows(_ out: [String]) -> [String] { out.dropFirst().filter { $
     let first = try #require(detection.firstLateReading)
     #expect(first.line == 5 && first.sensor == "pump/flow")
     #expect(first.description == "in.csv:5: the reading of sensor 'pump/flow' at 2023-11-14T22:13:20.000Z is earlier than "
-            + "its newest one (2023-11-14T22:15:20.000Z): scored for its value; gaps are measured from the newest reading")
+            + "its newest one (2023-11-14T22:15:20.000Z): checked for its range only; gaps are measured from the newest reading")
 }

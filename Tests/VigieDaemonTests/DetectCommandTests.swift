@@ -40,12 +40,13 @@ import VigieTestKit
         #expect(messages.contains("1 readings without a value") && messages.contains("3 unreadable lines not scored"), "\(messages)")
     }
 
-    @Test func readingsOutOfTimeOrderAreScoredAndReported() throws {
+    @Test func readingsOutOfTimeOrderOrRepeatedAreReported() throws {
         let directory = TemporaryDirectory()
         var lines = ["timestamp,value"]
         for i in 0..<400 { lines.append("\(1_396_310_400 + i * 300),\(20 + Double(i % 13) / 4)") }
         lines[351] = "1396310400,21"
         lines[352] = "1396310700,21"
+        lines += [lines[400], lines[400]] // the last message delivered three times
         let input = directory.path("late.csv")
         try (lines.joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
 
@@ -68,5 +69,8 @@ import VigieTestKit
         #expect(messages.contains("\(input):352: the reading at 2014-04-01T00:00:00.000Z is earlier than its newest one "
                                   + "(2014-04-02T05:05:00.000Z)"), "\(messages)")
         #expect(messages.contains("\(input): 2 readings earlier than their sensor's newest one"), "\(messages)")
+        // A repeat of the newest reading is echoed with score 0 and counted.
+        #expect(out.suffix(2) == [lines[400] + ",0.000000,0", lines[400] + ",0.000000,0"], "\(out.suffix(3))")
+        #expect(messages.contains("\(input): 2 readings repeating their sensor's newest one"), "\(messages)")
     }
 }

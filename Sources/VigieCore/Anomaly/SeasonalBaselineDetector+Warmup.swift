@@ -4,6 +4,8 @@ extension SeasonalBaselineDetector {
     /// count includes them.
     public init(settings: AnomalyDetectorSettings, history: some Sequence<Reading>) {
         self.init(settings: settings)
-        for reading in history { _ = process(reading) }
+        for reading in history where !absorbRepeat(time: reading.time, value: reading.value, quality: reading.quality) {
+            _ = process(reading)
+        }
     }
 }

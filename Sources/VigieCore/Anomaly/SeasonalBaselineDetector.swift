@@ -19,7 +19,7 @@ public struct SeasonalBaselineDetector: Sendable {
     public let settings: AnomalyDetectorSettings
     /// Good readings learned so far.
     public private(set) var count = 0
-    /// The newest reading's time: the sensor's clock (see `advanceClock(to:)`).
+    /// The newest reading's time: the sensor's clock (a late reading leaves it, see `isLate`).
     var lastTime: Int64 = 0
     /// The time of the first good reading: the rhythm is learned for `learningHours` from it.
     var firstTime: Int64 = 0
@@ -51,6 +51,8 @@ public struct SeasonalBaselineDetector: Sendable {
     var rangeReported = false
     /// Late readings in a row (earlier than the sensor's clock).
     var lateRun: UInt8 = 0
+    /// Repeats of the newest reading in a row (`absorbRepeat`), saturating.
+    var repeatRun: UInt8 = 0
 
     public init(settings: AnomalyDetectorSettings = .init()) {
         self.settings = settings
@@ -63,6 +65,14 @@ public struct SeasonalBaselineDetector: Sendable {
 
     /// Scores one reading and learns from it (the fields of a `Reading`).
     public mutating func process(time: Int64, value: Double, quality: Quality = .good) -> AnomalyScore {
+        if isLate(time) {
+            lateRun += 1
+            guard lateRun >= Self.clockStepReadings else { return lateScore(value: value, quality: quality) }
+            // It is the clock that went back (an NTP step, a gateway whose clock was reset): the
+            // sensor's clock follows, so that gaps are seen again before the new time catches up.
+            lastTime = time
+        }
+        lateRun = 0
         var verdict = Verdict()
         let gap = checkGap(time: time)
         verdict.raise(gap.nats, .gap)
@@ -75,9 +85,7 @@ public struct SeasonalBaselineDetector: Sendable {
         // lasts, while their severity keeps the event open.
         var inRun = false
         var runReported = false
-        var isBad = !value.isFinite
-        if case .bad = quality { isBad = true }
-        if isBad {
+        if !value.isFinite || quality.isBad {
             let errors = deviceError()
             verdict.raise(errors, .deviceError)
             if errors >= reportNats {
@@ -85,15 +93,14 @@ public struct SeasonalBaselineDetector: Sendable {
                 runReported = !errorsReported
                 errorsReported = true
             }
-            if hasLast { advanceClock(to: time) }
+            if hasLast { lastTime = time }
         } else {
             learnGoodReading()
             // The end of a reported run (device errors, stuck) is the same incident: the
             // statistics stay quiet for the refractory period after it.
             if errorsReported { sinceAlarm = 0 }
             errorsReported = false
-            let outOfRange = !Self.isPlausible(value) || settings.minimum.map { value < $0 } == true
-                || settings.maximum.map { value > $0 } == true
+            let outOfRange = isOutOfRange(value)
             if outOfRange {
                 verdict.raise(Self.certain, .outOfRange)
                 inRun = true
@@ -114,7 +121,7 @@ public struct SeasonalBaselineDetector: Sendable {
                 // value out of the physical range (a register's "not available" 65 535, a
                 // corrupted payload): learned, it widened the usual error and the distribution
                 // test's range, and the detector was blind for thousands of readings after it.
-                advanceClock(to: time)
+                lastTime = time
             } else {
                 changed = distribution.update(value, rangeReset: settings.tuning.rangeReset)
                 jumped = isJump(value) && abs(value - lastValue) > abs(lastValue - level)
@@ -270,7 +277,7 @@ public struct SeasonalBaselineDetector: Sendable {
             firstTime = time
         }
         profile.learn(value, bucket: SeasonalProfile.bucket(time: time), alpha: 0.05)
-        advanceClock(to: time)
+        lastTime = time
         lastValue = value
         hasLast = true
     }
@@ -278,38 +285,56 @@ public struct SeasonalBaselineDetector: Sendable {
     static let levelAlpha = 0.2
 
     /// Whether a reading at `time` is late: earlier than the newest reading of the sensor (a
-    /// payload queued by a device or a broker and delivered after newer ones, a repeated one).
+    /// payload queued by a device or a broker and delivered after newer ones, one repeated).
+    /// `process` judges it by its range only and learns nothing from it; a caller shows it to
+    /// the device tracker only when it scores (a late value teaches the device nothing either).
     public func isLate(_ time: Int64) -> Bool {
         hasLast && time < lastTime
     }
 
+    /// Absorbs a reading that repeats the newest one, the same value at the same time: a message
+    /// delivered twice (MQTT's at-least-once delivery after a reconnection, a broker's retained
+    /// message sent again on a new subscription). It carries no news; scored, six of them in a
+    /// row were a stuck run, and each taught the detector a reading interval of zero. Returns
+    /// whether it was absorbed: the caller then neither scores it nor shows it to the device
+    /// tracker. After `repeatLimit` repeats in a row they are scored again: a device that keeps
+    /// sending its last message has hung, and the stuck check is what reports it.
+    public mutating func absorbRepeat(time: Int64, value: Double, quality: Quality = .good) -> Bool {
+        guard hasLast, time == lastTime, value == lastValue, !quality.isBad else {
+            repeatRun = 0
+            return false
+        }
+        if repeatRun < .max { repeatRun += 1 }
+        return repeatRun <= Self.repeatLimit
+    }
+
+    /// Repeats of the newest reading in a row that are absorbed: more than a broker redelivers.
+    static let repeatLimit: UInt8 = 10
+
     /// The newest reading's time (ms since the epoch), nil before the first reading.
     public var newestTime: Int64? { hasLast ? lastTime : nil }
 
-    /// Moves the sensor's clock to a reading's `time`. A late reading (`isLate`) is scored for
-    /// its value but leaves the clock where it is, so the next reading's gap is measured from
-    /// the newest one: set back to the late reading's time, the clock made the next reading
-    /// look like a gap as long as the delay. After `clockStepReadings` late readings in a row it
-    /// is the clock itself that went back (an NTP correction, a gateway whose clock was reset),
-    /// and the sensor's clock follows it: otherwise no gap would be seen until the new time
-    /// caught up with the old one.
-    mutating func advanceClock(to time: Int64) {
-        guard isLate(time) else {
-            lastTime = time
-            lateRun = 0
-            return
-        }
-        lateRun += 1
-        if lateRun >= Self.clockStepReadings {
-            lastTime = time
-            lateRun = 0
-        }
+    /// A late reading's score. Only the range check judges it: the others read a reading against
+    /// the newest ones (its gap, its run of repeats, the level and the distribution of the recent
+    /// readings), and a value from half an hour ago, in a daily rhythm, is no part of that
+    /// sequence (learned, it made a distribution change); so it teaches the detector nothing.
+    /// A failed reading delivered late is not counted among the device's errors.
+    private func lateScore(value: Double, quality: Quality) -> AnomalyScore {
+        guard count > settings.warmup, value.isFinite, !quality.isBad, isOutOfRange(value) else { return AnomalyScore(score: 0) }
+        let severity = Surprise.score(nats: Self.certain)
+        return AnomalyScore(score: severity, severity: severity, reasons: .outOfRange)
     }
 
-    /// Late readings in a row after which the sensor's clock follows them: longer than a
-    /// device's usual backlog of queued payloads, short enough that a clock set back
-    /// by hours does not blind the gap check until it catches up.
+    /// Late readings in a row after which it is the clock that went back and the sensor's clock
+    /// follows them: longer than a device's usual backlog of queued payloads, short enough that a
+    /// clock set back by hours does not blind the gap check until it catches up.
     static let clockStepReadings: UInt8 = 60
+
+    /// Whether a good reading's value is outside the physical range: beyond ±1e30 (a corrupted
+    /// value) or the configured `[minimum, maximum]`.
+    func isOutOfRange(_ value: Double) -> Bool {
+        !Self.isPlausible(value) || settings.minimum.map { value < $0 } == true || settings.maximum.map { value > $0 } == true
+    }
 
     /// The remembered peak's decay per reading (it halves in `peakHalfLife` readings).
     var peakDecay: Double { exp2(-1 / settings.tuning.peakHalfLife) }

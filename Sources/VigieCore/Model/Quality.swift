@@ -48,6 +48,8 @@ public enum Quality: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var isGood: Bool { self == .good }
+    /// A reading that failed (its value is not usable); an uncertain one is not bad.
+    public var isBad: Bool { if case .bad = self { true } else { false } }
 
     /// `good`, `uncertain`, or `bad:<reason>`: the form used by export and the API.
     public var description: String {

@@ -21,9 +21,12 @@ public struct SeriesCSVDetection {
     /// Readings whose value was empty or not finite, scored as failed readings.
     public private(set) var failedReadings = 0
     /// Readings earlier than their sensor's newest one (`SeasonalBaselineDetector.isLate`),
-    /// scored for their value as the daemon scores them, and the first of them.
+    /// checked for their range only, as the daemon checks them, and the first of them.
     public private(set) var lateReadings = 0
     public private(set) var firstLateReading: LateReading?
+    /// Readings that repeat their sensor's newest one (same time, same value: a message delivered
+    /// twice), absorbed as the daemon absorbs them: score 0, not shown to the device tracker.
+    public private(set) var repeatedReadings = 0
 
     /// A reading earlier than its sensor's newest one, located for the message that reports it.
     public struct LateReading: Sendable, Hashable, CustomStringConvertible {
@@ -37,7 +40,7 @@ public struct SeriesCSVDetection {
         public var description: String {
             let whose = sensor.isEmpty ? "" : " of sensor '\(sensor)'"
             return "\(file):\(line): the reading\(whose) at \(RFC3339.format(milliseconds: time)) is earlier than its newest one "
-                + "(\(RFC3339.format(milliseconds: newest))): scored for its value; gaps are measured from the newest reading"
+                + "(\(RFC3339.format(milliseconds: newest))): checked for its range only; gaps are measured from the newest reading"
         }
     }
     /// Slot number by sensor name. The ~3 KB states live in fixed-size chunks, not in the
@@ -93,13 +96,19 @@ public struct SeriesCSVDetection {
         if !value.isFinite { failedReadings += 1 }
         let slot = self.slot(for: sensor)
         let (chunk, index) = slot.quotientAndRemainder(dividingBy: Self.chunkSize)
-        if chunks[chunk][index].detector.isLate(time) {
+        if chunks[chunk][index].detector.absorbRepeat(time: time, value: value, quality: quality) {
+            repeatedReadings += 1
+            return "\(line),\(Self.format(0)),0"
+        }
+        let isLate = chunks[chunk][index].detector.isLate(time)
+        if isLate {
             lateReadings += 1
             if firstLateReading == nil, let newest = chunks[chunk][index].detector.newestTime {
                 firstLateReading = LateReading(file: file, line: number, sensor: String(sensor), time: time, newest: newest)
             }
         }
         let score = chunks[chunk][index].detector.process(time: time, value: value, quality: quality)
+        if isLate, score.score == 0 { return "\(line),\(Self.format(0)),0" }
         // The device tracker knows a sensor by its slot number: a short name, no allocation.
         let reading = Reading(sensor: SensorID(device: "series", point: String(slot)), time: time, value: value, quality: quality)
         let action = devices[chunks[chunk][index].device].observe(reading, score)

@@ -29,6 +29,7 @@ public final class DetectionStage: CommitObserver, Service {
     private let eventsCounter = Counter(label: "vigie_anomaly_events_total")
     private let scoredCounter = Counter(label: "vigie_anomaly_readings_scored_total")
     private let lateCounter = Counter(label: "vigie_anomaly_readings_late_total")
+    private let repeatedCounter = Counter(label: "vigie_anomaly_readings_repeated_total")
 
     /// How far back a new sensor's history is read to warm its detector up.
     static let warmupWindow: Int64 = 7 * 86_400_000
@@ -114,8 +115,14 @@ public final class DetectionStage: CommitObserver, Service {
             var slot = state.slots[reading.sensor]
             if slot == nil { slot = await startDetecting(reading, in: &state) }
             guard let slot, slot != DetectionState.off else { continue }
-            if state.sensors[slot].detector.isLate(reading.time) { noteLate(reading, slot: slot, in: &state) }
+            if state.sensors[slot].detector.absorbRepeat(time: reading.time, value: reading.value, quality: reading.quality) {
+                repeatedCounter.increment()
+                continue
+            }
+            let isLate = state.sensors[slot].detector.isLate(reading.time)
+            if isLate { noteLate(reading, slot: slot, in: &state) }
             let score = state.sensors[slot].detector.process(reading)
+            if isLate, score.score == 0 { continue }
             if state.sensors[slot].pendingScore == nil { scored.append(slot) }
             state.sensors[slot].pendingScore = score.severity
             if let action = state.devices[state.sensors[slot].device].observe(reading, score) {
@@ -165,7 +172,7 @@ public final class DetectionStage: CommitObserver, Service {
 
     /// Counts a reading earlier than its sensor's newest one (a payload a device or broker queued
     /// and delivered after newer ones, or a gateway clock set back), and logs the first of each
-    /// sensor: it is scored for its value, and gaps are measured from the newest reading.
+    /// sensor: it is checked for its range only, and gaps are measured from the newest reading.
     private func noteLate(_ reading: Reading, slot: Int, in state: inout DetectionState) {
         lateCounter.increment()
         guard !state.sensors[slot].loggedLate else { return }
@@ -174,7 +181,7 @@ public final class DetectionStage: CommitObserver, Service {
         logger.warning("reading out of time order", metadata: [
             "sensor.id": "\(reading.sensor)", "reading.time": "\(RFC3339.format(milliseconds: reading.time))",
             "sensor.newest": "\(RFC3339.format(milliseconds: newest))",
-            "note": "scored for its value, gaps measured from the newest reading; logged once per sensor, all counted in vigie_anomaly_readings_late_total",
+            "note": "checked for its range only, gaps measured from the newest reading; logged once per sensor, all counted in vigie_anomaly_readings_late_total",
         ])
     }
 
