@@ -111,6 +111,7 @@ public final class DetectionStage: CommitObserver, Service {
         guard !readings.isEmpty else { return }
         var messages: [AnomalyEventMessage] = []
         var scored: [Int] = []
+        var scoredCount = 0
         for reading in readings {
             var slot = state.slots[reading.sensor]
             if slot == nil { slot = await startDetecting(reading, in: &state) }
@@ -122,6 +123,7 @@ public final class DetectionStage: CommitObserver, Service {
             let isLate = state.sensors[slot].detector.isLate(reading.time)
             if isLate { noteLate(reading, slot: slot, in: &state) }
             let score = state.sensors[slot].detector.process(reading)
+            scoredCount += 1
             if isLate, score.score == 0 { continue }
             if state.sensors[slot].pendingScore == nil { scored.append(slot) }
             state.sensors[slot].pendingScore = score.severity
@@ -138,7 +140,7 @@ public final class DetectionStage: CommitObserver, Service {
             state.sensors[slot].pendingScore = nil
         }
         latest.setScores(scores)
-        scoredCounter.increment(by: readings.count)
+        scoredCounter.increment(by: scoredCount)
         guard !messages.isEmpty else { return }
         messages = messages.coalescingUpdates()
         recent.withLock { recent in
