@@ -23,7 +23,7 @@ private typealias Series = AnomalyTestSeries
         // Set back to the late reading's time, the clock made reading 451 a gap of 25 polls.
         #expect(!scores[450...].contains { $0.reasons.contains(.gap) || $0.score >= Sensitivity.medium.threshold },
                 "\(scores[450...].filter { $0.score > 0 })")
-        #expect(detector.newestTime == series[599].time)
+        #expect(detector.lastTime == series[599].time)
     }
 
     @Test func aLateReadingIsStillCheckedForItsValue() {

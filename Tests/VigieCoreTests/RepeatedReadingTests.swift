@@ -15,10 +15,9 @@ private typealias Series = AnomalyTestSeries
         var scores: [AnomalyScore] = []
         var absorbed = 0
         for point in series {
-            if detector.absorbRepeat(time: point.time, value: point.value) {
-                absorbed += 1
-            } else {
-                scores.append(detector.process(time: point.time, value: point.value))
+            switch detector.take(time: point.time, value: point.value) {
+            case .repeated: absorbed += 1
+            case .inOrder(let score), .late(let score, _): scores.append(score)
             }
         }
         return (scores, absorbed)

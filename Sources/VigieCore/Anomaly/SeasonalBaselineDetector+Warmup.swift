@@ -4,8 +4,6 @@ extension SeasonalBaselineDetector {
     /// count includes them.
     public init(settings: AnomalyDetectorSettings, history: some Sequence<Reading>) {
         self.init(settings: settings)
-        for reading in history where !absorbRepeat(time: reading.time, value: reading.value, quality: reading.quality) {
-            _ = process(reading)
-        }
+        for reading in history { _ = take(reading) }
     }
 }

@@ -284,36 +284,6 @@ public struct SeasonalBaselineDetector: Sendable {
 
     static let levelAlpha = 0.2
 
-    /// Whether a reading at `time` is late: earlier than the newest reading of the sensor (a
-    /// payload queued by a device or a broker and delivered after newer ones, one repeated).
-    /// `process` judges it by its range only and learns nothing from it; a caller shows it to
-    /// the device tracker only when it scores (a late value teaches the device nothing either).
-    public func isLate(_ time: Int64) -> Bool {
-        hasLast && time < lastTime
-    }
-
-    /// Absorbs a reading that repeats the newest one, the same value at the same time: a message
-    /// delivered twice (MQTT's at-least-once delivery after a reconnection, a broker's retained
-    /// message sent again on a new subscription). It carries no news; scored, six of them in a
-    /// row were a stuck run, and each taught the detector a reading interval of zero. Returns
-    /// whether it was absorbed: the caller then neither scores it nor shows it to the device
-    /// tracker. After `repeatLimit` repeats in a row they are scored again: a device that keeps
-    /// sending its last message has hung, and the stuck check is what reports it.
-    public mutating func absorbRepeat(time: Int64, value: Double, quality: Quality = .good) -> Bool {
-        guard hasLast, time == lastTime, value == lastValue, !quality.isBad else {
-            repeatRun = 0
-            return false
-        }
-        if repeatRun < .max { repeatRun += 1 }
-        return repeatRun <= Self.repeatLimit
-    }
-
-    /// Repeats of the newest reading in a row that are absorbed: more than a broker redelivers.
-    static let repeatLimit: UInt8 = 10
-
-    /// The newest reading's time (ms since the epoch), nil before the first reading.
-    public var newestTime: Int64? { hasLast ? lastTime : nil }
-
     /// A late reading's score. Only the range check judges it: the others read a reading against
     /// the newest ones (its gap, its run of repeats, the level and the distribution of the recent
     /// readings), and a value from half an hour ago, in a daily rhythm, is no part of that

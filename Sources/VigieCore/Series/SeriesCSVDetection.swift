@@ -20,7 +20,7 @@ public struct SeriesCSVDetection {
     public private(set) var sawHeader = false
     /// Readings whose value was empty or not finite, scored as failed readings.
     public private(set) var failedReadings = 0
-    /// Readings earlier than their sensor's newest one (`SeasonalBaselineDetector.isLate`),
+    /// Readings earlier than their sensor's newest one (`SeasonalBaselineDetector.Arrival.late`),
     /// checked for their range only, as the daemon checks them, and the first of them.
     public private(set) var lateReadings = 0
     public private(set) var firstLateReading: LateReading?
@@ -96,19 +96,18 @@ public struct SeriesCSVDetection {
         if !value.isFinite { failedReadings += 1 }
         let slot = self.slot(for: sensor)
         let (chunk, index) = slot.quotientAndRemainder(dividingBy: Self.chunkSize)
-        if chunks[chunk][index].detector.absorbRepeat(time: time, value: value, quality: quality) {
-            repeatedReadings += 1
-            return "\(line),\(Self.format(0)),0"
-        }
-        let isLate = chunks[chunk][index].detector.isLate(time)
-        if isLate {
+        let arrival = chunks[chunk][index].detector.take(time: time, value: value, quality: quality)
+        switch arrival {
+        case .repeated: repeatedReadings += 1
+        case .late(_, let newest):
             lateReadings += 1
-            if firstLateReading == nil, let newest = chunks[chunk][index].detector.newestTime {
+            if firstLateReading == nil {
                 firstLateReading = LateReading(file: file, line: number, sensor: String(sensor), time: time, newest: newest)
             }
+        case .inOrder: break
         }
-        let score = chunks[chunk][index].detector.process(time: time, value: value, quality: quality)
-        if isLate, score.score == 0 { return "\(line),\(Self.format(0)),0" }
+        let score = arrival.score
+        guard arrival.concernsDevice else { return "\(line),\(Self.format(score.score)),0" }
         // The device tracker knows a sensor by its slot number: a short name, no allocation.
         let reading = Reading(sensor: SensorID(device: "series", point: String(slot)), time: time, value: value, quality: quality)
         let action = devices[chunks[chunk][index].device].observe(reading, score)

@@ -116,15 +116,17 @@ public final class DetectionStage: CommitObserver, Service {
             var slot = state.slots[reading.sensor]
             if slot == nil { slot = await startDetecting(reading, in: &state) }
             guard let slot, slot != DetectionState.off else { continue }
-            if state.sensors[slot].detector.absorbRepeat(time: reading.time, value: reading.value, quality: reading.quality) {
+            let arrival = state.sensors[slot].detector.take(reading)
+            switch arrival {
+            case .repeated:
                 repeatedCounter.increment()
                 continue
+            case .late(_, let newest): noteLate(reading, newest: newest, slot: slot, in: &state)
+            case .inOrder: break
             }
-            let isLate = state.sensors[slot].detector.isLate(reading.time)
-            if isLate { noteLate(reading, slot: slot, in: &state) }
-            let score = state.sensors[slot].detector.process(reading)
             scoredCount += 1
-            if isLate, score.score == 0 { continue }
+            guard arrival.concernsDevice else { continue }
+            let score = arrival.score
             if state.sensors[slot].pendingScore == nil { scored.append(slot) }
             state.sensors[slot].pendingScore = score.severity
             if let action = state.devices[state.sensors[slot].device].observe(reading, score) {
@@ -175,11 +177,10 @@ public final class DetectionStage: CommitObserver, Service {
     /// Counts a reading earlier than its sensor's newest one (a payload a device or broker queued
     /// and delivered after newer ones, or a gateway clock set back), and logs the first of each
     /// sensor: it is checked for its range only, and gaps are measured from the newest reading.
-    private func noteLate(_ reading: Reading, slot: Int, in state: inout DetectionState) {
+    private func noteLate(_ reading: Reading, newest: Int64, slot: Int, in state: inout DetectionState) {
         lateCounter.increment()
         guard !state.sensors[slot].loggedLate else { return }
         state.sensors[slot].loggedLate = true
-        let newest = state.sensors[slot].detector.newestTime ?? reading.time
         logger.warning("reading out of time order", metadata: [
             "sensor.id": "\(reading.sensor)", "reading.time": "\(RFC3339.format(milliseconds: reading.time))",
             "sensor.newest": "\(RFC3339.format(milliseconds: newest))",
