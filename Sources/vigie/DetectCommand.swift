@@ -138,6 +138,10 @@ struct DetectCommand: ParsableCommand {
             StandardError.print("\(late)")
             StandardError.print("\(input): \(detection.lateReadings) readings earlier than their sensor's newest one (out of time order), checked for their range only")
         }
+        if let first = detection.firstStampedAhead {
+            StandardError.print("\(first)")
+            StandardError.print("\(input): \(detection.stampedAheadReadings) readings found stamped ahead of time (a device's clock glitch), their sensor's clock set back")
+        }
         if detection.repeatedReadings > 0 {
             StandardError.print("\(input): \(detection.repeatedReadings) readings repeating their sensor's newest one (same time and value: delivered twice) not scored (score 0)")
         }

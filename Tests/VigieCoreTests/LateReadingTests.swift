@@ -59,4 +59,63 @@ private typealias Series = AnomalyTestSeries
         #expect(scores[600].reasons.contains(.gap), "the outage after the clock went back is seen")
         #expect(!scores[400..<600].contains { $0.reasons.contains(.gap) })
     }
+
+    /// Takes a series as the daemon does; returns each reading's arrival.
+    private static func arrivals(_ series: [(time: Int64, value: Double)]) -> (arrivals: [SeasonalBaselineDetector.Arrival], detector: SeasonalBaselineDetector) {
+        var detector = SeasonalBaselineDetector(settings: settings)
+        let arrivals = series.map { detector.take(time: $0.time, value: $0.value) }
+        return (arrivals, detector)
+    }
+
+    @Test func aReadingStampedAheadOfTimeSetsTheClockBackAtTheNextReading() {
+        // Reading 450's time is a year ahead (a device's clock glitch); its value is ordinary.
+        // Reading 460 is a spike of the kind the detector finds in order.
+        var series = Series.seasonal(count: 600)
+        let stampedAhead = series[450].time + 365 * 86_400_000
+        series[450].time = stampedAhead
+        series[460].value += 40
+        let (arrivals, detector) = Self.arrivals(series)
+        if case .clockRestored(_, let ahead) = arrivals[451] {
+            #expect(ahead == stampedAhead)
+        } else {
+            Issue.record("reading 451: \(arrivals[451])")
+        }
+        // Without the rule, readings 451 to 510 were late, checked for their range only: the spike
+        // at 460 went unseen.
+        let late = arrivals.indices.filter { if case .late = arrivals[$0] { true } else { false } }
+        #expect(late.isEmpty, "\(late)")
+        #expect(arrivals[460].score.score >= Sensitivity.medium.threshold, "\(arrivals[460].score)")
+        #expect(!arrivals[452...].contains { $0.score.reasons.contains(.gap) })
+        #expect(detector.lastTime == series[599].time)
+        // The gap reading 450 seemed to end (a year of polls, as many nats) is forgotten with it:
+        // remembered as the recent peak, it kept the baseline's findings from being news.
+        var restored = SeasonalBaselineDetector(settings: Self.settings)
+        for point in series[...451] { _ = restored.take(time: point.time, value: point.value) }
+        #expect(restored.recentPeak < restored.reportNats, "\(restored.recentPeak) nats")
+    }
+
+    @Test func aBacklogDeliveredAfterAnOutagesFirstReadingIsTakenInOrder() {
+        // Readings 450 to 469 are delivered after reading 470 (a device's queue after an outage).
+        let inOrder = Series.seasonal(count: 600)
+        let delivered = Array(inOrder[..<450]) + [inOrder[470]] + Array(inOrder[450..<470]) + Array(inOrder[471...])
+        let (arrivals, detector) = Self.arrivals(delivered)
+        #expect(arrivals.indices.filter { if case .late = arrivals[$0] { true } else { false } }.isEmpty)
+        #expect(arrivals.indices.filter { if case .clockRestored = arrivals[$0] { true } else { false } } == [451])
+        #expect(detector.lastTime == inOrder[599].time)
+    }
+
+    @Test func aReadingEarlierThanTheOneBeforeAGapIsStillLate() {
+        // After ten missed polls, a payload from before them arrives: it is late, the clock stays.
+        var series = Series.seasonal(count: 600)
+        for index in 450..<600 { series[index].time += 10 * Series.step }
+        series.insert((series[449].time - 12 * Series.step, series[437].value), at: 451)
+        let (arrivals, detector) = Self.arrivals(series)
+        if case .late(_, let newest) = arrivals[451] {
+            #expect(newest == series[450].time)
+        } else {
+            Issue.record("reading 451: \(arrivals[451])")
+        }
+        #expect(arrivals[450].score.reasons.contains(.gap))
+        #expect(detector.lastTime == series[600].time)
+    }
 }

@@ -15,10 +15,8 @@ private typealias Series = AnomalyTestSeries
         var scores: [AnomalyScore] = []
         var absorbed = 0
         for point in series {
-            switch detector.take(time: point.time, value: point.value) {
-            case .repeated: absorbed += 1
-            case .inOrder(let score), .late(let score, _): scores.append(score)
-            }
+            let arrival = detector.take(time: point.time, value: point.value)
+            if case .repeated = arrival { absorbed += 1 } else { scores.append(arrival.score) }
         }
         return (scores, absorbed)
     }

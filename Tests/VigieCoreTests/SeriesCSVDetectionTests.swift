@@ -160,3 +160,17 @@ private func alarmRows(_ out: [String]) -> [String] { out.dropFirst().filter { $
     #expect(first.description == "in.csv:5: the reading of sensor 'pump/flow' at 2023-11-14T22:13:20.000Z is earlier than "
             + "its newest one (2023-11-14T22:15:20.000Z): checked for its range only; gaps are measured from the newest reading")
 }
+
+@Test func aReadingStampedAheadOfTimeIsCountedAndLocated() throws {
+    var detection = SeriesCSVDetection(file: "in.csv", settings: .init())
+    // A reading a minute, the 16th stamped a year ahead (a device's clock glitch).
+    var lines = ["timestamp,value"] + (0..<30).map { "\(1_700_000_000 + 60 * $0),\(20 + $0 % 3)" }
+    lines[16] = "\(1_700_000_000 + 60 * 15 + 365 * 86_400),\(20 + 15 % 3)"
+    for (i, line) in lines.enumerated() {
+        _ = try detection.process(line: Substring(line), number: i + 1)
+    }
+    #expect(detection.lateReadings == 0 && detection.stampedAheadReadings == 1)
+    let first = try #require(detection.firstStampedAhead)
+    #expect(first.description == "in.csv:18: the reading at 2023-11-14T22:29:20.000Z follows the one before the newest: the newest "
+            + "(2024-11-13T22:28:20.000Z) was stamped ahead of time, so the sensor's clock went back and the gap reported there was none")
+}

@@ -72,4 +72,20 @@ import VigieTestKit
         #expect(warnings.first?.contains("sensor.id=hall/value") == true && warnings.first?.contains("sensor.newest=\(newest)") == true,
                 "\(warnings)")
     }
+
+    @Test func aReadingStampedAheadIsLoggedAndTheReadingsAfterItAreScored() async throws {
+        // Poll 800 is stamped a year ahead (a device's clock glitch); poll 830 is a spike (after the gap's event has closed).
+        var delivered = (0..<1_000).map(Self.reading)
+        let stampedAhead = delivered[800].time + 365 * 86_400_000
+        delivered[800].time = stampedAhead
+        delivered[830].value += 40
+        let (events, log) = try await Self.openedEvents(delivered)
+        // Without the rule, polls 801 to 860 were late, checked for their range only: no spike.
+        let spikeStart = Self.start + 830 * Self.poll
+        #expect(events.contains { $0.hasPrefix("\(spikeStart) ") }, "\(events)")
+        let warnings = log.filter { $0.contains("reading stamped ahead of time") }
+        #expect(warnings.count == 1 && warnings.first?.contains("reading.time=\(RFC3339.format(milliseconds: stampedAhead))") == true,
+                "\(log)")
+        #expect(!log.contains { $0.contains("reading out of time order") }, "\(log)")
+    }
 }

@@ -96,7 +96,9 @@ struct MeanShift: Sendable {
         }
         previous = value
         interval = ReadingInterval.updated(interval, after: Double(time - lastTime))
-        lastTime = max(lastTime, time)
+        // Only readings in order come here (a late one is no evidence of a shift), so the time
+        // may go back only when the detector restored the clock after a reading stamped ahead.
+        lastTime = time
         return squared.isFinite ? squared : 0
     }
 

@@ -10,11 +10,16 @@ extension SeasonalBaselineDetector {
         /// The newest reading again, the same value at the same time: absorbed, not scored (see
         /// `absorbRepeat`).
         case repeated
+        /// Earlier than the newest reading, at `stampedAhead`, but later than the one before it:
+        /// the newest was stamped ahead of time (a device's clock glitch), so the sensor's clock
+        /// returns to the reading before it and this one is in order, scored and learned (see
+        /// `newestWasStampedAhead`).
+        case clockRestored(AnomalyScore, stampedAhead: Int64)
 
         /// The reading's score; none for a repeat.
         public var score: AnomalyScore {
             switch self {
-            case .inOrder(let score), .late(let score, _): score
+            case .inOrder(let score), .late(let score, _), .clockRestored(let score, _): score
             case .repeated: AnomalyScore(score: 0)
             }
         }
@@ -24,7 +29,7 @@ extension SeasonalBaselineDetector {
         /// teaches the device nothing either); a repeat never.
         public var concernsDevice: Bool {
             switch self {
-            case .inOrder: true
+            case .inOrder, .clockRestored: true
             case .late(let score, _): score.score > 0
             case .repeated: false
             }
@@ -40,9 +45,31 @@ extension SeasonalBaselineDetector {
     /// `take` with the fields of a `Reading`.
     public mutating func take(time: Int64, value: Double, quality: Quality = .good) -> Arrival {
         if absorbRepeat(time: time, value: value, quality: quality) { return .repeated }
-        guard isLate(time) else { return .inOrder(process(time: time, value: value, quality: quality)) }
         let newest = lastTime
+        if newestWasStampedAhead(before: time) {
+            return .clockRestored(process(time: time, value: value, quality: quality), stampedAhead: newest)
+        }
+        guard isLate(time) else { return .inOrder(process(time: time, value: value, quality: quality)) }
         return .late(process(time: time, value: value, quality: quality), newest: newest)
+    }
+
+    /// Whether the newest reading was stamped ahead of time, seen at a reading at `time`: the
+    /// newest came after a gap, and this one is earlier than it but later than the reading
+    /// before it. A device whose clock glitches (seconds read as milliseconds, a clock that jumps
+    /// a year ahead and is corrected) sends one reading far in the future, then its readings go
+    /// on from where they were; without this they were late, checked for their range only, for
+    /// `clockStepReadings` readings until the clock followed them. The gap the stamped reading
+    /// opened was already reported when it came: only hindsight tells it from an outage.
+    /// A device's backlog delivered after an outage's first reading is taken in order the same
+    /// way, which is where its readings belong.
+    func newestWasStampedAhead(before time: Int64) -> Bool {
+        newestAfterGap && isLate(time) && time > previousTime
+    }
+
+    /// Moves the sensor's clock to a new newest reading at `time`.
+    mutating func setClock(_ time: Int64) {
+        previousTime = lastTime
+        lastTime = time
     }
 
     /// Whether a reading at `time` is late: earlier than the newest reading of the sensor (a

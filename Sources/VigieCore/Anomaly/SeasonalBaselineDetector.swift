@@ -21,6 +21,11 @@ public struct SeasonalBaselineDetector: Sendable {
     public private(set) var count = 0
     /// The newest reading's time: the sensor's clock (a late reading leaves it, see `isLate`).
     var lastTime: Int64 = 0
+    /// The time of the reading before the newest, to which the clock returns when the newest
+    /// proves stamped ahead of time (see `newestWasStampedAhead`).
+    var previousTime: Int64 = 0
+    /// Whether the newest reading came after a gap (it may have been stamped ahead of time).
+    var newestAfterGap = false
     /// The time of the first good reading: the rhythm is learned for `learningHours` from it.
     var firstTime: Int64 = 0
     var lastValue = 0.0
@@ -41,6 +46,9 @@ public struct SeasonalBaselineDetector: Sendable {
     var spikeLikelihood = AnomalyLikelihood(shortWindow: 1, horizon: 2_000)
     /// The severity (nats) last reported as news, decaying: a repeated alarm adds no news.
     var recentPeak = 0.0
+    /// The peak before the newest reading: restored with the clock when the newest proves
+    /// stamped ahead, whose gap (as many nats as polls missed) was no news to remember.
+    var peakBeforeNewest = 0.0
     var distribution = DistributionChangeDetector()
     /// Readings since the last statistical alarm (one alarm per incident).
     var sinceAlarm = Int.max
@@ -65,7 +73,12 @@ public struct SeasonalBaselineDetector: Sendable {
 
     /// Scores one reading and learns from it (the fields of a `Reading`).
     public mutating func process(time: Int64, value: Double, quality: Quality = .good) -> AnomalyScore {
-        if isLate(time) {
+        if newestWasStampedAhead(before: time) {
+            // The newest reading's time was a device's clock glitch: the sensor's clock returns
+            // to the reading before it, and this one is in order.
+            lastTime = previousTime
+            recentPeak = peakBeforeNewest
+        } else if isLate(time) {
             lateRun += 1
             guard lateRun >= Self.clockStepReadings else { return lateScore(value: value, quality: quality) }
             // It is the clock that went back (an NTP step, a gateway whose clock was reset): the
@@ -73,8 +86,10 @@ public struct SeasonalBaselineDetector: Sendable {
             lastTime = time
         }
         lateRun = 0
+        peakBeforeNewest = recentPeak
         var verdict = Verdict()
         let gap = checkGap(time: time)
+        newestAfterGap = gap.isGap
         verdict.raise(gap.nats, .gap)
         if gap.isGap { verdict.reasons.insert(.gap) }
         var changed = false
@@ -93,7 +108,7 @@ public struct SeasonalBaselineDetector: Sendable {
                 runReported = !errorsReported
                 errorsReported = true
             }
-            if hasLast { lastTime = time }
+            if hasLast { setClock(time) }
         } else {
             learnGoodReading()
             // The end of a reported run (device errors, stuck) is the same incident: the
@@ -121,7 +136,7 @@ public struct SeasonalBaselineDetector: Sendable {
                 // value out of the physical range (a register's "not available" 65 535, a
                 // corrupted payload): learned, it widened the usual error and the distribution
                 // test's range, and the detector was blind for thousands of readings after it.
-                lastTime = time
+                setClock(time)
             } else {
                 changed = distribution.update(value, rangeReset: settings.tuning.rangeReset)
                 jumped = isJump(value) && abs(value - lastValue) > abs(lastValue - level)
@@ -277,7 +292,7 @@ public struct SeasonalBaselineDetector: Sendable {
             firstTime = time
         }
         profile.learn(value, bucket: SeasonalProfile.bucket(time: time), alpha: 0.05)
-        lastTime = time
+        setClock(time)
         lastValue = value
         hasLast = true
     }

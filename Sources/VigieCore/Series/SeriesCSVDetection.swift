@@ -23,24 +23,40 @@ public struct SeriesCSVDetection {
     /// Readings earlier than their sensor's newest one (`SeasonalBaselineDetector.Arrival.late`),
     /// checked for their range only, as the daemon checks them, and the first of them.
     public private(set) var lateReadings = 0
-    public private(set) var firstLateReading: LateReading?
+    public private(set) var firstLateReading: OutOfOrderReading?
+    /// Readings found stamped ahead of time (`Arrival.clockRestored`: a device's clock glitch),
+    /// and the reading after the first of them, which showed it.
+    public private(set) var stampedAheadReadings = 0
+    public private(set) var firstStampedAhead: OutOfOrderReading?
     /// Readings that repeat their sensor's newest one (same time, same value: a message delivered
     /// twice), absorbed as the daemon absorbs them: score 0, not shown to the device tracker.
     public private(set) var repeatedReadings = 0
 
-    /// A reading earlier than its sensor's newest one, located for the message that reports it.
-    public struct LateReading: Sendable, Hashable, CustomStringConvertible {
+    /// A reading earlier than its sensor's newest one, located for the message that reports it:
+    /// late, or later than the reading before the newest, so that it is the newest that was
+    /// stamped ahead of time.
+    public struct OutOfOrderReading: Sendable, Hashable, CustomStringConvertible {
+        public enum Kind: Sendable, Hashable { case late, afterStampedAhead }
+        public let kind: Kind
         public let file: String
         public let line: Int
         /// The sensor's name, empty for a `timestamp,value` series.
         public let sensor: String
         public let time: Int64
+        /// The sensor's newest reading's time when this one came.
         public let newest: Int64
 
         public var description: String {
             let whose = sensor.isEmpty ? "" : " of sensor '\(sensor)'"
-            return "\(file):\(line): the reading\(whose) at \(RFC3339.format(milliseconds: time)) is earlier than its newest one "
-                + "(\(RFC3339.format(milliseconds: newest))): checked for its range only; gaps are measured from the newest reading"
+            let reading = "\(file):\(line): the reading\(whose) at \(RFC3339.format(milliseconds: time))"
+            let newest = RFC3339.format(milliseconds: newest)
+            return switch kind {
+            case .late:
+                "\(reading) is earlier than its newest one (\(newest)): checked for its range only; gaps are measured from the newest reading"
+            case .afterStampedAhead:
+                "\(reading) follows the one before the newest: the newest (\(newest)) was stamped ahead of time, "
+                    + "so the sensor's clock went back and the gap reported there was none"
+            }
         }
     }
     /// Slot number by sensor name. The ~3 KB states live in fixed-size chunks, not in the
@@ -102,7 +118,13 @@ public struct SeriesCSVDetection {
         case .late(_, let newest):
             lateReadings += 1
             if firstLateReading == nil {
-                firstLateReading = LateReading(file: file, line: number, sensor: String(sensor), time: time, newest: newest)
+                firstLateReading = OutOfOrderReading(kind: .late, file: file, line: number, sensor: String(sensor), time: time, newest: newest)
+            }
+        case .clockRestored(_, let stampedAhead):
+            stampedAheadReadings += 1
+            if firstStampedAhead == nil {
+                firstStampedAhead = OutOfOrderReading(kind: .afterStampedAhead, file: file, line: number, sensor: String(sensor),
+                                                      time: time, newest: stampedAhead)
             }
         case .inOrder: break
         }

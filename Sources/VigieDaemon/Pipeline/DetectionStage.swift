@@ -30,6 +30,7 @@ public final class DetectionStage: CommitObserver, Service {
     private let scoredCounter = Counter(label: "vigie_anomaly_readings_scored_total")
     private let lateCounter = Counter(label: "vigie_anomaly_readings_late_total")
     private let repeatedCounter = Counter(label: "vigie_anomaly_readings_repeated_total")
+    private let stampedAheadCounter = Counter(label: "vigie_anomaly_readings_stamped_ahead_total")
 
     /// How far back a new sensor's history is read to warm its detector up.
     static let warmupWindow: Int64 = 7 * 86_400_000
@@ -99,8 +100,10 @@ public final class DetectionStage: CommitObserver, Service {
         let device: Int
         /// The score of the sensor's latest reading in the current drain, not yet published.
         var pendingScore: Double?
-        /// Whether a late reading of the sensor has been logged (once per sensor and run).
+        /// Whether a late reading, or one stamped ahead, of the sensor has been logged (once per
+        /// sensor and run).
         var loggedLate = false
+        var loggedStampedAhead = false
     }
 
     private func drain(into state: inout DetectionState) async throws {
@@ -122,6 +125,7 @@ public final class DetectionStage: CommitObserver, Service {
                 repeatedCounter.increment()
                 continue
             case .late(_, let newest): noteLate(reading, newest: newest, slot: slot, in: &state)
+            case .clockRestored(_, let stampedAhead): noteStampedAhead(reading, at: stampedAhead, slot: slot, in: &state)
             case .inOrder: break
             }
             scoredCount += 1
@@ -178,14 +182,32 @@ public final class DetectionStage: CommitObserver, Service {
     /// and delivered after newer ones, or a gateway clock set back), and logs the first of each
     /// sensor: it is checked for its range only, and gaps are measured from the newest reading.
     private func noteLate(_ reading: Reading, newest: Int64, slot: Int, in state: inout DetectionState) {
-        lateCounter.increment()
-        guard !state.sensors[slot].loggedLate else { return }
-        state.sensors[slot].loggedLate = true
-        logger.warning("reading out of time order", metadata: [
+        note(lateCounter, once: \.loggedLate, slot: slot, in: &state, "reading out of time order", [
             "sensor.id": "\(reading.sensor)", "reading.time": "\(RFC3339.format(milliseconds: reading.time))",
             "sensor.newest": "\(RFC3339.format(milliseconds: newest))",
             "note": "checked for its range only, gaps measured from the newest reading; logged once per sensor, all counted in vigie_anomaly_readings_late_total",
         ])
+    }
+
+    /// Counts a reading found stamped ahead of time (a device's clock glitch: its time was later
+    /// than the readings after it), and logs the first of each sensor: the gap it seemed to end
+    /// was reported when it came, and the sensor's clock went back to the reading before it.
+    private func noteStampedAhead(_ reading: Reading, at stampedAhead: Int64, slot: Int, in state: inout DetectionState) {
+        note(stampedAheadCounter, once: \.loggedStampedAhead, slot: slot, in: &state, "reading stamped ahead of time", [
+            "sensor.id": "\(reading.sensor)", "reading.time": "\(RFC3339.format(milliseconds: stampedAhead))",
+            "next.time": "\(RFC3339.format(milliseconds: reading.time))",
+            "note": "the device's clock glitched; a gap reported at that reading was none; logged once per sensor, all counted in vigie_anomaly_readings_stamped_ahead_total",
+        ])
+    }
+
+    /// Counts a reading in `counter` and logs `message` for the first such reading of its sensor
+    /// (`logged` says whether it was).
+    private func note(_ counter: Counter, once logged: WritableKeyPath<SensorSlot, Bool>, slot: Int, in state: inout DetectionState,
+                      _ message: Logger.Message, _ metadata: @autoclosure () -> Logger.Metadata) {
+        counter.increment()
+        guard !state.sensors[slot][keyPath: logged] else { return }
+        state.sensors[slot][keyPath: logged] = true
+        logger.warning(message, metadata: metadata())
     }
 
     /// Creates the sensor's detector, warmed up from its history; its slot, or `DetectionState.off`
