@@ -87,11 +87,6 @@ private typealias Series = AnomalyTestSeries
         #expect(arrivals[460].score.score >= Sensitivity.medium.threshold, "\(arrivals[460].score)")
         #expect(!arrivals[452...].contains { $0.score.reasons.contains(.gap) })
         #expect(detector.lastTime == series[599].time)
-        // The gap reading 450 seemed to end (a year of polls, as many nats) is forgotten with it:
-        // remembered as the recent peak, it kept the baseline's findings from being news.
-        var restored = SeasonalBaselineDetector(settings: Self.settings)
-        for point in series[...451] { _ = restored.take(time: point.time, value: point.value) }
-        #expect(restored.recentPeak < restored.reportNats, "\(restored.recentPeak) nats")
     }
 
     @Test func aBacklogDeliveredAfterAnOutagesFirstReadingIsTakenInOrder() {

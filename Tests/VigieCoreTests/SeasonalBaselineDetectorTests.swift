@@ -40,6 +40,28 @@ private let threshold = Sensitivity.medium.threshold
     #expect(!scores[301].reasons.contains(.gap))
 }
 
+/// A value far from the daily profile 20 polls after a day's outage, and after a value out of
+/// the physical range, is an alarm as on a series without them: the gap (287 nats, one per
+/// missed poll) or the value out of range (certain), remembered whole as the recent peak, kept
+/// the baseline's findings from being news for a hundred readings.
+@Test func aFindingSoonAfterAnOutageOrAnExcursionIsStillNews() {
+    let settings = AnomalyDetectorSettings(maximum: 100, expectedInterval: Series.step)
+    // Reading 1 308's value is the far side of the day's rhythm (it should be about 15).
+    var clean = Series.seasonal(count: 1_600)
+    clean[1_308].value = 24.5
+    #expect(Series.scores(clean, settings: settings)[1_308].score >= threshold)
+    var outage = clean
+    outage.removeSubrange(1_000..<1_288)
+    let outageScores = Series.scores(outage, settings: settings)
+    #expect(outageScores[1_000].reasons.contains(.gap))
+    #expect(outageScores[1_020].score >= threshold, "\(outageScores[1_020])")
+    var excursion = clean
+    excursion[1_290].value = 65_535
+    let excursionScores = Series.scores(excursion, settings: settings)
+    #expect(excursionScores[1_290].reasons.contains(.outOfRange))
+    #expect(excursionScores[1_308].score >= threshold, "\(excursionScores[1_308])")
+}
+
 @Test func deviceErrorsInARowAreReported() {
     let series = Series.seasonal(count: 400)
     let scores = Series.scores(series) { (350..<360).contains($0) ? .bad(.timeout) : .good }

@@ -46,9 +46,6 @@ public struct SeasonalBaselineDetector: Sendable {
     var spikeLikelihood = AnomalyLikelihood(shortWindow: 1, horizon: 2_000)
     /// The severity (nats) last reported as news, decaying: a repeated alarm adds no news.
     var recentPeak = 0.0
-    /// The peak before the newest reading: restored with the clock when the newest proves
-    /// stamped ahead, whose gap (as many nats as polls missed) was no news to remember.
-    var peakBeforeNewest = 0.0
     var distribution = DistributionChangeDetector()
     /// Readings since the last statistical alarm (one alarm per incident).
     var sinceAlarm = Int.max
@@ -77,7 +74,6 @@ public struct SeasonalBaselineDetector: Sendable {
             // The newest reading's time was a device's clock glitch: the sensor's clock returns
             // to the reading before it, and this one is in order.
             lastTime = previousTime
-            recentPeak = peakBeforeNewest
         } else if isLate(time) {
             lateRun += 1
             guard lateRun >= Self.clockStepReadings else { return lateScore(value: value, quality: quality) }
@@ -86,7 +82,6 @@ public struct SeasonalBaselineDetector: Sendable {
             lastTime = time
         }
         lateRun = 0
-        peakBeforeNewest = recentPeak
         var verdict = Verdict()
         let gap = checkGap(time: time)
         newestAfterGap = gap.isGap
@@ -149,7 +144,11 @@ public struct SeasonalBaselineDetector: Sendable {
         if verdict.nats < Verdict.reasonNats { recentPeak *= peakDecay }
         let isNews = inRun && verdict.qualityNats >= verdict.nats ? runReported
             : verdict.nats > Self.newsFactor * Swift.max(recentPeak, reportNats / Self.newsFactor)
-        if isNews { recentPeak = verdict.nats }
+        // A data-quality finding is remembered at most at the report level: its surprise grows
+        // with what it measures (a gap of a thousand polls is a thousand nats, a value out of
+        // range is certain), and remembered whole it kept the baseline's findings from being
+        // news for a hundred readings after an outage. Its run is reported once by itself.
+        if isNews { recentPeak = verdict.qualityNats >= verdict.nats ? Swift.min(verdict.nats, reportNats) : verdict.nats }
         if sinceAlarm < Int.max { sinceAlarm += 1 }
         guard count > settings.warmup, verdict.nats > 0 || changed else {
             return AnomalyScore(score: 0, expectedLow: verdict.low, expectedHigh: verdict.high)
