@@ -91,7 +91,8 @@ extension Gateway: GatewayStatusProvider {
             let refusedBy = refusals.filter { $0.filter == subscription.topic }.map { "\($0.broker)" }
             let state: ComponentState = !refusedBy.isEmpty ? .failing : (connected ? .ok : .degraded)
             return SubscriptionStatus(topic: subscription.topic, format: subscription.format.rawValue, state: state,
-                                      decodeFailures: statistics.rejected, broker: broker, refusedBy: refusedBy)
+                                      decodeFailures: statistics.rejected, stampedAhead: statistics.stampedAhead,
+                                      broker: broker, refusedBy: refusedBy)
         }
     }
 

@@ -9,7 +9,9 @@ import VigieCore
 /// A message goes to the first subscription, in configuration order, whose filter matches its
 /// topic. A rejected payload is dropped, counted per subscription (`statistics`,
 /// `vigie_mqtt_decode_failures_total{subscription}`) and logged with topic and reason at most
-/// once per minute per subscription. On graceful shutdown the client disconnects first and the
+/// once per minute per subscription. A reading whose payload time is too far ahead of the
+/// gateway's clock (`PayloadClock`) is kept, dated by its arrival, counted
+/// (`vigie_mqtt_readings_stamped_ahead_total{subscription}`) and logged the same way. On graceful shutdown the client disconnects first and the
 /// messages it already acknowledged are drained into the sink, so none is lost.
 public final class MQTTSource: Service, Sendable {
     public let configuration: MQTTSourceConfiguration
@@ -23,6 +25,7 @@ public final class MQTTSource: Service, Sendable {
     private let client = Locked<MQTTClient?>(nil)
     private let failureCounters: [Counter]
     private let readingCounters: [Counter]
+    private let stampedAheadCounters: [Counter]
     /// `vigie_mqtt_broker_connected{broker}`: 1 for the node connected to, 0 for the others.
     private let brokerGauges: [(broker: Endpoint, gauge: Gauge)]
 
@@ -50,6 +53,9 @@ public final class MQTTSource: Service, Sendable {
         }
         readingCounters = configuration.subscriptions.map {
             Counter(label: "vigie_mqtt_readings_total", dimensions: [("subscription", $0.topic)])
+        }
+        stampedAheadCounters = configuration.subscriptions.map {
+            Counter(label: "vigie_mqtt_readings_stamped_ahead_total", dimensions: [("subscription", $0.topic)])
         }
         brokerGauges = configuration.brokers.map {
             ($0, Gauge(label: "vigie_mqtt_broker_connected", dimensions: [("broker", "\($0)")]))
@@ -97,7 +103,7 @@ public final class MQTTSource: Service, Sendable {
                 }
             }
             await withGracefulShutdownHandler {
-                var limiters = decoders.map { _ in RejectionLogLimiter<ContinuousClock>(interval: .seconds(60)) }
+                var limiters = decoders.map { _ in MessageLogLimiters() }
                 var messages = client.messages.makeAsyncIterator()
                 var readings: [Reading] = []
                 var decoded = [(messages: Int, readings: Int)](repeating: (0, 0), count: decoders.count)
@@ -136,13 +142,16 @@ public final class MQTTSource: Service, Sendable {
 
     /// Decodes one message, appending its readings to `readings` (submitted by the caller) and
     /// tallying it in `decoded` (counted by the caller); a rejection is counted at once.
-    func handle(_ message: MQTTMessage, limiters: inout [RejectionLogLimiter<ContinuousClock>],
+    func handle(_ message: MQTTMessage, limiters: inout [MessageLogLimiters],
                 decoded tally: inout [(messages: Int, readings: Int)], into readings: inout [Reading]) {
         guard let index = decoders.firstIndex(where: { $0.matches(topic: message.topic) }) else { return }
         switch decoders[index].decode(topic: message.topic, payload: message.payload, receivedAt: now(), appendingTo: &readings) {
-        case .success(let count):
+        case .success(let appended):
             tally[index].messages += 1
-            tally[index].readings += count
+            tally[index].readings += appended.count
+            if let stampedAhead = appended.stampedAhead {
+                report(stampedAhead, topic: message.topic, subscription: index, limiter: &limiters[index].stampedAhead)
+            }
         case .failure(let rejection):
             stats.withLock {
                 $0[index].messages += 1
@@ -151,7 +160,7 @@ public final class MQTTSource: Service, Sendable {
                 $0[index].lastRejection = "\(message.topic): \(rejection)"
             }
             failureCounters[index].increment()
-            if let suppressed = limiters[index].admit(at: .now) {
+            if let suppressed = limiters[index].rejection.admit(at: .now) {
                 logger.warning("MQTT payload rejected", metadata: [
                     "mqtt.subscription": "\(decoders[index].subscription.topic)", "mqtt.topic": "\(message.topic)",
                     "mqtt.reason": "\(rejection)", "mqtt.suppressed": "\(suppressed)",
@@ -159,4 +168,27 @@ public final class MQTTSource: Service, Sendable {
             }
         }
     }
+
+    /// Counts readings dated by their arrival because their payload time was too far ahead, and
+    /// warns at most once a minute per subscription: the device's clock needs fixing.
+    private func report(_ stampedAhead: StampedAheadPayload, topic: String, subscription index: Int,
+                        limiter: inout LogLineLimiter<ContinuousClock>) {
+        stats.withLock { $0[index].stampedAhead += stampedAhead.readings }
+        stampedAheadCounters[index].increment(by: Int64(stampedAhead.readings))
+        guard let suppressed = limiter.admit(at: .now) else { return }
+        logger.warning("MQTT payload time ahead of the gateway's clock; reading dated by its arrival", metadata: [
+            "mqtt.subscription": "\(decoders[index].subscription.topic)", "mqtt.topic": "\(topic)",
+            "reading.sensor": "\(stampedAhead.sensor)",
+            "payload.time": "\(RFC3339.format(milliseconds: stampedAhead.payloadTime))",
+            "reading.time": "\(RFC3339.format(milliseconds: stampedAhead.receivedAt))",
+            "mqtt.suppressed": "\(suppressed)",
+        ])
+    }
+}
+
+/// One subscription's log limiters: rejected payloads and payload times too far ahead are
+/// each logged at most once a minute.
+struct MessageLogLimiters {
+    var rejection = LogLineLimiter<ContinuousClock>(interval: .seconds(60))
+    var stampedAhead = LogLineLimiter<ContinuousClock>(interval: .seconds(60))
 }

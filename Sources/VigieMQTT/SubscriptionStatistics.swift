@@ -8,6 +8,8 @@ public struct SubscriptionStatistics: Sendable, Equatable {
     public var rejected = 0
     /// Rejections by `PayloadRejection.Code` raw value.
     public var rejectedByReason: [String: Int] = [:]
+    /// Readings dated by their arrival because their payload time was too far ahead (`PayloadClock`).
+    public var stampedAhead = 0
     /// The latest rejection, in words.
     public var lastRejection: String?
 

@@ -109,10 +109,14 @@ struct MQTTListenCommand: AsyncParsableCommand {
         case .success(let decoded) where decoded.readings.isEmpty:
             return "\(message.topic)  no readings (\(decoded.ignoredFields) text or null fields ignored)"
         case .success(let decoded):
+            let dated = decoded.stampedAhead.map {
+                "; arrival, uncertain: the payload's \(RFC3339.format(milliseconds: $0.payloadTime)) is ahead of this clock"
+            } ?? ""
             return decoded.readings.map { item in
                 let unit = item.unit.map { " \($0)" } ?? ""
+                let note = item.reading.quality == .uncertain ? dated : ""
                 return "\(message.topic)  \(item.reading.sensor) = \(item.reading.value)\(unit)  "
-                    + "(\(RFC3339.format(milliseconds: item.reading.time)))"
+                    + "(\(RFC3339.format(milliseconds: item.reading.time))\(note))"
             }.joined(separator: "\n")
         case .failure(let rejection):
             return "\(message.topic)  rejected by \(decoder.subscription.topic): \(rejection)"

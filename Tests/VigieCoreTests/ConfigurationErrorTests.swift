@@ -174,3 +174,10 @@ modbus:
                       "\"commit_interval\" (1000ms) must be at least \"batch_interval\" (2000ms)")
     expectSingleError("buffer:\n  commit_interval: never\n", line: 2, column: 20, "\"commit_interval\" must be a duration")
 }
+
+@Test func badMaxTimeAheadIsLocated() {
+    expectSingleError("mqtt:\n  subscriptions:\n    - { topic: a/+, format: json, max_time_ahead: soon }\n",
+                      line: 3, column: 51, "\"max_time_ahead\" must be a duration such as 30s or 10m, or off, not soon")
+    expectSingleError("mqtt:\n  subscriptions:\n    - { topic: a/+, format: json, max_time_ahead: 0s }\n",
+                      line: 3, column: 51, "\"max_time_ahead\" must be a duration such as 30s or 10m, or off, not 0s")
+}

@@ -106,3 +106,14 @@ import Testing
     // Not given: never shorter than the batch interval, so readings that may wait never commit sooner.
     #expect(try loaded("buffer:\n  batch_interval: 1m\n").configuration.buffer.commitInterval == .seconds(60))
 }
+
+@Test func maxTimeAheadTakesADurationOrOffAndDefaultsToTenMinutes() throws {
+    func limit(_ line: String) throws -> Duration? {
+        try loaded("mqtt:\n  subscriptions:\n    - { topic: a/+, format: json\(line) }\n")
+            .configuration.mqtt?.subscriptions.first?.maxTimeAhead
+    }
+    #expect(try limit("") == .seconds(600))
+    #expect(try limit(", max_time_ahead: 30s") == .seconds(30))
+    #expect(try limit(", max_time_ahead: off") == nil)
+    #expect(try limit(", max_time_ahead: \"none\"") == nil)
+}

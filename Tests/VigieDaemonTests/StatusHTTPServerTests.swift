@@ -98,7 +98,8 @@ import VigieTestKit
             let response = try await client.get("/")
             #expect(response.status == 200)
             let page = String(decoding: response.body, as: UTF8.self)
-            for text in ["mairie-annexe-01", "meter/voltage", "231.42 V", "rs485-1", "level_shift", "hub.territoire.example", "on hub2.territoire.example:8883", "3 d 4 h"] {
+            for text in ["mairie-annexe-01", "meter/voltage", "231.42 V", "rs485-1", "level_shift", "hub.territoire.example", "on hub2.territoire.example:8883", "3 d 4 h",
+                         "3 dated by arrival: device clock ahead"] {
                 #expect(page.contains(text), "missing \(text)")
             }
             #expect(page.firstMatch(of: /(src|href)=["']?(https?:)?\/\//) == nil)
@@ -125,6 +126,8 @@ import VigieTestKit
             #expect(lines.first == "gateway mairie-annexe-01 (gw-mairie): ok, vigie 0.1.0, up 3 d 4 h")
             #expect(lines.contains("  device meter unit 1: ok, last poll 4 s ago, 2 errors"))
             #expect(lines.contains("sensor meter/voltage = 231.42 V (good, 4 s ago, anomaly 0.05)"))
+            #expect(lines.contains("subscription zigbee2mqtt/+: ok, last message 30 s ago, 0 decode failures, "
+                                   + "3 readings dated by arrival (device clock ahead)"))
             #expect(lines.contains("upstream hub (mqtt hub.territoire.example:8883, hub2.territoire.example:8883): ok, connected to hub2.territoire.example:8883, backlog 3, oldest 20 s ago"))
         }
     }

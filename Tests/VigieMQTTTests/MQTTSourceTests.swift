@@ -104,3 +104,33 @@ private func withSource(_ source: MQTTSource, _ body: () async throws -> Void) a
     #expect(afterFirst <= total / 2)
     #expect(values == Set(1...total))
 }
+
+@Test func aPayloadStampedFarAheadIsDatedByItsArrivalCountedAndKept() async throws {
+    let broker = try Mosquitto()
+    let sink = CollectingSink()
+    let configuration = MQTTSourceConfiguration(broker: Endpoint(host: "127.0.0.1", port: broker.port),
+                                                clientID: "vigie-ahead", keepalive: .seconds(10), subscriptions: [
+        SubscriptionConfiguration(topic: "pompes/+", format: .json, sensor: "{1}/{field}",
+                                  fields: [FieldMapping(path: "flow")], timeField: "ts"),
+    ])
+    let source = try MQTTSource(configuration: configuration, sink: sink, logger: logger)
+    try await withSource(source) {
+        #expect(await eventually {
+            try? broker.publish(topic: "pompes/probe", payload: Array(#"{"ts":\#(WallClock.nowMilliseconds()),"flow":0}"#.utf8))
+            return sink.count > 0
+        })
+        let before = WallClock.nowMilliseconds()
+        let aYearAhead = before + 365 * 86_400_000
+        try broker.publish(topic: "pompes/p1", payload: Array(#"{"ts":\#(aYearAhead),"flow":31.5}"#.utf8))
+        try broker.publish(topic: "pompes/p1", payload: Array(#"{"ts":\#(before),"flow":31.4}"#.utf8))
+        #expect(await sink.wait { readings in readings.filter { $0.sensor.device == "p1" }.count == 2 })
+        let after = WallClock.nowMilliseconds()
+        let p1 = sink.all.filter { $0.sensor.device == "p1" }
+        let restamped = try #require(p1.first { $0.value == 31.5 })
+        #expect(restamped.quality == .uncertain)
+        #expect((before...after).contains(restamped.time), "dated by its arrival, not \(restamped.time)")
+        #expect(p1.first { $0.value == 31.4 } == Reading(sensor: restamped.sensor, time: before, value: 31.4))
+        #expect(source.statistics[0].stampedAhead == 1)
+        #expect(source.statistics[0].rejected == 0)
+    }
+}

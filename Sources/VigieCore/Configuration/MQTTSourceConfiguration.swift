@@ -63,9 +63,18 @@ public struct SubscriptionConfiguration: Sendable, Equatable {
     public var fields: [FieldMapping]
     /// For `json`: where the time is (epoch seconds or milliseconds, or RFC 3339); else arrival time.
     public var timeField: String?
+    /// How far a payload's time may be ahead of its arrival on the gateway's clock; beyond, the
+    /// device's clock is wrong and the reading is dated by its arrival (`PayloadClock`). Nil: no limit.
+    public var maxTimeAhead: Duration?
+
+    /// Ten minutes: a device's clock a little fast, and the slack of cloud ingestion services
+    /// (AWS IoT SiteWise accepts times up to 10 minutes ahead), are within it; a clock glitch
+    /// (seconds read as milliseconds, an RTC a year ahead) is far beyond.
+    public static let defaultMaxTimeAhead = Duration.seconds(600)
 
     public init(topic: String, qos: Int = 1, format: PayloadFormat, sensor: String? = nil, unit: String? = nil,
-                fields: [FieldMapping] = [], timeField: String? = nil) {
+                fields: [FieldMapping] = [], timeField: String? = nil,
+                maxTimeAhead: Duration? = Self.defaultMaxTimeAhead) {
         self.topic = topic
         self.qos = qos
         self.format = format
@@ -73,6 +82,7 @@ public struct SubscriptionConfiguration: Sendable, Equatable {
         self.unit = unit
         self.fields = fields
         self.timeField = timeField
+        self.maxTimeAhead = maxTimeAhead
     }
 }
 

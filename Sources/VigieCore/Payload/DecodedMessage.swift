@@ -4,10 +4,25 @@ public struct DecodedMessage: Sendable, Equatable {
     public var readings: [DecodedReading]
     /// Fields seen but not stored: text, null, SenML `vs`/`vb`/`vd` records.
     public var ignoredFields: Int
+    /// Readings whose payload time was too far ahead, dated by their arrival instead; nil when none.
+    public var stampedAhead: StampedAheadPayload?
 
-    public init(readings: [DecodedReading], ignoredFields: Int = 0) {
+    public init(readings: [DecodedReading], ignoredFields: Int = 0, stampedAhead: StampedAheadPayload? = nil) {
         self.readings = readings
         self.ignoredFields = ignoredFields
+        self.stampedAhead = stampedAhead
+    }
+}
+
+/// What one message added to the caller's readings (`SubscriptionDecoder.decode(topic:payload:receivedAt:appendingTo:)`).
+public struct AppendedReadings: Sendable, Equatable {
+    public var count: Int
+    /// Readings whose payload time was too far ahead, dated by their arrival instead; nil when none.
+    public var stampedAhead: StampedAheadPayload?
+
+    public init(count: Int, stampedAhead: StampedAheadPayload? = nil) {
+        self.count = count
+        self.stampedAhead = stampedAhead
     }
 }
 

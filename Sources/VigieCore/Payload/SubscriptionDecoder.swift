@@ -15,6 +15,7 @@ public struct SubscriptionDecoder: Sendable {
     let template: SensorNameTemplate
     let fieldPaths: [(path: JSONPath, mapping: FieldMapping)]
     let timePath: JSONPath?
+    let clock: PayloadClock
     let parser: JSONParser
     /// Payloads larger than this are rejected as `oversized` before parsing.
     public let maxPayloadSize: Int
@@ -56,6 +57,7 @@ public struct SubscriptionDecoder: Sendable {
         self.filter = filter
         self.template = template
         self.fieldPaths = fieldPaths
+        self.clock = PayloadClock(maxTimeAhead: subscription.maxTimeAhead)
         self.parser = JSONParser(maxDepth: maxDepth)
         self.maxPayloadSize = maxPayloadSize
         self.maxPoints = maxPoints
@@ -78,23 +80,25 @@ public struct SubscriptionDecoder: Sendable {
         let points = try self.points(topic: topic, payload: payload, receivedAt: receivedAt, ignored: &ignored)
         var readings: [DecodedReading] = []
         readings.reserveCapacity(points.count)
-        try name(points, topic: topic, receivedAt: receivedAt) { point, reading in
+        let stampedAhead = try name(points, topic: topic, receivedAt: receivedAt) { point, reading in
             readings.append(DecodedReading(reading: reading, unit: point.unit ?? subscription.unit))
         }
-        return DecodedMessage(readings: readings, ignoredFields: ignored)
+        return DecodedMessage(readings: readings, ignoredFields: ignored, stampedAhead: stampedAhead)
     }
 
     /// Decodes one message straight into `readings` (no `DecodedMessage`, no units: what the
-    /// MQTT source needs for every message); the count appended, or the rejection, `readings`
+    /// MQTT source needs for every message); what was appended, or the rejection, `readings`
     /// then unchanged.
     public func decode(topic: String, payload: [UInt8], receivedAt: Int64,
-                       appendingTo readings: inout [Reading]) -> Result<Int, PayloadRejection> {
+                       appendingTo readings: inout [Reading]) -> Result<AppendedReadings, PayloadRejection> {
         let before = readings.count
         do throws(PayloadRejection) {
             var ignored = 0
             let points = try self.points(topic: topic, payload: payload, receivedAt: receivedAt, ignored: &ignored)
-            try name(points, topic: topic, receivedAt: receivedAt) { _, reading in readings.append(reading) }
-            return .success(readings.count - before)
+            let stampedAhead = try name(points, topic: topic, receivedAt: receivedAt) { _, reading in
+                readings.append(reading)
+            }
+            return .success(AppendedReadings(count: readings.count - before, stampedAhead: stampedAhead))
         } catch {
             readings.removeSubrange(before...)
             return .failure(error)
@@ -121,15 +125,27 @@ public struct SubscriptionDecoder: Sendable {
         return points
     }
 
-    /// Names each point (`template`) and hands it over as a reading, in payload order.
+    /// Names each point (`template`) and hands it over as a reading, in payload order, dated by
+    /// the payload or else by its arrival; a payload time too far ahead (`PayloadClock`) is
+    /// replaced by the arrival, the reading marked `uncertain`, and the returned summary says so.
     private func name(_ points: [PayloadPoint], topic: String, receivedAt: Int64,
-                      _ body: (PayloadPoint, Reading) -> Void) throws(PayloadRejection) {
+                      _ body: (PayloadPoint, Reading) -> Void) throws(PayloadRejection) -> StampedAheadPayload? {
         let captures = filter.captures(in: topic) ?? []
         let topicDevice = captures.first.flatMap { $0.isEmpty ? nil : $0 } ?? String(Self.lastLevels(of: topic).device)
+        var stampedAhead: StampedAheadPayload?
         for point in points {
             let sensor = try template.render(captures: captures, device: point.device ?? topicDevice, field: point.field)
-            body(point, Reading(sensor: sensor, time: point.time ?? receivedAt, value: point.value))
+            var reading = Reading(sensor: sensor, time: point.time ?? receivedAt, value: point.value)
+            if clock.isStampedAhead(reading.time, receivedAt: receivedAt) {
+                stampedAhead = stampedAhead ?? StampedAheadPayload(sensor: sensor, payloadTime: reading.time,
+                                                                   receivedAt: receivedAt, readings: 0)
+                stampedAhead?.readings += 1
+                reading.time = receivedAt
+                reading.quality = .uncertain
+            }
+            body(point, reading)
         }
+        return stampedAhead
     }
 
     /// The topic's last level, and the level a device name falls back to: the second-to-last

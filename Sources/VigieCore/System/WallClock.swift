@@ -2,6 +2,9 @@ import Glibc
 
 /// The system's wall clock, for dating readings that arrive without a time.
 public enum WallClock {
+    /// 2025-01-01T00:00:00Z: a wall clock before this is certainly wrong (no RTC, no NTP yet).
+    public static let earliestPlausibleTime: Int64 = 1_735_689_600_000
+
     /// Milliseconds since the Unix epoch, UTC.
     @Sendable public static func nowMilliseconds() -> Int64 {
         var now = timespec()

@@ -102,18 +102,21 @@ public struct SubscriptionStatus: Codable, Sendable, Equatable {
     public var state: ComponentState
     public var lastMessage: Int64?
     public var decodeFailures: Int
+    /// Readings dated by their arrival because their payload's time was too far ahead (a device's clock).
+    public var stampedAhead: Int
     /// The broker node the source is connected to or trying.
     public var broker: String?
     /// The nodes that refused this subscription (an ACL), if any.
     public var refusedBy: [String]
 
     public init(topic: String, format: String, state: ComponentState, lastMessage: Int64? = nil, decodeFailures: Int = 0,
-                broker: String? = nil, refusedBy: [String] = []) {
+                stampedAhead: Int = 0, broker: String? = nil, refusedBy: [String] = []) {
         self.topic = topic
         self.format = format
         self.state = state
         self.lastMessage = lastMessage
         self.decodeFailures = decodeFailures
+        self.stampedAhead = stampedAhead
         self.broker = broker
         self.refusedBy = refusedBy
     }

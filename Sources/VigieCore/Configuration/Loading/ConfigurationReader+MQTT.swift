@@ -1,7 +1,8 @@
 extension ConfigurationReader {
     static let mqttKeys = ["broker", "client_id", "username", "password_file", "tls", "keepalive", "max_payload_size",
                            "subscriptions"]
-    static let subscriptionKeys = ["topic", "qos", "format", "sensor", "unit", "fields", "time_field"]
+    static let subscriptionKeys = ["topic", "qos", "format", "sensor", "unit", "fields", "time_field",
+                                   "max_time_ahead"]
     static let tlsKeys = ["ca", "cert", "key", "verify_hostname"]
 
     func mqttSource(_ node: YAMLNode) -> MQTTSourceConfiguration? {
@@ -44,9 +45,22 @@ extension ConfigurationReader {
         let format = map.required("format").flatMap { values.choice($0, key: "format", PayloadFormat.self) }
         let qos = map.int("qos", range: 0...2)
         let fields = (map.list("fields") ?? []).compactMap(field)
+        let maxTimeAhead = map["max_time_ahead"].map(timeAheadLimit) ?? SubscriptionConfiguration.defaultMaxTimeAhead
         guard let topic, let format else { return nil }
         return SubscriptionConfiguration(topic: topic, qos: qos ?? 1, format: format, sensor: map.text("sensor"),
-                                         unit: map.text("unit"), fields: fields, timeField: map.text("time_field"))
+                                         unit: map.text("unit"), fields: fields, timeField: map.text("time_field"),
+                                         maxTimeAhead: maxTimeAhead)
+    }
+
+    /// `max_time_ahead`: a duration above zero, or `off` for no limit; the default after a logged error.
+    private func timeAheadLimit(_ node: YAMLNode) -> Duration? {
+        if values.isOff(node) { return nil }
+        guard let text = values.text(node, key: "max_time_ahead") else { return SubscriptionConfiguration.defaultMaxTimeAhead }
+        guard let limit = Duration(parsing: text), limit > .zero else {
+            log.error("\"max_time_ahead\" must be a duration such as 30s or 10m, or off, not \(text)", at: node)
+            return SubscriptionConfiguration.defaultMaxTimeAhead
+        }
+        return limit
     }
 
     /// `temperature`, or `{ path: data.power, name: power, unit: W }`.

@@ -55,7 +55,7 @@ final class ConfigurationReader {
         if let node = map["id"], let id = values.name(node, key: "id") { gateway.id = id }
         if let dataDirectory = map.path("data_dir", base: base) { gateway.dataDirectory = dataDirectory }
         if let node = map["http"] {
-            if case .scalar(let scalar) = node, ["off", "false", "no", "none"].contains(scalar.string.lowercased()) {
+            if values.isOff(node) {
                 gateway.http = nil
             } else if let endpoint = values.endpoint(node, key: "http", defaultPort: 9108) {
                 gateway.http = endpoint

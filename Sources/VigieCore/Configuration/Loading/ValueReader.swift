@@ -14,6 +14,12 @@ struct ValueReader {
         return scalar.string
     }
 
+    /// True for a scalar that switches a feature off: `off`, `false`, `no`, `none`.
+    func isOff(_ node: YAMLNode) -> Bool {
+        guard case .scalar(let scalar) = node else { return false }
+        return ["off", "false", "no", "none"].contains(scalar.string.lowercased())
+    }
+
     func int(_ node: YAMLNode, key: String, range: ClosedRange<Int>) -> Int? {
         guard let text = text(node, key: key) else { return nil }
         guard let value = Self.parseInt(text), range.contains(value) else {

@@ -1,5 +1,5 @@
-/// Lets one rejection log line through per interval (a minute by default) and counts the rest.
-struct RejectionLogLimiter<C: Clock>: Sendable where C.Instant: Sendable {
+/// Lets one log line of a kind through per interval (a minute by default) and counts the rest.
+struct LogLineLimiter<C: Clock>: Sendable where C.Instant: Sendable {
     let interval: C.Duration
     private var lastLogged: C.Instant?
     private var suppressed = 0
@@ -8,7 +8,7 @@ struct RejectionLogLimiter<C: Clock>: Sendable where C.Instant: Sendable {
         self.interval = interval
     }
 
-    /// Nil when this rejection must stay quiet; else how many were suppressed since the last line.
+    /// Nil when this line must stay quiet; else how many were suppressed since the last line.
     mutating func admit(at now: C.Instant) -> Int? {
         if let lastLogged, lastLogged.duration(to: now) < interval {
             suppressed += 1

@@ -2,7 +2,7 @@ import Testing
 @testable import VigieMQTT
 
 @Test func rejectionsAreLoggedOncePerMinuteWithTheCountSuppressed() {
-    var limiter = RejectionLogLimiter<ContinuousClock>(interval: .seconds(60))
+    var limiter = LogLineLimiter<ContinuousClock>(interval: .seconds(60))
     let start = ContinuousClock.now
     #expect(limiter.admit(at: start) == 0)
     #expect(limiter.admit(at: start.advanced(by: .seconds(10))) == nil)
