@@ -11,8 +11,9 @@ import VigieCore
 /// `vigie_mqtt_decode_failures_total{subscription}`) and logged with topic and reason at most
 /// once per minute per subscription. A reading whose payload time is too far ahead of the
 /// gateway's clock (`PayloadClock`) is kept, dated by its arrival, counted
-/// (`vigie_mqtt_readings_stamped_ahead_total{subscription}`) and logged the same way. On graceful shutdown the client disconnects first and the
-/// messages it already acknowledged are drained into the sink, so none is lost.
+/// (`vigie_mqtt_readings_stamped_ahead_total{subscription}`) and logged the same way. On
+/// graceful shutdown the client disconnects first and the messages it already acknowledged
+/// are drained into the sink, so none is lost.
 public final class MQTTSource: Service, Sendable {
     public let configuration: MQTTSourceConfiguration
     let decoders: [SubscriptionDecoder]

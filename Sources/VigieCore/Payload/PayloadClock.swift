@@ -2,8 +2,8 @@
 ///
 /// A device whose clock glitches (seconds read as milliseconds, an RTC that jumps a year ahead)
 /// sends a reading dated far in the future. Kept with that time it would be stored, aggregated
-/// and forwarded a year ahead, open a `gap` anomaly on its sensor and make the readings after it
-/// late. A payload time later than the arrival by more than the subscription's `max_time_ahead`
+/// and forwarded a year ahead, and the detector would see the readings after it as coming
+/// before their sensor's newest one. A payload time later than the arrival by more than the subscription's `max_time_ahead`
 /// is therefore a fault of the device's clock: the reading keeps its value, is dated by its
 /// arrival and marked `uncertain` (the quality DESIGN.md gives a reading whose time is in
 /// doubt); nothing is dropped. The gateway's own clock is trusted for this only when it is
