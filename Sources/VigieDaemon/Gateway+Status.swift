@@ -92,6 +92,7 @@ extension Gateway: GatewayStatusProvider {
             let state: ComponentState = !refusedBy.isEmpty ? .failing : (connected ? .ok : .degraded)
             return SubscriptionStatus(topic: subscription.topic, format: subscription.format.rawValue, state: state,
                                       decodeFailures: statistics.rejected, stampedAhead: statistics.stampedAhead,
+                                      clockUnset: statistics.clockUnset,
                                       broker: broker, refusedBy: refusedBy)
         }
     }

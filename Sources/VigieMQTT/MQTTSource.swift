@@ -9,9 +9,10 @@ import VigieCore
 /// A message goes to the first subscription, in configuration order, whose filter matches its
 /// topic. A rejected payload is dropped, counted per subscription (`statistics`,
 /// `vigie_mqtt_decode_failures_total{subscription}`) and logged with topic and reason at most
-/// once per minute per subscription. A reading whose payload time is too far ahead of the
-/// gateway's clock (`PayloadClock`) is kept, dated by its arrival, counted
-/// (`vigie_mqtt_readings_stamped_ahead_total{subscription}`) and logged the same way. On
+/// once per minute per subscription. A reading whose payload time cannot be believed
+/// (`PayloadClock`: too far ahead of the gateway's clock, or before 2025, a device clock never
+/// set) is kept, dated by its arrival, counted (`vigie_mqtt_readings_stamped_ahead_total`,
+/// `vigie_mqtt_readings_clock_unset_total`, by subscription) and logged the same way. On
 /// graceful shutdown the client disconnects first and the messages it already acknowledged
 /// are drained into the sink, so none is lost.
 public final class MQTTSource: Service, Sendable {
@@ -26,7 +27,8 @@ public final class MQTTSource: Service, Sendable {
     private let client = Locked<MQTTClient?>(nil)
     private let failureCounters: [Counter]
     private let readingCounters: [Counter]
-    private let stampedAheadCounters: [Counter]
+    /// Per subscription: readings dated by arrival because their payload time was ahead, or unset.
+    private let misdatedCounters: [(ahead: Counter, unset: Counter)]
     /// `vigie_mqtt_broker_connected{broker}`: 1 for the node connected to, 0 for the others.
     private let brokerGauges: [(broker: Endpoint, gauge: Gauge)]
 
@@ -55,8 +57,9 @@ public final class MQTTSource: Service, Sendable {
         readingCounters = configuration.subscriptions.map {
             Counter(label: "vigie_mqtt_readings_total", dimensions: [("subscription", $0.topic)])
         }
-        stampedAheadCounters = configuration.subscriptions.map {
-            Counter(label: "vigie_mqtt_readings_stamped_ahead_total", dimensions: [("subscription", $0.topic)])
+        misdatedCounters = configuration.subscriptions.map {
+            (Counter(label: "vigie_mqtt_readings_stamped_ahead_total", dimensions: [("subscription", $0.topic)]),
+             Counter(label: "vigie_mqtt_readings_clock_unset_total", dimensions: [("subscription", $0.topic)]))
         }
         brokerGauges = configuration.brokers.map {
             ($0, Gauge(label: "vigie_mqtt_broker_connected", dimensions: [("broker", "\($0)")]))
@@ -150,8 +153,8 @@ public final class MQTTSource: Service, Sendable {
         case .success(let appended):
             tally[index].messages += 1
             tally[index].readings += appended.count
-            if let stampedAhead = appended.stampedAhead {
-                report(stampedAhead, topic: message.topic, subscription: index, limiter: &limiters[index].stampedAhead)
+            for misdated in appended.misdated {
+                report(misdated, topic: message.topic, subscription: index, limiters: &limiters[index])
             }
         case .failure(let rejection):
             stats.withLock {
@@ -170,26 +173,39 @@ public final class MQTTSource: Service, Sendable {
         }
     }
 
-    /// Counts readings dated by their arrival because their payload time was too far ahead, and
-    /// warns at most once a minute per subscription: the device's clock needs fixing.
-    private func report(_ stampedAhead: StampedAheadPayload, topic: String, subscription index: Int,
-                        limiter: inout LogLineLimiter<ContinuousClock>) {
-        stats.withLock { $0[index].stampedAhead += stampedAhead.readings }
-        stampedAheadCounters[index].increment(by: Int64(stampedAhead.readings))
-        guard let suppressed = limiter.admit(at: .now) else { return }
-        logger.warning("MQTT payload time ahead of the gateway's clock; reading dated by its arrival", metadata: [
+    /// Counts readings dated by their arrival because their payload time could not be believed,
+    /// and warns at most once a minute per subscription and fault: the device's clock needs fixing.
+    private func report(_ misdated: MisdatedPayload, topic: String, subscription index: Int,
+                        limiters: inout MessageLogLimiters) {
+        let message: Logger.Message
+        let suppressed: Int?
+        switch misdated.fault {
+        case .ahead:
+            stats.withLock { $0[index].stampedAhead += misdated.readings }
+            misdatedCounters[index].ahead.increment(by: Int64(misdated.readings))
+            message = "MQTT payload time ahead of the gateway's clock; reading dated by its arrival"
+            suppressed = limiters.stampedAhead.admit(at: .now)
+        case .unset:
+            stats.withLock { $0[index].clockUnset += misdated.readings }
+            misdatedCounters[index].unset.increment(by: Int64(misdated.readings))
+            message = "MQTT payload time before 2025: the device's clock is not set; reading dated by its arrival"
+            suppressed = limiters.clockUnset.admit(at: .now)
+        }
+        guard let suppressed else { return }
+        logger.warning(message, metadata: [
             "mqtt.subscription": "\(decoders[index].subscription.topic)", "mqtt.topic": "\(topic)",
-            "reading.sensor": "\(stampedAhead.sensor)",
-            "payload.time": "\(RFC3339.format(milliseconds: stampedAhead.payloadTime))",
-            "reading.time": "\(RFC3339.format(milliseconds: stampedAhead.receivedAt))",
+            "reading.sensor": "\(misdated.sensor)",
+            "payload.time": "\(RFC3339.format(milliseconds: misdated.payloadTime))",
+            "reading.time": "\(RFC3339.format(milliseconds: misdated.receivedAt))",
             "mqtt.suppressed": "\(suppressed)",
         ])
     }
 }
 
-/// One subscription's log limiters: rejected payloads and payload times too far ahead are
-/// each logged at most once a minute.
+/// One subscription's log limiters: rejected payloads, payload times too far ahead and payload
+/// times from a clock never set are each logged at most once a minute.
 struct MessageLogLimiters {
     var rejection = LogLineLimiter<ContinuousClock>(interval: .seconds(60))
     var stampedAhead = LogLineLimiter<ContinuousClock>(interval: .seconds(60))
+    var clockUnset = LogLineLimiter<ContinuousClock>(interval: .seconds(60))
 }

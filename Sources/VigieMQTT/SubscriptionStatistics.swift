@@ -10,6 +10,8 @@ public struct SubscriptionStatistics: Sendable, Equatable {
     public var rejectedByReason: [String: Int] = [:]
     /// Readings dated by their arrival because their payload time was too far ahead (`PayloadClock`).
     public var stampedAhead = 0
+    /// Readings dated by their arrival because their payload time was before 2025: a device clock never set (`PayloadClock`).
+    public var clockUnset = 0
     /// The latest rejection, in words.
     public var lastRejection: String?
 

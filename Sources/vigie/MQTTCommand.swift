@@ -109,18 +109,26 @@ struct MQTTListenCommand: AsyncParsableCommand {
         case .success(let decoded) where decoded.readings.isEmpty:
             return "\(message.topic)  no readings (\(decoded.ignoredFields) text or null fields ignored)"
         case .success(let decoded):
-            let dated = decoded.stampedAhead.map {
-                "; arrival, uncertain: the payload's \(RFC3339.format(milliseconds: $0.payloadTime)) is ahead of this clock"
-            } ?? ""
             return decoded.readings.map { item in
                 let unit = item.unit.map { " \($0)" } ?? ""
-                let note = item.reading.quality == .uncertain ? dated : ""
+                let note = item.reading.quality == .uncertain ? Self.describe(decoded.misdated) : ""
                 return "\(message.topic)  \(item.reading.sensor) = \(item.reading.value)\(unit)  "
                     + "(\(RFC3339.format(milliseconds: item.reading.time))\(note))"
             }.joined(separator: "\n")
         case .failure(let rejection):
             return "\(message.topic)  rejected by \(decoder.subscription.topic): \(rejection)"
         }
+    }
+
+    /// Why a reading is dated by its arrival: each fault its message's payload times had.
+    static func describe(_ misdated: [MisdatedPayload]) -> String {
+        misdated.map {
+            let time = RFC3339.format(milliseconds: $0.payloadTime)
+            switch $0.fault {
+            case .ahead: return "; arrival, uncertain: the payload's \(time) is ahead of this clock"
+            case .unset: return "; arrival, uncertain: the payload's \(time) is before 2025, the device's clock is not set"
+            }
+        }.joined()
     }
 }
 

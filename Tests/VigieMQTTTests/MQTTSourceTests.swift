@@ -134,3 +134,32 @@ private func withSource(_ source: MQTTSource, _ body: () async throws -> Void) a
         #expect(source.statistics[0].rejected == 0)
     }
 }
+
+@Test func aPayloadFromADeviceClockNeverSetIsDatedByItsArrivalCountedAndKept() async throws {
+    let broker = try Mosquitto()
+    let sink = CollectingSink()
+    let configuration = MQTTSourceConfiguration(broker: Endpoint(host: "127.0.0.1", port: broker.port),
+                                                clientID: "vigie-unset", keepalive: .seconds(10), subscriptions: [
+        SubscriptionConfiguration(topic: "pompes/+", format: .json, sensor: "{1}/{field}",
+                                  fields: [FieldMapping(path: "flow")], timeField: "ts"),
+    ])
+    let source = try MQTTSource(configuration: configuration, sink: sink, logger: logger)
+    try await withSource(source) {
+        #expect(await eventually {
+            try? broker.publish(topic: "pompes/probe", payload: Array(#"{"ts":\#(WallClock.nowMilliseconds()),"flow":0}"#.utf8))
+            return sink.count > 0
+        })
+        let before = WallClock.nowMilliseconds()
+        // An RTC at its default, 2000-01-01, counting on from there.
+        for (second, flow) in [(946_684_800, 31.5), (946_684_801, 31.6)] {
+            try broker.publish(topic: "pompes/p1", payload: Array(#"{"ts":\#(second),"flow":\#(flow)}"#.utf8))
+        }
+        #expect(await sink.wait { readings in readings.filter { $0.sensor.device == "p1" }.count == 2 })
+        let after = WallClock.nowMilliseconds()
+        let p1 = sink.all.filter { $0.sensor.device == "p1" }
+        #expect(p1.map(\.value) == [31.5, 31.6])
+        #expect(p1.allSatisfy { $0.quality == .uncertain && (before...after).contains($0.time) }, "\(p1)")
+        #expect(source.statistics[0].clockUnset == 2)
+        #expect(source.statistics[0].stampedAhead == 0 && source.statistics[0].rejected == 0)
+    }
+}

@@ -4,25 +4,26 @@ public struct DecodedMessage: Sendable, Equatable {
     public var readings: [DecodedReading]
     /// Fields seen but not stored: text, null, SenML `vs`/`vb`/`vd` records.
     public var ignoredFields: Int
-    /// Readings whose payload time was too far ahead, dated by their arrival instead; nil when none.
-    public var stampedAhead: StampedAheadPayload?
+    /// Readings whose payload time could not be believed, dated by their arrival instead: one
+    /// entry per fault found (`PayloadClock`), none in the usual case.
+    public var misdated: [MisdatedPayload]
 
-    public init(readings: [DecodedReading], ignoredFields: Int = 0, stampedAhead: StampedAheadPayload? = nil) {
+    public init(readings: [DecodedReading], ignoredFields: Int = 0, misdated: [MisdatedPayload] = []) {
         self.readings = readings
         self.ignoredFields = ignoredFields
-        self.stampedAhead = stampedAhead
+        self.misdated = misdated
     }
 }
 
 /// What one message added to the caller's readings (`SubscriptionDecoder.decode(topic:payload:receivedAt:appendingTo:)`).
 public struct AppendedReadings: Sendable, Equatable {
     public var count: Int
-    /// Readings whose payload time was too far ahead, dated by their arrival instead; nil when none.
-    public var stampedAhead: StampedAheadPayload?
+    /// Readings whose payload time could not be believed, dated by their arrival instead (`DecodedMessage.misdated`).
+    public var misdated: [MisdatedPayload]
 
-    public init(count: Int, stampedAhead: StampedAheadPayload? = nil) {
+    public init(count: Int, misdated: [MisdatedPayload] = []) {
         self.count = count
-        self.stampedAhead = stampedAhead
+        self.misdated = misdated
     }
 }
 

@@ -80,10 +80,10 @@ public struct SubscriptionDecoder: Sendable {
         let points = try self.points(topic: topic, payload: payload, receivedAt: receivedAt, ignored: &ignored)
         var readings: [DecodedReading] = []
         readings.reserveCapacity(points.count)
-        let stampedAhead = try name(points, topic: topic, receivedAt: receivedAt) { point, reading in
+        let misdated = try name(points, topic: topic, receivedAt: receivedAt) { point, reading in
             readings.append(DecodedReading(reading: reading, unit: point.unit ?? subscription.unit))
         }
-        return DecodedMessage(readings: readings, ignoredFields: ignored, stampedAhead: stampedAhead)
+        return DecodedMessage(readings: readings, ignoredFields: ignored, misdated: misdated)
     }
 
     /// Decodes one message straight into `readings` (no `DecodedMessage`, no units: what the
@@ -95,10 +95,10 @@ public struct SubscriptionDecoder: Sendable {
         do throws(PayloadRejection) {
             var ignored = 0
             let points = try self.points(topic: topic, payload: payload, receivedAt: receivedAt, ignored: &ignored)
-            let stampedAhead = try name(points, topic: topic, receivedAt: receivedAt) { _, reading in
+            let misdated = try name(points, topic: topic, receivedAt: receivedAt) { _, reading in
                 readings.append(reading)
             }
-            return .success(AppendedReadings(count: readings.count - before, stampedAhead: stampedAhead))
+            return .success(AppendedReadings(count: readings.count - before, misdated: misdated))
         } catch {
             readings.removeSubrange(before...)
             return .failure(error)
@@ -126,26 +126,30 @@ public struct SubscriptionDecoder: Sendable {
     }
 
     /// Names each point (`template`) and hands it over as a reading, in payload order, dated by
-    /// the payload or else by its arrival; a payload time too far ahead (`PayloadClock`) is
-    /// replaced by the arrival, the reading marked `uncertain`, and the returned summary says so.
+    /// the payload or else by its arrival; a payload time that cannot be believed (`PayloadClock`)
+    /// is replaced by the arrival, the reading marked `uncertain`, and the returned summaries (one
+    /// per fault) say so.
     private func name(_ points: [PayloadPoint], topic: String, receivedAt: Int64,
-                      _ body: (PayloadPoint, Reading) -> Void) throws(PayloadRejection) -> StampedAheadPayload? {
+                      _ body: (PayloadPoint, Reading) -> Void) throws(PayloadRejection) -> [MisdatedPayload] {
         let captures = filter.captures(in: topic) ?? []
         let topicDevice = captures.first.flatMap { $0.isEmpty ? nil : $0 } ?? String(Self.lastLevels(of: topic).device)
-        var stampedAhead: StampedAheadPayload?
+        var misdated: [MisdatedPayload] = []
         for point in points {
             let sensor = try template.render(captures: captures, device: point.device ?? topicDevice, field: point.field)
             var reading = Reading(sensor: sensor, time: point.time ?? receivedAt, value: point.value)
-            if clock.isStampedAhead(reading.time, receivedAt: receivedAt) {
-                stampedAhead = stampedAhead ?? StampedAheadPayload(sensor: sensor, payloadTime: reading.time,
-                                                                   receivedAt: receivedAt, readings: 0)
-                stampedAhead?.readings += 1
+            if let fault = clock.fault(of: reading.time, receivedAt: receivedAt) {
+                if let index = misdated.firstIndex(where: { $0.fault == fault }) {
+                    misdated[index].readings += 1
+                } else {
+                    misdated.append(MisdatedPayload(fault: fault, sensor: sensor, payloadTime: reading.time,
+                                                    receivedAt: receivedAt, readings: 1))
+                }
                 reading.time = receivedAt
                 reading.quality = .uncertain
             }
             body(point, reading)
         }
-        return stampedAhead
+        return misdated
     }
 
     /// The topic's last level, and the level a device name falls back to: the second-to-last

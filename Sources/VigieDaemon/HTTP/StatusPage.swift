@@ -37,7 +37,7 @@ public enum StatusPage {
                 [escape($0.topic) + ($0.broker.map { "<br><small>on \(escape($0))</small>" } ?? ""), escape($0.format),
                  pill($0.state) + ($0.refusedBy.isEmpty ? "" : " <small>refused by \(escape($0.refusedBy.joined(separator: ", ")))</small>"),
                  ago($0.lastMessage, now), "\($0.decodeFailures)"
-                    + ($0.stampedAhead > 0 ? "<br><small>\($0.stampedAhead) dated by arrival: device clock ahead</small>" : "")]
+                    + $0.clockNotes.map { "<br><small>\(escape($0))</small>" }.joined()]
             }, empty: "")
         }
 

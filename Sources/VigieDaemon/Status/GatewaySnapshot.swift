@@ -104,21 +104,33 @@ public struct SubscriptionStatus: Codable, Sendable, Equatable {
     public var decodeFailures: Int
     /// Readings dated by their arrival because their payload's time was too far ahead (a device's clock).
     public var stampedAhead: Int
+    /// Readings dated by their arrival because their payload's time was before 2025 (a device's clock never set).
+    public var clockUnset: Int
     /// The broker node the source is connected to or trying.
     public var broker: String?
     /// The nodes that refused this subscription (an ACL), if any.
     public var refusedBy: [String]
 
     public init(topic: String, format: String, state: ComponentState, lastMessage: Int64? = nil, decodeFailures: Int = 0,
-                stampedAhead: Int = 0, broker: String? = nil, refusedBy: [String] = []) {
+                stampedAhead: Int = 0, clockUnset: Int = 0, broker: String? = nil, refusedBy: [String] = []) {
         self.topic = topic
         self.format = format
         self.state = state
         self.lastMessage = lastMessage
         self.decodeFailures = decodeFailures
         self.stampedAhead = stampedAhead
+        self.clockUnset = clockUnset
         self.broker = broker
         self.refusedBy = refusedBy
+    }
+}
+
+extension SubscriptionStatus {
+    /// What the operator should know about the devices' clocks, one phrase per fault seen
+    /// ("3 readings dated by arrival (device clock ahead)"), for the status page and `vigie status`.
+    public var clockNotes: [String] {
+        [(stampedAhead, "device clock ahead"), (clockUnset, "device clock not set")]
+            .filter { $0.0 > 0 }.map { "\($0.0) readings dated by arrival (\($0.1))" }
     }
 }
 
