@@ -91,7 +91,7 @@ extension Gateway: GatewayStatusProvider {
             let refusedBy = refusals.filter { $0.filter == subscription.topic }.map { "\($0.broker)" }
             let state: ComponentState = !refusedBy.isEmpty ? .failing : (connected ? .ok : .degraded)
             return SubscriptionStatus(topic: subscription.topic, format: subscription.format.rawValue, state: state,
-                                      decodeFailures: statistics.rejected, stampedAhead: statistics.stampedAhead,
+                                      lastMessage: statistics.lastMessage, decodeFailures: statistics.rejected, stampedAhead: statistics.stampedAhead,
                                       clockUnset: statistics.clockUnset,
                                       broker: broker, refusedBy: refusedBy)
         }

@@ -110,7 +110,7 @@ public final class MQTTSource: Service, Sendable {
                 var limiters = decoders.map { _ in MessageLogLimiters() }
                 var messages = client.messages.makeAsyncIterator()
                 var readings: [Reading] = []
-                var decoded = [(messages: Int, readings: Int)](repeating: (0, 0), count: decoders.count)
+                var decoded = [BatchTally](repeating: BatchTally(), count: decoders.count)
                 while let batch = await messages.nextBatch(maxCount: Self.batchMessages) {
                     for message in batch { handle(message, limiters: &limiters, decoded: &decoded, into: &readings) }
                     count(&decoded)
@@ -131,34 +131,38 @@ public final class MQTTSource: Service, Sendable {
 
     /// Adds the batch's decoded messages and readings to the statistics and counters (one lock
     /// per batch, not per message), and zeroes them.
-    private func count(_ decoded: inout [(messages: Int, readings: Int)]) {
+    private func count(_ decoded: inout [BatchTally]) {
         stats.withLock { stats in
             for (index, tally) in decoded.enumerated() where tally.messages > 0 {
                 stats[index].messages += tally.messages
                 stats[index].readings += tally.readings
+                stats[index].lastMessage = max(stats[index].lastMessage ?? .min, tally.lastArrival)
             }
         }
         for (index, tally) in decoded.enumerated() where tally.readings > 0 {
             readingCounters[index].increment(by: Int64(tally.readings))
         }
-        for index in decoded.indices { decoded[index] = (0, 0) }
+        for index in decoded.indices { decoded[index] = BatchTally() }
     }
 
     /// Decodes one message, appending its readings to `readings` (submitted by the caller) and
     /// tallying it in `decoded` (counted by the caller); a rejection is counted at once.
     func handle(_ message: MQTTMessage, limiters: inout [MessageLogLimiters],
-                decoded tally: inout [(messages: Int, readings: Int)], into readings: inout [Reading]) {
+                decoded tally: inout [BatchTally], into readings: inout [Reading]) {
         guard let index = decoders.firstIndex(where: { $0.matches(topic: message.topic) }) else { return }
-        switch decoders[index].decode(topic: message.topic, payload: message.payload, receivedAt: now(), appendingTo: &readings) {
+        let receivedAt = now()
+        switch decoders[index].decode(topic: message.topic, payload: message.payload, receivedAt: receivedAt, appendingTo: &readings) {
         case .success(let appended):
             tally[index].messages += 1
             tally[index].readings += appended.count
+            tally[index].lastArrival = receivedAt
             for misdated in appended.misdated {
                 report(misdated, topic: message.topic, subscription: index, limiters: &limiters[index])
             }
         case .failure(let rejection):
             stats.withLock {
                 $0[index].messages += 1
+                $0[index].lastMessage = max($0[index].lastMessage ?? .min, receivedAt)
                 $0[index].rejected += 1
                 $0[index].rejectedByReason[rejection.code.rawValue, default: 0] += 1
                 $0[index].lastRejection = "\(message.topic): \(rejection)"
@@ -200,6 +204,14 @@ public final class MQTTSource: Service, Sendable {
             "mqtt.suppressed": "\(suppressed)",
         ])
     }
+}
+
+/// One subscription's decoded messages in the batch being handled, counted once per batch.
+struct BatchTally {
+    var messages = 0
+    var readings = 0
+    /// The latest message's arrival, milliseconds since the epoch.
+    var lastArrival: Int64 = .min
 }
 
 /// One subscription's log limiters: rejected payloads, payload times too far ahead and payload

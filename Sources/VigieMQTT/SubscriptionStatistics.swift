@@ -4,6 +4,8 @@ public struct SubscriptionStatistics: Sendable, Equatable {
     public var topic: String
     public var messages = 0
     public var readings = 0
+    /// The latest message's arrival (decoded or rejected), milliseconds since the epoch; nil before the first.
+    public var lastMessage: Int64?
     /// Messages rejected (bad payload), all reasons.
     public var rejected = 0
     /// Rejections by `PayloadRejection.Code` raw value.

@@ -48,6 +48,7 @@ private func withSource(_ source: MQTTSource, _ body: () async throws -> Void) a
             return sink.count > 0
         })
         let probes = { sink.all.filter { $0.sensor.device == "probe" }.count }
+        let published = WallClock.nowMilliseconds()
         try broker.publish(topic: "capteurs/salle1/temperature", payload: Array("21.5".utf8))
         try broker.publish(topic: "zigbee2mqtt/salon", payload: fixture("zigbee2mqtt-state-wsdcgq01lm.json"))
         try broker.publish(topic: "tele/pow1/SENSOR", payload: fixture("tasmota-sensor-energy-pow.json"))
@@ -72,6 +73,8 @@ private func withSource(_ source: MQTTSource, _ body: () async throws -> Void) a
         #expect(stats[3].rejectedByReason == ["oversized": 1])
         #expect(stats[2].rejectedByReason == ["parse_error": 1])
         #expect(stats[2].readings == 10)
+        // Every subscription got a message since `published` (zigbee2mqtt's last one rejected): the status page's "last message".
+        #expect(stats.allSatisfy { ($0.lastMessage ?? 0) >= published }, "\(stats.map(\.lastMessage))")
     }
 }
 
