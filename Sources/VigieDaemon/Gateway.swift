@@ -62,6 +62,9 @@ public final class Gateway: Sendable {
             commitQueued: { [writer = store.writer] in await writer.commitQueued() }, logger: logger)
         store.writer.addObserver(latest)
         store.writer.addObserver(detection)
+        store.writer.forwardReadings(ReadingsForwarding(
+            sinks: { PipelineParts.sinks(taking: .readings, in: current.value.configuration) },
+            unit: { catalog.unit(of: $0) }, outboxChanged: outboxChanged))
         health = HealthSource(store: store, latest: latest, startedAt: startedAt)
         let health = health
         reader = StoreReader(dataDirectory: configuration.gateway.dataDirectory)

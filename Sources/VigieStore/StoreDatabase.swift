@@ -96,7 +96,9 @@ final class StoreDatabase {
     /// into per-sensor chunks; a small one (the usual case below some thousand readings a second)
     /// goes to the write-ahead table as one row, folded into chunks later (`foldWriteAhead`): one
     /// page dirtied per commit instead of one chunk row per sensor plus index and sensor pages.
-    func insert(_ readings: [Reading]) throws {
+    /// `messages` (the batch's raw readings for the sinks that send them) go to the outbox in the
+    /// same transaction.
+    func insert(_ readings: [Reading], appending messages: [OutboxMessage] = []) throws {
         var bySensor: [SensorID: [ChunkCodec.Point]] = [:]
         for reading in readings {
             bySensor[reading.sensor, default: []].append(
@@ -117,6 +119,7 @@ final class StoreDatabase {
                     }
                 }
                 if !direct { nextSlot = try appendWriteAhead(groups) }
+                if !messages.isEmpty { _ = try OutboxTable.append(messages, on: connection) }
             }
         } catch {
             // Ids created in a rolled-back transaction are gone.

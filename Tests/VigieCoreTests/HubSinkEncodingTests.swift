@@ -53,6 +53,8 @@ import Testing
         (#"- ngsi_ld: { url: "http://broker", mode: history }"#, 3, 44, "mode"),
         (#"- ngsi_ld: { url: "http://broker", context: smartdatamodels.org }"#, 3, 47, "JSON-LD context"),
         (#"- sensorthings: { url: "http://sta-server", username: vigie }"#, 3, 19, #"both "username" and "password_file""#),
+        (#"- sensorthings: { url: "http://sta-server", send: [aggregate, readings] }"#, 3, 53, "does not send raw readings"),
+        (#"- ngsi_ld: { url: "http://broker", send: readings }"#, 3, 44, "an mqtt or http sink does"),
         ("- sensorthings: { url: \"http://sta-server\" }\n    ngsi_ld: { url: \"http://broker\" }", 4, 14,
          #"start another "- ngsi_ld:" item"#),
     ])

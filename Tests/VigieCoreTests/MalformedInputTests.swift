@@ -5,8 +5,8 @@ import Testing
 @Test func storedFormsAndTemplatesSurviveGarbage() {
     var random = SplitMix64(seed: 0xBAD)
     let seeds = [UpstreamMessage.aggregate(UpstreamExamples.pack), .anomaly(UpstreamExamples.anomalyClose),
-                 .health(UpstreamExamples.health)]
-    let alphabet = Array("vigie-aggregate anomaly health 1\n %0123456789abcdef{}/-.:e+#point window device")
+                 .health(UpstreamExamples.health), .readings(UpstreamExamples.readings)]
+    let alphabet = Array("vigie-aggregate anomaly health readings 1\n %0123456789abcdef{}/-.:e+#point window device")
     var rejected = 0
     for round in 0..<1_000 {
         let seed = seeds[round % seeds.count]

@@ -36,6 +36,15 @@ enum UpstreamExamples {
                             peakScore: 0.97, reasons: ["level_shift", "out_of_range"], value: 63.2, unit: "Cel")
     }
 
+    /// Three readings of one batch, one of them a timeout.
+    static var readings: ReadingsPack {
+        let power = SensorID(device: "tableau-general", point: "active_power")
+        let batch = [Reading(sensor: power, time: 1_718_446_500_000, value: 1_830),
+                     Reading(sensor: power, time: 1_718_446_510_000, value: .nan, quality: .bad(.timeout)),
+                     Reading(sensor: power, time: 1_718_446_520_000, value: 1_842.5)]
+        return ReadingsPack.packs(batch) { _ in "W" }[0]
+    }
+
     static var health: GatewayHealth {
         GatewayHealth(time: 1_718_446_560_000, uptimeSeconds: 86_460, backlog: 1_250, oldestPendingAgeSeconds: 5_400,
                       readingsIn: 1_555_200, errors: 17, evictedReadings: 0, droppedMessages: 0, compactedMessages: 96)
@@ -46,6 +55,8 @@ enum UpstreamExamples {
         [
             ("senml", lineBreakRecords(SenMLPackEncoder().encode(pack, gateway: gateway, sequence: 1042))),
             ("json", PlainJSONPackEncoder().encode(pack, gateway: gateway, sequence: 1042)),
+            ("readings senml", lineBreakRecords(readings.payload(format: .senml, gateway: gateway, sequence: 1044))),
+            ("readings json", readings.payload(format: .json, gateway: gateway, sequence: 1044)),
             ("anomaly open", anomalyOpen.json(gateway: gateway, sequence: 1043)),
             ("anomaly close", anomalyClose.json(gateway: gateway, sequence: 1051)),
             ("online", GatewayStatusMessage.online(version: "0.1.0", time: 1_718_446_560_000, uptimeSeconds: 86_460,

@@ -4,6 +4,7 @@ import MetricsTestKit
 import ServiceLifecycle
 import Testing
 import VigieCore
+import VigieStore
 import VigieMQTT
 @testable import VigieUpstream
 import VigieTestKit
@@ -14,14 +15,14 @@ import VigieTestKit
     init() throws { directory = TemporaryDirectory() }
 
     private func makeSink(_ hub: HTTPHub, outbox: TestOutbox, batch: Int, format: UpstreamFormat = .json,
-                          tls: TLSConfiguration? = nil,
+                          tls: TLSConfiguration? = nil, renderer: PublicationRenderer? = nil,
                           signal: OutboxSignal = OutboxSignal(), metrics: TestMetrics = TestMetrics()) throws -> HTTPSink {
         let tokenFile = directory.path("token")
         try "secret-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
         return HTTPSink(name: outbox.sink,
                         configuration: HTTPSinkConfiguration(url: hub.url, tokenFile: tokenFile, tls: tls, format: format,
                                                              batch: batch, timeout: .seconds(5)),
-                        outbox: outbox.view, signal: signal,
+                        outbox: StoreSinkOutbox(sink: outbox.sink, outbox: outbox.store.outbox, renderer: renderer), signal: signal,
                         backoff: Backoff.Configuration(initial: .milliseconds(50), maximum: .milliseconds(200)), logger: .test,
                         metricsFactory: metrics)
     }
@@ -121,6 +122,30 @@ import VigieTestKit
         #expect(hub.requests.first?.type == "application/senml+json")
         #expect(hub.requests.first?.body
             == #"[{"bn":"urn:dev:gw:meter:","bt":1700000000,"seq":1},{"n":"v","v":230.1},{"bn":"urn:dev:gw:pump:","bt":1700000000,"seq":2}]"#)
+    }
+
+    @Test func rawReadingsAndAggregatesShareOneSenMLArray() async throws {
+        let hub = try HTTPHub(statuses: [200], directory: directory)
+        defer { hub.stop() }
+        let outbox = try await TestOutbox.open(sink: "http:hub", directory: directory)
+        try await outbox.appendStoredAggregates(0..<1)
+        let pack = ReadingsPack(device: "meter", entries: [.init(point: "power", unit: "W", time: 1_700_000_000_000, value: 1_830,
+                                                                 quality: .good)])
+        _ = try await outbox.store.outbox.append([OutboxMessage(
+            sink: outbox.sink, kind: .readings, device: "meter", storageText: Array(UpstreamMessage.readings(pack).storageText.utf8),
+            createdMilliseconds: 1_700_000_000_000)])
+        let renderer = PublicationRenderer(template: try TopicTemplate(parsing: PublicationRenderer.defaultTemplate),
+                                           format: .senml, statistics: [.mean], gateway: "gw")
+        let sink = try makeSink(hub, outbox: outbox, batch: 10, format: .senml, renderer: renderer)
+
+        let drained = try await run([sink]) { try await outbox.waiting().isEmpty }
+
+        #expect(drained)
+        #expect(hub.requests.first?.type == "application/senml+json")
+        let body = hub.requests.first?.body ?? ""
+        #expect(body.hasPrefix(#"[{"bn":"#) && body.contains(#""n":"window""#)
+            && body.contains(#"{"bn":"gw:meter:","bt":1700000000,"n":"readings","v":1,"seq":2},{"n":"power","u":"W","t":0,"v":1830}]"#),
+            "\(body)")
     }
 
     @Test func aGracefulShutdownPostsWhatWasQueuedJustBefore() async throws {

@@ -4,9 +4,10 @@
 ///      {"n":"consigne","u":"Cel","t":0,"v":21.5},{"n":"consigne","u":"Cel","t":1,"v":21.5}, ...]
 ///
 /// The header names the replay (`vs`, a SenML string value): replayed messages carry no outbox
-/// sequence number, the hub tells them apart by the replay id. Each reading is a record at
-/// `t` seconds after `bt`; a reading of bad quality has its quality in `q` (an extension field)
-/// and no `v` when its value is not a number.
+/// sequence number, the hub tells them apart by the replay id. The readings are written as a
+/// live readings pack's (`ReadingsPack.senml`): a record at `t` seconds after `bt` each, a
+/// reading not of good quality with its quality in `q` (an extension field) and no `v` when its
+/// value is not a number.
 public struct ReplayPackEncoder: Sendable {
     public var gateway: String
     public var replayID: String
@@ -18,27 +19,11 @@ public struct ReplayPackEncoder: Sendable {
 
     /// The pack of `readings` (one device's, in time order); `unit` gives each point's unit.
     public func encode(device: String, readings: [Reading], unit: (SensorID) -> String?) -> String {
-        let base = readings.first?.time ?? 0
-        var json = JSONWriter()
-        json.beginArray()
-        json.beginObject()
-        json.field("bn", SenMLUnits.nameComponent(gateway) + ":" + SenMLUnits.nameComponent(device) + ":")
-        json.field("bt", Double(base) / 1000)
-        json.field("bver", SenMLUnits.packVersion(units: readings.compactMap { unit($0.sensor) }))
-        json.field("n", "replay")
-        json.field("vs", replayID)
-        json.endObject()
-        for reading in readings {
-            json.beginObject()
-            json.field("n", SenMLUnits.nameComponent(reading.sensor.point))
-            if let unit = unit(reading.sensor), !unit.isEmpty { json.field("u", unit) }
-            json.field("t", Double(reading.time - base) / 1000)
-            json.field("v", reading.value.isFinite ? reading.value : nil)
-            if !reading.quality.isGood { json.field("q", reading.quality.description) }
-            json.endObject()
+        let pack = ReadingsPack.packs(readings, unit: unit).first ?? ReadingsPack(device: device, entries: [])
+        return pack.senml(gateway: gateway) { json in
+            json.field("n", "replay")
+            json.field("vs", replayID)
         }
-        json.endArray()
-        return json.output
     }
 
     /// An aggregate payload (SenML pack or plain JSON object) with the replay id added as its

@@ -27,6 +27,7 @@ public struct NGSILDMapper: Sendable {
         case .aggregate(let pack): entities(of: pack)
         case .anomaly(let event): [entity(of: event)]
         case .health(let health): [entity(of: health)]
+        case .readings: [] // Never queued for this sink: the configuration refuses `send: readings` for a hub.
         }
     }
 

@@ -7,6 +7,8 @@ public enum UpstreamMessage: Hashable, Sendable {
     case anomaly(AnomalyEventMessage)
     /// A periodic health report that went through the outbox (kind `status`).
     case health(GatewayHealth)
+    /// Raw readings of one device committed together (kind `readings`), for sinks that send them.
+    case readings(ReadingsPack)
 
     /// The outbox kind it is stored under.
     public var kind: OutboxKind {
@@ -14,6 +16,7 @@ public enum UpstreamMessage: Hashable, Sendable {
         case .aggregate: .aggregate
         case .anomaly: .anomaly
         case .health: .status
+        case .readings: .readings
         }
     }
 
@@ -23,19 +26,17 @@ public enum UpstreamMessage: Hashable, Sendable {
         case .aggregate(let pack): pack.storageText
         case .anomaly(let event): event.storageText
         case .health(let health): health.storageText
+        case .readings(let pack): pack.storageText
         }
     }
 
-    /// Reads a stored message back; throws `UpstreamError` (`badStoredPayload`) when the text is
-    /// damaged or the kind has no stored form (`readings`).
+    /// Reads a stored message back; throws `UpstreamError` (`badStoredPayload`) when the text is damaged.
     public init(kind: OutboxKind, storageText: String) throws {
         switch kind {
         case .aggregate: self = .aggregate(try AggregatePack(storageText: storageText))
         case .anomaly: self = .anomaly(try AnomalyEventMessage(storageText: storageText))
         case .status: self = .health(try GatewayHealth(storageText: storageText))
-        case .readings:
-            throw UpstreamError(code: .badStoredPayload, message: "readings messages have no stored form in this version; drop them",
-                                location: "outbox kind readings")
+        case .readings: self = .readings(try ReadingsPack(storageText: storageText))
         }
     }
 
@@ -56,6 +57,12 @@ public enum UpstreamMessage: Hashable, Sendable {
         case .health(let health):
             return [(template.render(gateway: gateway, kind: kind.rawValue),
                      GatewayStatusMessage.health(health).json(gateway: gateway, sequence: sequence))]
+        case .readings(let pack):
+            let packs = template.usesPoint ? pack.splitByPoint() : [pack]
+            return packs.map { part in
+                (template.render(gateway: gateway, device: part.device, point: part.entries.first?.point, kind: kind.rawValue),
+                 part.payload(format: format, gateway: gateway, sequence: sequence))
+            }
         }
     }
 }

@@ -20,6 +20,7 @@ public final class StoreWriter: Service, ReadingSink {
     private let queue: WriterQueue
     private let handOff: Mutex<StoreDatabaseBox?>
     private let observers = Mutex<[any CommitObserver]>([])
+    private let forwarding = Mutex<ReadingsForwarding?>(nil)
     private let counts = Mutex(StoreStatistics())
     private let metrics: StoreMetrics
     private let now: @Sendable () -> Int64
@@ -40,6 +41,12 @@ public final class StoreWriter: Service, ReadingSink {
     /// Adds an observer told about every later commit.
     public func addObserver(_ observer: any CommitObserver) {
         observers.withLock { $0.append(observer) }
+    }
+
+    /// Appends each later batch's readings to the outbox for the sinks that send raw readings,
+    /// in the batch's transaction (`ReadingsForwarding`).
+    public func forwardReadings(_ forwarding: ReadingsForwarding) {
+        self.forwarding.withLock { $0 = forwarding }
     }
 
     /// Counts since start.
@@ -114,14 +121,16 @@ public final class StoreWriter: Service, ReadingSink {
 
     private func commit(_ readings: [Reading], to database: StoreDatabase, isFull: inout Bool) {
         let start = ConditionLock.now()
+        let forwarding = forwarding.withLock { $0 }
+        let forwarded = forwarding?.messages(for: readings, created: now()) ?? []
         do {
             do {
-                try database.insert(readings)
+                try database.insert(readings, appending: forwarded)
             } catch let error as StoreError where error.code == .full {
                 // Make room from the oldest readings, then try once more.
                 let evicted = try database.evictForSpace()
                 record(evicted: evicted)
-                try database.insert(readings)
+                try database.insert(readings, appending: forwarded)
             }
             metrics.commitDuration.recordNanoseconds(Int64(ConditionLock.now() &- start))
             metrics.commits.increment()
@@ -135,6 +144,7 @@ public final class StoreWriter: Service, ReadingSink {
                 logger.notice("The store can write again after a full disk.")
             }
             for observer in observers.withLock({ $0 }) { observer.didCommit(readings) }
+            if !forwarded.isEmpty { forwarding?.outboxChanged() }
         } catch let error as StoreError where error.code == .full {
             metrics.droppedFull.increment(by: readings.count)
             counts.withLock { $0.readingsDropped += readings.count }

@@ -2,9 +2,9 @@ import VigieCore
 
 /// The body of one POST (see docs/upstream.md, "HTTP").
 ///
-/// - `format: senml` and only aggregate packs in the batch: one SenML array holding every
-///   pack's records one after the other (`application/senml+json`); each pack starts with its
-///   own `bn`, `bt` and `seq`, so records still resolve to their device and window.
+/// - `format: senml` and only aggregate and readings packs in the batch: one SenML array holding
+///   every pack's records one after the other (`application/senml+json`); each pack starts with
+///   its own `bn`, `bt` and `seq`, so records still resolve to their device and time.
 /// - Otherwise: a JSON array of the payloads, each inserted as is (`application/json`).
 ///
 /// Payloads are what `PublicationRenderer` made of each stored message (SenML or JSON); the
@@ -15,7 +15,7 @@ package struct HTTPSinkEnvelope {
 
     package init(_ messages: [PendingMessage], format: UpstreamFormat) {
         let packs = messages.map { Self.arrayContent($0.payload) }
-        if format == .senml, messages.allSatisfy({ $0.kind == .aggregate }),
+        if format == .senml, messages.allSatisfy({ $0.kind == .aggregate || $0.kind == .readings }),
            packs.allSatisfy({ $0 != nil }) {
             contentType = "application/senml+json"
             body = Self.array(packs.compactMap { $0 }.filter { !$0.isEmpty })

@@ -60,8 +60,10 @@ final class SensorThingsExchange: HubExchange {
                                                                                       statistics: statistics)))
                 case .anomaly(let event):
                     perMessage.append((item.seq, [SensorThingsObservation.observation(of: event)]))
-                case .health:
-                    round.done.append(item.seq) // SensorThings has no place for the gateway's health.
+                case .health, .readings:
+                    // SensorThings has no place for the gateway's health; readings are never queued
+                    // for a hub (the configuration refuses `send: readings`).
+                    round.done.append(item.seq)
                 }
             }
             let streams = Array(Set(perMessage.flatMap { $0.observations.map(\.stream) }))

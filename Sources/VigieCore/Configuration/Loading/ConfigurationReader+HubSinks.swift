@@ -24,7 +24,10 @@ extension ConfigurationReader {
         if let time = map.choice("phenomenon_time", SensorThingsSinkConfiguration.PhenomenonTime.self) {
             sink.phenomenonTime = time
         }
-        if let send = kinds(map) { sink.send = send }
+        if let send = kinds(map) {
+            guard hubSends(send, map, section: section) else { return nil }
+            sink.send = send
+        }
         if let batch = map.int("batch", range: 1...10_000) { sink.batch = batch }
         if let timeout = map.duration("timeout") { sink.timeout = timeout }
         return sink
@@ -45,10 +48,23 @@ extension ConfigurationReader {
             sink.context = context
         }
         if let mode = map.choice("mode", NGSILDSinkConfiguration.Mode.self) { sink.mode = mode }
-        if let send = kinds(map) { sink.send = send }
+        if let send = kinds(map) {
+            guard hubSends(send, map, section: section) else { return nil }
+            sink.send = send
+        }
         if let batch = map.int("batch", range: 1...10_000) { sink.batch = batch }
         if let timeout = map.duration("timeout") { sink.timeout = timeout }
         return sink
+    }
+
+    /// Whether a hub sink can send `send`; logs why not. Raw readings are refused: a hub's model
+    /// has a place for a window's statistics and for events, not for every reading (an mqtt or
+    /// http sink sends them).
+    private func hubSends(_ send: Set<OutboxKind>, _ map: MappingReader, section: String) -> Bool {
+        guard send.contains(.readings) else { return true }
+        log.error("\(section) does not send raw readings (\"readings\" in \"send\"); an mqtt or http sink does",
+                  at: map["send"])
+        return false
     }
 
     /// `url`, required, http(s), without a trailing slash (paths are appended to it).
