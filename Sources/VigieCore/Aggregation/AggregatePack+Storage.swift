@@ -34,16 +34,12 @@ extension AggregatePack {
 
     /// Reads back `storageText`; throws `UpstreamError` (`badStoredPayload`, with the line) otherwise.
     public init(storageText: String) throws {
-        let lines = storageText.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.first.map(String.init) == Self.storageHeader else {
-            throw StorageField.failure("not a stored aggregate pack (expected \"\(Self.storageHeader)\")", line: 1)
-        }
+        let (lines, lineCount) = try StorageField.body(of: storageText, header: Self.storageHeader, what: "a stored aggregate pack")
         var device: String?
         var window: WindowRange?
         var points: [Point] = []
-        for (index, line) in lines.enumerated().dropFirst() where !line.isEmpty {
+        for (line, number) in lines {
             let fields = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-            let number = index + 1
             switch fields[0] {
             case "device" where fields.count == 2:
                 device = try StorageField.unescape(fields[1], line: number)
@@ -59,7 +55,7 @@ extension AggregatePack {
             }
         }
         guard let device, let window else {
-            throw StorageField.failure("a stored pack needs a device and a window line", line: lines.count)
+            throw StorageField.failure("a stored pack needs a device and a window line", line: lineCount)
         }
         self.init(device: device, window: window, points: points)
     }

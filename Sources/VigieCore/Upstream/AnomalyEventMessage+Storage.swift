@@ -27,26 +27,23 @@ extension AnomalyEventMessage {
 
     /// Reads back `storageText`; throws `UpstreamError` (`badStoredPayload`, with the line) otherwise.
     public init(storageText: String) throws {
-        let lines = storageText.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.first.map(String.init) == Self.storageHeader else {
-            throw StorageField.failure("not a stored anomaly event (expected \"\(Self.storageHeader)\")", line: 1)
-        }
+        let (lines, lineCount) = try StorageField.body(of: storageText, header: Self.storageHeader, what: "a stored anomaly event")
         var fields: [String: (String, Int)] = [:]
         var reasons: [String] = []
         var context: [String] = []
-        for (index, line) in lines.enumerated().dropFirst() where !line.isEmpty {
+        for (line, number) in lines {
             let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 2 else { throw StorageField.failure("a line needs a key and a value", line: index + 1) }
+            guard parts.count == 2 else { throw StorageField.failure("a line needs a key and a value", line: number) }
             if parts[0] == "reason" {
-                reasons.append(try StorageField.unescape(parts[1], line: index + 1))
+                reasons.append(try StorageField.unescape(parts[1], line: number))
             } else if parts[0] == "context" {
-                context.append(try StorageField.unescape(parts[1], line: index + 1))
+                context.append(try StorageField.unescape(parts[1], line: number))
             } else {
-                fields[parts[0]] = (parts[1], index + 1)
+                fields[parts[0]] = (parts[1], number)
             }
         }
         func required(_ key: String) throws -> (String, Int) {
-            guard let field = fields[key] else { throw StorageField.failure("missing \(key)", line: lines.count) }
+            guard let field = fields[key] else { throw StorageField.failure("missing \(key)", line: lineCount) }
             return field
         }
         func integer(_ key: String) throws -> Int64? {

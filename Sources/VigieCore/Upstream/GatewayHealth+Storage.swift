@@ -17,20 +17,17 @@ extension GatewayHealth {
 
     /// Reads back `storageText`; throws `UpstreamError` (`badStoredPayload`, with the line) otherwise.
     public init(storageText: String) throws {
-        let lines = storageText.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.first.map(String.init) == Self.storageHeader else {
-            throw StorageField.failure("not a stored health report (expected \"\(Self.storageHeader)\")", line: 1)
-        }
+        let (lines, lineCount) = try StorageField.body(of: storageText, header: Self.storageHeader, what: "a stored health report")
         var values: [String: Int64] = [:]
-        for (index, line) in lines.enumerated().dropFirst() where !line.isEmpty {
+        for (line, number) in lines {
             let parts = line.split(separator: " ")
             guard parts.count == 2, let value = Int64(parts[1]) else {
-                throw StorageField.failure("expected \"key integer\"", line: index + 1)
+                throw StorageField.failure("expected \"key integer\"", line: number)
             }
             values[String(parts[0])] = value
         }
         for key in ["time", "uptime", "backlog", "readings_in", "errors"] where values[key] == nil {
-            throw StorageField.failure("missing \(key)", line: lines.count)
+            throw StorageField.failure("missing \(key)", line: lineCount)
         }
         self.init(time: values["time"] ?? 0, uptimeSeconds: values["uptime"] ?? 0, backlog: values["backlog"] ?? 0,
                   oldestPendingAgeSeconds: values["oldest"], readingsIn: values["readings_in"] ?? 0,

@@ -23,15 +23,11 @@ extension ReadingsPack {
 
     /// Reads back `storageText`; throws `UpstreamError` (`badStoredPayload`, with the line) otherwise.
     public init(storageText: String) throws {
-        let lines = storageText.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.first.map(String.init) == Self.storageHeader else {
-            throw StorageField.failure("not a stored readings pack (expected \"\(Self.storageHeader)\")", line: 1)
-        }
+        let (lines, lineCount) = try StorageField.body(of: storageText, header: Self.storageHeader, what: "a stored readings pack")
         var device: String?
         var entries: [Entry] = []
-        for (index, line) in lines.enumerated().dropFirst() where !line.isEmpty {
+        for (line, number) in lines {
             let fields = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-            let number = index + 1
             switch fields[0] {
             case "device" where fields.count == 2:
                 device = try StorageField.unescape(fields[1], line: number)
@@ -47,7 +43,7 @@ extension ReadingsPack {
                 throw StorageField.failure("unexpected line \"\(fields[0])\" with \(fields.count) fields", line: number)
             }
         }
-        guard let device else { throw StorageField.failure("a stored readings pack needs a device line", line: lines.count) }
+        guard let device else { throw StorageField.failure("a stored readings pack needs a device line", line: lineCount) }
         self.init(device: device, entries: entries)
     }
 }

@@ -44,6 +44,18 @@ enum StorageField {
         return value
     }
 
+    /// The non-empty lines after a stored text's header, each with its 1-based number, and the
+    /// text's line count (where a missing field is reported); throws when the first line is not
+    /// `header` (`what` names the form: "a stored aggregate pack").
+    static func body(of text: String, header: String, what: String) throws -> (lines: [(text: Substring, number: Int)], count: Int) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.first.map(String.init) == header else {
+            throw failure("not \(what) (expected \"\(header)\")", line: 1)
+        }
+        let body = lines.enumerated().dropFirst().filter { !$0.element.isEmpty }.map { (text: $0.element, number: $0.offset + 1) }
+        return (body, lines.count)
+    }
+
     static func failure(_ message: String, line: Int) -> UpstreamError {
         UpstreamError(code: .badStoredPayload, message: message + "; the outbox entry is damaged: drop it",
                       location: "stored payload line \(line)")
