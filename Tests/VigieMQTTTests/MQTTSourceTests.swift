@@ -108,11 +108,14 @@ private func withSource(_ source: MQTTSource, _ body: () async throws -> Void) a
     #expect(values == Set(1...total))
 }
 
-@Test func aPayloadStampedFarAheadIsDatedByItsArrivalCountedAndKept() async throws {
+/// A source with one JSON subscription (`pompes/+`, `flow`, payload time in `ts`) on a fresh
+/// broker, running and subscribed (a probe came through) while `body` runs.
+private func withPumpSource(clientID: String,
+                            _ body: (Mosquitto, CollectingSink, MQTTSource) async throws -> Void) async throws {
     let broker = try Mosquitto()
     let sink = CollectingSink()
     let configuration = MQTTSourceConfiguration(broker: Endpoint(host: "127.0.0.1", port: broker.port),
-                                                clientID: "vigie-ahead", keepalive: .seconds(10), subscriptions: [
+                                                clientID: clientID, keepalive: .seconds(10), subscriptions: [
         SubscriptionConfiguration(topic: "pompes/+", format: .json, sensor: "{1}/{field}",
                                   fields: [FieldMapping(path: "flow")], timeField: "ts"),
     ])
@@ -122,6 +125,12 @@ private func withSource(_ source: MQTTSource, _ body: () async throws -> Void) a
             try? broker.publish(topic: "pompes/probe", payload: Array(#"{"ts":\#(WallClock.nowMilliseconds()),"flow":0}"#.utf8))
             return sink.count > 0
         })
+        try await body(broker, sink, source)
+    }
+}
+
+@Test func aPayloadStampedFarAheadIsDatedByItsArrivalCountedAndKept() async throws {
+    try await withPumpSource(clientID: "vigie-ahead") { broker, sink, source in
         let before = WallClock.nowMilliseconds()
         let aYearAhead = before + 365 * 86_400_000
         try broker.publish(topic: "pompes/p1", payload: Array(#"{"ts":\#(aYearAhead),"flow":31.5}"#.utf8))
@@ -139,19 +148,7 @@ private func withSource(_ source: MQTTSource, _ body: () async throws -> Void) a
 }
 
 @Test func aPayloadFromADeviceClockNeverSetIsDatedByItsArrivalCountedAndKept() async throws {
-    let broker = try Mosquitto()
-    let sink = CollectingSink()
-    let configuration = MQTTSourceConfiguration(broker: Endpoint(host: "127.0.0.1", port: broker.port),
-                                                clientID: "vigie-unset", keepalive: .seconds(10), subscriptions: [
-        SubscriptionConfiguration(topic: "pompes/+", format: .json, sensor: "{1}/{field}",
-                                  fields: [FieldMapping(path: "flow")], timeField: "ts"),
-    ])
-    let source = try MQTTSource(configuration: configuration, sink: sink, logger: logger)
-    try await withSource(source) {
-        #expect(await eventually {
-            try? broker.publish(topic: "pompes/probe", payload: Array(#"{"ts":\#(WallClock.nowMilliseconds()),"flow":0}"#.utf8))
-            return sink.count > 0
-        })
+    try await withPumpSource(clientID: "vigie-unset") { broker, sink, source in
         let before = WallClock.nowMilliseconds()
         // An RTC at its default, 2000-01-01, counting on from there.
         for (second, flow) in [(946_684_800, 31.5), (946_684_801, 31.6)] {
