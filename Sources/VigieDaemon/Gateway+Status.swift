@@ -92,7 +92,8 @@ extension Gateway: GatewayStatusProvider {
             let state: ComponentState = !refusedBy.isEmpty ? .failing : (connected ? .ok : .degraded)
             return SubscriptionStatus(topic: subscription.topic, format: subscription.format.rawValue, state: state,
                                       lastMessage: statistics.lastMessage, decodeFailures: statistics.rejected, stampedAhead: statistics.stampedAhead,
-                                      clockUnset: statistics.clockUnset,
+                                      clockUnset: statistics.clockUnset, retainedSkipped: statistics.retainedSkipped,
+                                      duplicates: statistics.duplicates,
                                       broker: broker, refusedBy: refusedBy)
         }
     }

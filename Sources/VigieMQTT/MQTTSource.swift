@@ -12,7 +12,11 @@ import VigieCore
 /// once per minute per subscription. A reading whose payload time cannot be believed
 /// (`PayloadClock`: too far ahead of the gateway's clock, or before 2025, a device clock never
 /// set) is kept, dated by its arrival, counted (`vigie_mqtt_readings_stamped_ahead_total`,
-/// `vigie_mqtt_readings_clock_unset_total`, by subscription) and logged the same way. On
+/// `vigie_mqtt_readings_clock_unset_total`, by subscription) and logged the same way. A
+/// retained delivery (the broker's copy of a topic's last message, sent again on every
+/// connection) is taken as its subscription's `retained` policy says, and a dated copy of the
+/// topic's last payload not at all (`DeliveryFilter`); both are counted
+/// (`vigie_mqtt_retained_skipped_total`, `vigie_mqtt_duplicates_total`, by subscription). On
 /// graceful shutdown the client disconnects first and the messages it already acknowledged
 /// are drained into the sink, so none is lost.
 public final class MQTTSource: Service, Sendable {
@@ -29,6 +33,8 @@ public final class MQTTSource: Service, Sendable {
     private let readingCounters: [Counter]
     /// Per subscription: readings dated by arrival because their payload time was ahead, or unset.
     private let misdatedCounters: [(ahead: Counter, unset: Counter)]
+    /// Per subscription: retained deliveries not taken, and dated copies dropped.
+    private let notTakenCounters: [(retained: Counter, duplicates: Counter)]
     /// `vigie_mqtt_broker_connected{broker}`: 1 for the node connected to, 0 for the others.
     private let brokerGauges: [(broker: Endpoint, gauge: Gauge)]
 
@@ -60,6 +66,10 @@ public final class MQTTSource: Service, Sendable {
         misdatedCounters = configuration.subscriptions.map {
             (Counter(label: "vigie_mqtt_readings_stamped_ahead_total", dimensions: [("subscription", $0.topic)]),
              Counter(label: "vigie_mqtt_readings_clock_unset_total", dimensions: [("subscription", $0.topic)]))
+        }
+        notTakenCounters = configuration.subscriptions.map {
+            (Counter(label: "vigie_mqtt_retained_skipped_total", dimensions: [("subscription", $0.topic)]),
+             Counter(label: "vigie_mqtt_duplicates_total", dimensions: [("subscription", $0.topic)]))
         }
         brokerGauges = configuration.brokers.map {
             ($0, Gauge(label: "vigie_mqtt_broker_connected", dimensions: [("broker", "\($0)")]))
@@ -107,12 +117,12 @@ public final class MQTTSource: Service, Sendable {
                 }
             }
             await withGracefulShutdownHandler {
-                var limiters = decoders.map { _ in MessageLogLimiters() }
+                var handling = MessageHandling(subscriptions: decoders.count)
                 var messages = client.messages.makeAsyncIterator()
                 var readings: [Reading] = []
                 var decoded = [BatchTally](repeating: BatchTally(), count: decoders.count)
                 while let batch = await messages.nextBatch(maxCount: Self.batchMessages) {
-                    for message in batch { handle(message, limiters: &limiters, decoded: &decoded, into: &readings) }
+                    for message in batch { handle(message, handling: &handling, decoded: &decoded, into: &readings) }
                     count(&decoded)
                     if !readings.isEmpty {
                         await sink.submit(readings)
@@ -137,38 +147,49 @@ public final class MQTTSource: Service, Sendable {
                 stats[index].messages += tally.messages
                 stats[index].readings += tally.readings
                 stats[index].lastMessage = max(stats[index].lastMessage ?? .min, tally.lastArrival)
+                stats[index].retainedSkipped += tally.retainedSkipped
+                stats[index].duplicates += tally.duplicates
             }
         }
-        for (index, tally) in decoded.enumerated() where tally.readings > 0 {
+        for (index, tally) in decoded.enumerated() where tally.messages > 0 {
             readingCounters[index].increment(by: Int64(tally.readings))
+            notTakenCounters[index].retained.increment(by: Int64(tally.retainedSkipped))
+            notTakenCounters[index].duplicates.increment(by: Int64(tally.duplicates))
         }
         for index in decoded.indices { decoded[index] = BatchTally() }
     }
 
     /// Decodes one message, appending its readings to `readings` (submitted by the caller) and
     /// tallying it in `decoded` (counted by the caller); a rejection is counted at once.
-    func handle(_ message: MQTTMessage, limiters: inout [MessageLogLimiters],
+    func handle(_ message: MQTTMessage, handling: inout MessageHandling,
                 decoded tally: inout [BatchTally], into readings: inout [Reading]) {
         guard let index = decoders.firstIndex(where: { $0.matches(topic: message.topic) }) else { return }
         let receivedAt = now()
-        switch decoders[index].decode(topic: message.topic, payload: message.payload, receivedAt: receivedAt, appendingTo: &readings) {
+        tally[index].messages += 1
+        tally[index].lastArrival = receivedAt
+        guard case .decode(let requirement) = handling.deliveries.admit(message, policy: decoders[index].subscription.retained) else {
+            tally[index].retainedSkipped += 1
+            return
+        }
+        switch decoders[index].decode(topic: message.topic, payload: message.payload, receivedAt: receivedAt,
+                                      requirement: requirement, appendingTo: &readings) {
         case .success(let appended):
-            tally[index].messages += 1
+            if appended.isWithheld {
+                // Withheld for want of a date: a retained delivery; for having one: a copy.
+                if requirement == .dated { tally[index].retainedSkipped += 1 } else { tally[index].duplicates += 1 }
+            }
             tally[index].readings += appended.count
-            tally[index].lastArrival = receivedAt
             for misdated in appended.misdated {
-                report(misdated, topic: message.topic, subscription: index, limiters: &limiters[index])
+                report(misdated, topic: message.topic, subscription: index, limiters: &handling.limiters[index])
             }
         case .failure(let rejection):
             stats.withLock {
-                $0[index].messages += 1
-                $0[index].lastMessage = max($0[index].lastMessage ?? .min, receivedAt)
                 $0[index].rejected += 1
                 $0[index].rejectedByReason[rejection.code.rawValue, default: 0] += 1
                 $0[index].lastRejection = "\(message.topic): \(rejection)"
             }
             failureCounters[index].increment()
-            if let suppressed = limiters[index].rejection.admit(at: .now) {
+            if let suppressed = handling.limiters[index].rejection.admit(at: .now) {
                 logger.warning("MQTT payload rejected", metadata: [
                     "mqtt.subscription": "\(decoders[index].subscription.topic)", "mqtt.topic": "\(message.topic)",
                     "mqtt.reason": "\(rejection)", "mqtt.suppressed": "\(suppressed)",
@@ -206,12 +227,27 @@ public final class MQTTSource: Service, Sendable {
     }
 }
 
-/// One subscription's decoded messages in the batch being handled, counted once per batch.
+/// One subscription's messages in the batch being handled (decoded, rejected or skipped),
+/// counted once per batch.
 struct BatchTally {
     var messages = 0
     var readings = 0
+    /// Retained deliveries not taken, and dated copies dropped (`DeliveryFilter`).
+    var retainedSkipped = 0
+    var duplicates = 0
     /// The latest message's arrival, milliseconds since the epoch.
     var lastArrival: Int64 = .min
+}
+
+/// What the source's consumer task keeps across messages: each subscription's log limiters,
+/// and the topics' last payloads for telling copies (one owner: that task).
+struct MessageHandling {
+    var limiters: [MessageLogLimiters]
+    var deliveries = DeliveryFilter()
+
+    init(subscriptions: Int) {
+        limiters = Array(repeating: MessageLogLimiters(), count: subscriptions)
+    }
 }
 
 /// One subscription's log limiters: rejected payloads, payload times too far ahead and payload

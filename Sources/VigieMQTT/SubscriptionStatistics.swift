@@ -14,6 +14,11 @@ public struct SubscriptionStatistics: Sendable, Equatable {
     public var stampedAhead = 0
     /// Readings dated by their arrival because their payload time was before 2025: a device clock never set (`PayloadClock`).
     public var clockUnset = 0
+    /// Retained deliveries not taken: a reconnection's copy, one whose payload does not date its
+    /// readings, or any under `retained: skip` (`DeliveryFilter`).
+    public var retainedSkipped = 0
+    /// Messages dropped as dated copies of their topic's last payload: sent again by the broker (`DeliveryFilter`).
+    public var duplicates = 0
     /// The latest rejection, in words.
     public var lastRejection: String?
 

@@ -32,6 +32,7 @@ struct MQTTListenCommand: AsyncParsableCommand {
 
         Output:
           zigbee2mqtt/salon  salon/temperature = 21.5  (2024-03-01T11:00:00.250Z)
+          zigbee2mqtt/cave  cave/humidity = 71.0  (2026-12-06T03:10:00.120Z)  [retained, undated: not stored, its age is unknown]
           capteurs/s2/temperature  rejected by capteurs/+/temperature: non_numeric: payload is not a number...
         """
     )
@@ -109,14 +110,32 @@ struct MQTTListenCommand: AsyncParsableCommand {
         case .success(let decoded) where decoded.readings.isEmpty:
             return "\(message.topic)  no readings (\(decoded.ignoredFields) text or null fields ignored)"
         case .success(let decoded):
+            let retained = message.retain ? Self.retainedNote(message, decoder: decoder) : ""
             return decoded.readings.map { item in
                 let unit = item.unit.map { " \($0)" } ?? ""
                 let note = item.reading.quality == .uncertain ? Self.describe(decoded.misdated) : ""
                 return "\(message.topic)  \(item.reading.sensor) = \(item.reading.value)\(unit)  "
-                    + "(\(RFC3339.format(milliseconds: item.reading.time))\(note))"
+                    + "(\(RFC3339.format(milliseconds: item.reading.time))\(note))\(retained)"
             }.joined(separator: "\n")
         case .failure(let rejection):
             return "\(message.topic)  rejected by \(decoder.subscription.topic): \(rejection)"
+        }
+    }
+
+    /// What the daemon does with a retained delivery (the broker's copy of the topic's last
+    /// message, sent because the listener subscribed), under its subscription's `retained`.
+    static func retainedNote(_ message: MQTTMessage, decoder: SubscriptionDecoder) -> String {
+        switch decoder.subscription.retained {
+        case .keep: return "  [retained: stored]"
+        case .skip: return "  [retained: not stored (retained: skip)]"
+        case .new:
+            var readings: [Reading] = []
+            let dated = decoder.decode(topic: message.topic, payload: message.payload, receivedAt: WallClock.nowMilliseconds(),
+                                       requirement: .dated, appendingTo: &readings)
+            guard case .success(let appended) = dated, appended.isWithheld else {
+                return "  [retained: stored unless already received]"
+            }
+            return "  [retained, undated: not stored, its age is unknown]"
         }
     }
 

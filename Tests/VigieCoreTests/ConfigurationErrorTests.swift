@@ -175,6 +175,11 @@ modbus:
     expectSingleError("buffer:\n  commit_interval: never\n", line: 2, column: 20, "\"commit_interval\" must be a duration")
 }
 
+@Test func unknownRetainedPolicyIsLocatedWithASuggestion() {
+    expectSingleError("mqtt:\n  subscriptions:\n    - { topic: a/+, format: json, retained: skipp }\n",
+                      line: 3, column: 45, "unknown retained \"skipp\": use one of new, skip, keep (did you mean \"skip\"?)")
+}
+
 @Test func badMaxTimeAheadIsLocated() {
     expectSingleError("mqtt:\n  subscriptions:\n    - { topic: a/+, format: json, max_time_ahead: soon }\n",
                       line: 3, column: 51, "\"max_time_ahead\" must be a duration such as 30s or 10m, or off, not soon")

@@ -117,3 +117,14 @@ import Testing
     #expect(try limit(", max_time_ahead: off") == nil)
     #expect(try limit(", max_time_ahead: \"none\"") == nil)
 }
+
+@Test func retainedTakesNewSkipOrKeepAndDefaultsToNew() throws {
+    func policy(_ line: String) throws -> RetainedDelivery? {
+        try loaded("mqtt:\n  subscriptions:\n    - { topic: a/+, format: json\(line) }\n")
+            .configuration.mqtt?.subscriptions.first?.retained
+    }
+    #expect(try policy("") == .new)
+    #expect(try policy(", retained: skip") == .skip)
+    #expect(try policy(", retained: keep") == .keep)
+    #expect(try policy(", retained: New") == .new)
+}

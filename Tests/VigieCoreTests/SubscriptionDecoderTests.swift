@@ -151,3 +151,38 @@ private func values(_ message: DecodedMessage) -> [String: Double] {
     #expect(TopicFilter("a/+")?.matches("a/b/c") == false)
     #expect(TopicFilter("a+/b") == nil)
 }
+
+@Test func aDatingRequirementAppendsAMessageOnlyWhenItsPayloadDatesEveryReadingOrOnlyWhenItDoesNot() throws {
+    let arrival: Int64 = 1_796_000_000_000  // 2026-12
+    let json = try SubscriptionDecoder(SubscriptionConfiguration(topic: "a/+", format: .json,
+                                                                 fields: [FieldMapping(path: "v")], timeField: "t"))
+    func decode(_ decoder: SubscriptionDecoder, _ payload: String, _ requirement: DatingRequirement) -> (AppendedReadings?, [Reading]) {
+        var readings = [Reading(sensor: SensorID(device: "earlier", point: "v"), time: 1, value: 0)]
+        let result = decoder.decode(topic: "a/b", payload: Array(payload.utf8), receivedAt: arrival, requirement: requirement,
+                                    appendingTo: &readings)
+        return (try? result.get(), Array(readings.dropFirst()))
+    }
+    let datedPayload = #"{"t":\#(arrival / 1000 - 60),"v":2}"#
+    let dated = decode(json, datedPayload, .dated)
+    #expect(dated.0 == AppendedReadings(count: 1))
+    #expect(dated.1 == [Reading(sensor: SensorID(device: "b", point: "v"), time: arrival - 60_000, value: 2)])
+    #expect(decode(json, datedPayload, .undated) == (AppendedReadings(count: 0, isWithheld: true), []))
+    // A clock never set, a time a year ahead, no time field at all: undated.
+    let untimed = try SubscriptionDecoder(SubscriptionConfiguration(topic: "a/+", format: .json, fields: [FieldMapping(path: "v")]))
+    for (decoder, payload) in [(json, #"{"t":946684800,"v":2}"#), (json, #"{"t":\#(arrival / 1000 + 31_536_000),"v":2}"#),
+                               (untimed, #"{"v":2}"#)] {
+        #expect(decode(decoder, payload, .dated) == (AppendedReadings(count: 0, isWithheld: true), []), "\(payload)")
+        #expect(decode(decoder, payload, .undated).0?.count == 1, "\(payload)")
+    }
+    // A plain value is never dated; a SenML pack with an absolute base time is, one without is not
+    // (its times count from "now", the arrival).
+    let value = try SubscriptionDecoder(SubscriptionConfiguration(topic: "a/+", format: .value))
+    #expect(decode(value, "21.5", .dated).0?.isWithheld == true)
+    let senml = try SubscriptionDecoder(SubscriptionConfiguration(topic: "a/+", format: .senml))
+    let pack = #"[{"bn":"p1/","bt":\#(arrival / 1000 - 5),"n":"flow","v":31.5},{"n":"temp","v":20,"t":1}]"#
+    #expect(decode(senml, pack, .dated).0 == AppendedReadings(count: 2))
+    #expect(decode(senml, #"[{"bn":"p1/","n":"flow","v":31.5,"t":-10}]"#, .dated).0?.isWithheld == true)
+    // Any: both, the undated one dated by its arrival.
+    #expect(decode(json, datedPayload, .any).0 == AppendedReadings(count: 1))
+    #expect(decode(value, "21.5", .any).1 == [Reading(sensor: SensorID(device: "b", point: "b"), time: arrival, value: 21.5)])
+}

@@ -38,7 +38,7 @@ final class FakeStatusProvider: GatewayStatusProvider {
                 ]),
             ],
             subscriptions: [SubscriptionStatus(topic: "zigbee2mqtt/+", format: "zigbee2mqtt", state: .ok, lastMessage: now - 30_000,
-                                               stampedAhead: 3, clockUnset: 5)],
+                                               stampedAhead: 3, clockUnset: 5, retainedSkipped: 2, duplicates: 4)],
             store: StoreStatus(state: .ok, databaseBytes: 48 << 20, maxBytes: 512 << 20, lastCommit: now - 400),
             sinks: [UpstreamStatus(name: "hub", target: "mqtt hub.territoire.example:8883, hub2.territoire.example:8883",
                                    state: .ok, connected: true, broker: "hub2.territoire.example:8883", backlog: 3,

@@ -99,7 +99,9 @@ import VigieTestKit
             #expect(response.status == 200)
             let page = String(decoding: response.body, as: UTF8.self)
             for text in ["mairie-annexe-01", "meter/voltage", "231.42 V", "rs485-1", "level_shift", "hub.territoire.example", "on hub2.territoire.example:8883", "3 d 4 h",
-                         "3 readings dated by arrival (device clock ahead)", "5 readings dated by arrival (device clock not set)"] {
+                         "3 readings dated by arrival (device clock ahead)", "5 readings dated by arrival (device clock not set)",
+                         "2 retained messages not stored (sent before vigie subscribed)",
+                         "4 duplicate messages dropped (sent again by the broker)"] {
                 #expect(page.contains(text), "missing \(text)")
             }
             #expect(page.firstMatch(of: /(src|href)=["']?(https?:)?\/\//) == nil)
@@ -127,7 +129,9 @@ import VigieTestKit
             #expect(lines.contains("  device meter unit 1: ok, last poll 4 s ago, 2 errors"))
             #expect(lines.contains("sensor meter/voltage = 231.42 V (good, 4 s ago, anomaly 0.05)"))
             #expect(lines.contains("subscription zigbee2mqtt/+: ok, last message 30 s ago, 0 decode failures, "
-                                   + "3 readings dated by arrival (device clock ahead), 5 readings dated by arrival (device clock not set)"))
+                                   + "3 readings dated by arrival (device clock ahead), 5 readings dated by arrival (device clock not set), "
+                                   + "2 retained messages not stored (sent before vigie subscribed), "
+                                   + "4 duplicate messages dropped (sent again by the broker)"))
             #expect(lines.contains("upstream hub (mqtt hub.territoire.example:8883, hub2.territoire.example:8883): ok, connected to hub2.territoire.example:8883, backlog 3, oldest 20 s ago"))
         }
     }

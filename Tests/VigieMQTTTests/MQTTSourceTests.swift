@@ -163,3 +163,62 @@ private func withPumpSource(clientID: String,
         #expect(source.statistics[0].stampedAhead == 0 && source.statistics[0].rejected == 0)
     }
 }
+
+/// A broker sends each topic's retained message on every (re)connection, with the retain flag:
+/// under `retained: new` (the default) the gateway takes a dated one once and an undated one
+/// never (its age is unknown); `skip` takes none, `keep` every undated copy. A dated copy of a
+/// topic's last payload (a QoS 1 message sent again) is dropped.
+@Test func retainedMessagesAreTakenOnceWhenDatedNeverWhenUndatedAndDatedCopiesAreDropped() async throws {
+    let broker = try Mosquitto()
+    let proxy = try TCPProxy(to: broker.port, directory: broker.directory)
+    let sink = CollectingSink()
+    let configuration = MQTTSourceConfiguration(broker: Endpoint(host: "127.0.0.1", port: proxy.port),
+                                                clientID: "vigie-retained", keepalive: .seconds(10), subscriptions: [
+        SubscriptionConfiguration(topic: "pompes/+", format: .json, sensor: "{1}/{field}",
+                                  fields: [FieldMapping(path: "flow")], timeField: "ts"),
+        SubscriptionConfiguration(topic: "capteurs/+/temperature", format: .value, sensor: "{1}/temperature"),
+        SubscriptionConfiguration(topic: "arret/+", format: .json, sensor: "{1}/{field}",
+                                  fields: [FieldMapping(path: "flow")], timeField: "ts", retained: .skip),
+        SubscriptionConfiguration(topic: "garde/+/temperature", format: .value, sensor: "{1}/temperature", retained: .keep),
+    ])
+    // Retained before the gateway subscribes: a dated reading a minute old, and undated values.
+    let aMinuteAgo = WallClock.nowMilliseconds() - 60_000
+    let dated = #"{"ts":\#(aMinuteAgo),"flow":31.5}"#
+    for (topic, payload) in [("pompes/p1", dated), ("capteurs/c1/temperature", "21.5"), ("arret/p2", dated),
+                             ("garde/g1/temperature", "19.0")] {
+        try broker.publish(["-r", "-q", "1", "-t", topic, "-m", payload])
+    }
+    let source = try MQTTSource(configuration: configuration, sink: sink, logger: logger)
+    func readings(_ device: String) -> [Reading] { sink.all.filter { $0.sensor.device == device } }
+    try await withSource(source) {
+        #expect(await eventually { readings("p1").count == 1 && readings("g1").count == 1 })
+        // A live message on the undated topic is taken (not retained: it is sent as it is published).
+        try broker.publish(topic: "capteurs/c1/temperature", payload: Array("22.0".utf8), qos: 0)
+        #expect(await eventually { readings("c1").count == 1 })
+        #expect(readings("p1") == [Reading(sensor: SensorID(device: "p1", point: "flow"), time: aMinuteAgo, value: 31.5)])
+        #expect(readings("c1").map(\.value) == [22.0])
+        #expect(readings("p2").isEmpty)
+        #expect(source.statistics.map(\.retainedSkipped) == [0, 1, 1, 0])
+
+        // The connection is cut and comes back: the broker sends every retained message again.
+        proxy.cut()
+        #expect(await eventually { source.connectionState != .connected })
+        try proxy.start()
+        #expect(await eventually(30) { source.statistics.map(\.retainedSkipped) == [1, 2, 2, 0] && readings("g1").count == 2 },
+                "\(source.statistics.map(\.retainedSkipped))")
+        #expect(readings("p1").count == 1, "the copy of a dated retained message is not taken again")
+        #expect(readings("c1").map(\.value) == [22.0])
+        #expect(readings("p2").isEmpty)
+
+        // A dated payload received twice (a QoS 1 message sent again) is taken once; an undated one twice.
+        let now = WallClock.nowMilliseconds()
+        for _ in 0..<2 {
+            try broker.publish(topic: "pompes/p3", payload: Array(#"{"ts":\#(now),"flow":30.5}"#.utf8), qos: 0)
+            try broker.publish(topic: "capteurs/c3/temperature", payload: Array("20.5".utf8), qos: 0)
+        }
+        #expect(await eventually { readings("c3").count == 2 && source.statistics[0].duplicates == 1 })
+        #expect(readings("p3").map(\.value) == [30.5])
+        #expect(source.statistics.map(\.duplicates) == [1, 0, 0, 0])
+        #expect(source.statistics.map(\.readings) == [2, 3, 0, 2])
+    }
+}

@@ -66,6 +66,8 @@ public struct SubscriptionConfiguration: Sendable, Equatable {
     /// How far a payload's time may be ahead of its arrival on the gateway's clock; beyond, the
     /// device's clock is wrong and the reading is dated by its arrival (`PayloadClock`). Nil: no limit.
     public var maxTimeAhead: Duration?
+    /// What becomes of a message the broker delivers from its retained store (`retained`).
+    public var retained: RetainedDelivery
 
     /// Ten minutes: a device's clock a little fast, and the slack of cloud ingestion services
     /// (AWS IoT SiteWise accepts times up to 10 minutes ahead), are within it; a clock glitch
@@ -74,7 +76,7 @@ public struct SubscriptionConfiguration: Sendable, Equatable {
 
     public init(topic: String, qos: Int = 1, format: PayloadFormat, sensor: String? = nil, unit: String? = nil,
                 fields: [FieldMapping] = [], timeField: String? = nil,
-                maxTimeAhead: Duration? = Self.defaultMaxTimeAhead) {
+                maxTimeAhead: Duration? = Self.defaultMaxTimeAhead, retained: RetainedDelivery = .new) {
         self.topic = topic
         self.qos = qos
         self.format = format
@@ -83,7 +85,25 @@ public struct SubscriptionConfiguration: Sendable, Equatable {
         self.fields = fields
         self.timeField = timeField
         self.maxTimeAhead = maxTimeAhead
+        self.retained = retained
     }
+}
+
+/// What becomes of a retained delivery: a message the broker sends from its retained store
+/// because the gateway subscribed (MQTT's retain flag, set on delivery only then). The broker
+/// keeps each topic's last retained message and sends it again on every connection and
+/// reconnection, however old it is, and MQTT says nothing of its age.
+public enum RetainedDelivery: String, Sendable, CaseIterable, Equatable {
+    /// Stored when it is news: not the message the topic last delivered since the start (a
+    /// reconnection's copy), and dated by its payload. An undated one (a plain value, a
+    /// Zigbee2MQTT state) is skipped: dated by its arrival it would be a reading of unknown age
+    /// stored as new, and a device gone silent would seem alive at every reconnection.
+    case new
+    /// Never stored: the subscription takes live messages only.
+    case skip
+    /// Stored like any message (an undated one dated by its arrival): for a broker whose
+    /// retained messages are known to be fresh.
+    case keep
 }
 
 public enum PayloadFormat: String, Sendable, CaseIterable, Equatable {

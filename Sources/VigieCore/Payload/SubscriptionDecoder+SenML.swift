@@ -55,7 +55,8 @@ extension SubscriptionDecoder {
             }
             guard value.isFinite else { throw PayloadRejection(.nonNumeric, "SenML record \(index): value out of range") }
             let seconds = baseTime + relative
-            let time = abs(seconds) < Self.senmlRelativeTimeLimit
+            let isRelative = abs(seconds) < Self.senmlRelativeTimeLimit
+            let time = isRelative
                 ? Timestamp.milliseconds(seconds: seconds).map { receivedAt &+ $0 }
                 : Timestamp.milliseconds(seconds: seconds)
             guard let time, time >= 0 else {
@@ -65,7 +66,8 @@ extension SubscriptionDecoder {
             guard !field.isEmpty else {
                 throw PayloadRejection(.missingField, "SenML record \(index) has no name (n or bn)")
             }
-            points.append(PayloadPoint(device: device, field: field, value: value, time: time, unit: unit))
+            points.append(PayloadPoint(device: device, field: field, value: value, time: time, unit: unit,
+                                       isRelativeToArrival: isRelative))
         }
         return points
     }

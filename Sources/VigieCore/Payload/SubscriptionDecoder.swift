@@ -88,13 +88,18 @@ public struct SubscriptionDecoder: Sendable {
 
     /// Decodes one message straight into `readings` (no `DecodedMessage`, no units: what the
     /// MQTT source needs for every message); what was appended, or the rejection, `readings`
-    /// then unchanged.
-    public func decode(topic: String, payload: [UInt8], receivedAt: Int64,
+    /// then unchanged. A message whose dating does not meet `requirement` appends nothing
+    /// (`AppendedReadings.isWithheld`).
+    public func decode(topic: String, payload: [UInt8], receivedAt: Int64, requirement: DatingRequirement = .any,
                        appendingTo readings: inout [Reading]) -> Result<AppendedReadings, PayloadRejection> {
         let before = readings.count
         do throws(PayloadRejection) {
             var ignored = 0
             let points = try self.points(topic: topic, payload: payload, receivedAt: receivedAt, ignored: &ignored)
+            if requirement != .any,
+               points.allSatisfy({ isDated($0, receivedAt: receivedAt) }) != (requirement == .dated) {
+                return .success(AppendedReadings(count: 0, isWithheld: true))
+            }
             let misdated = try name(points, topic: topic, receivedAt: receivedAt) { _, reading in
                 readings.append(reading)
             }
@@ -103,6 +108,12 @@ public struct SubscriptionDecoder: Sendable {
             readings.removeSubrange(before...)
             return .failure(error)
         }
+    }
+
+    /// Whether the payload dates `point` with a time the gateway believes (`PayloadClock`).
+    private func isDated(_ point: PayloadPoint, receivedAt: Int64) -> Bool {
+        guard let time = point.time, !point.isRelativeToArrival else { return false }
+        return clock.fault(of: time, receivedAt: receivedAt) == nil
     }
 
     private func points(topic: String, payload: [UInt8], receivedAt: Int64,

@@ -37,7 +37,7 @@ public enum StatusPage {
                 [escape($0.topic) + ($0.broker.map { "<br><small>on \(escape($0))</small>" } ?? ""), escape($0.format),
                  pill($0.state) + ($0.refusedBy.isEmpty ? "" : " <small>refused by \(escape($0.refusedBy.joined(separator: ", ")))</small>"),
                  ago($0.lastMessage, now), "\($0.decodeFailures)"
-                    + $0.clockNotes.map { "<br><small>\(escape($0))</small>" }.joined()]
+                    + $0.deliveryNotes.map { "<br><small>\(escape($0))</small>" }.joined()]
             }, empty: "")
         }
 

@@ -106,13 +106,18 @@ public struct SubscriptionStatus: Codable, Sendable, Equatable {
     public var stampedAhead: Int
     /// Readings dated by their arrival because their payload's time was before 2025 (a device's clock never set).
     public var clockUnset: Int
+    /// Retained deliveries not stored (a reconnection's copy, an undated one, or `retained: skip`).
+    public var retainedSkipped: Int
+    /// Messages dropped as dated copies of their topic's last payload (sent again by the broker).
+    public var duplicates: Int
     /// The broker node the source is connected to or trying.
     public var broker: String?
     /// The nodes that refused this subscription (an ACL), if any.
     public var refusedBy: [String]
 
     public init(topic: String, format: String, state: ComponentState, lastMessage: Int64? = nil, decodeFailures: Int = 0,
-                stampedAhead: Int = 0, clockUnset: Int = 0, broker: String? = nil, refusedBy: [String] = []) {
+                stampedAhead: Int = 0, clockUnset: Int = 0, retainedSkipped: Int = 0, duplicates: Int = 0,
+                broker: String? = nil, refusedBy: [String] = []) {
         self.topic = topic
         self.format = format
         self.state = state
@@ -120,17 +125,45 @@ public struct SubscriptionStatus: Codable, Sendable, Equatable {
         self.decodeFailures = decodeFailures
         self.stampedAhead = stampedAhead
         self.clockUnset = clockUnset
+        self.retainedSkipped = retainedSkipped
+        self.duplicates = duplicates
         self.broker = broker
         self.refusedBy = refusedBy
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case topic, format, state, lastMessage, decodeFailures, stampedAhead, clockUnset, retainedSkipped, duplicates, broker,
+             refusedBy
+    }
+
+    /// Counters added after the first release default to 0, so that `vigie status` reads the
+    /// status of a daemon of an earlier version.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(topic: try container.decode(String.self, forKey: .topic),
+                  format: try container.decode(String.self, forKey: .format),
+                  state: try container.decode(ComponentState.self, forKey: .state),
+                  lastMessage: try container.decodeIfPresent(Int64.self, forKey: .lastMessage),
+                  decodeFailures: try container.decode(Int.self, forKey: .decodeFailures),
+                  stampedAhead: try container.decodeIfPresent(Int.self, forKey: .stampedAhead) ?? 0,
+                  clockUnset: try container.decodeIfPresent(Int.self, forKey: .clockUnset) ?? 0,
+                  retainedSkipped: try container.decodeIfPresent(Int.self, forKey: .retainedSkipped) ?? 0,
+                  duplicates: try container.decodeIfPresent(Int.self, forKey: .duplicates) ?? 0,
+                  broker: try container.decodeIfPresent(String.self, forKey: .broker),
+                  refusedBy: try container.decode([String].self, forKey: .refusedBy))
     }
 }
 
 extension SubscriptionStatus {
-    /// What the operator should know about the devices' clocks, one phrase per fault seen
-    /// ("3 readings dated by arrival (device clock ahead)"), for the status page and `vigie status`.
-    public var clockNotes: [String] {
+    /// What the operator should know about the messages' dating and copies, one phrase per kind
+    /// seen ("3 readings dated by arrival (device clock ahead)", "2 retained messages not stored"),
+    /// for the status page and `vigie status`.
+    public var deliveryNotes: [String] {
         [(stampedAhead, "device clock ahead"), (clockUnset, "device clock not set")]
             .filter { $0.0 > 0 }.map { "\($0.0) readings dated by arrival (\($0.1))" }
+            + [(retainedSkipped, "retained messages not stored (sent before vigie subscribed)"),
+               (duplicates, "duplicate messages dropped (sent again by the broker)")]
+            .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
     }
 }
 

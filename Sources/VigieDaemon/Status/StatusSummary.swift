@@ -24,7 +24,7 @@ public enum StatusSummary {
         for subscription in snapshot.subscriptions {
             lines.append("subscription \(subscription.topic): \(state(subscription.state)), last message \(ago(subscription.lastMessage)), "
                 + "\(subscription.decodeFailures) decode failures"
-                + subscription.clockNotes.map { ", " + $0 }.joined())
+                + subscription.deliveryNotes.map { ", " + $0 }.joined())
         }
         for sensor in snapshot.sensors {
             let value = sensor.value.map { StatusFormat.value($0) + (sensor.unit.map { " " + $0 } ?? "") } ?? "-"

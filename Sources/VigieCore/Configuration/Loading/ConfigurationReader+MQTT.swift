@@ -2,7 +2,7 @@ extension ConfigurationReader {
     static let mqttKeys = ["broker", "client_id", "username", "password_file", "tls", "keepalive", "max_payload_size",
                            "subscriptions"]
     static let subscriptionKeys = ["topic", "qos", "format", "sensor", "unit", "fields", "time_field",
-                                   "max_time_ahead"]
+                                   "max_time_ahead", "retained"]
     static let tlsKeys = ["ca", "cert", "key", "verify_hostname"]
 
     func mqttSource(_ node: YAMLNode) -> MQTTSourceConfiguration? {
@@ -46,10 +46,11 @@ extension ConfigurationReader {
         let qos = map.int("qos", range: 0...2)
         let fields = (map.list("fields") ?? []).compactMap(field)
         let maxTimeAhead = map["max_time_ahead"].map(timeAheadLimit) ?? SubscriptionConfiguration.defaultMaxTimeAhead
+        let retained = map.choice("retained", RetainedDelivery.self)
         guard let topic, let format else { return nil }
         return SubscriptionConfiguration(topic: topic, qos: qos ?? 1, format: format, sensor: map.text("sensor"),
                                          unit: map.text("unit"), fields: fields, timeField: map.text("time_field"),
-                                         maxTimeAhead: maxTimeAhead)
+                                         maxTimeAhead: maxTimeAhead, retained: retained ?? .new)
     }
 
     /// `max_time_ahead`: a duration above zero, or `off` for no limit; the default after a logged error.

@@ -1,0 +1,67 @@
+import VigieCore
+
+/// Keeps copies and readings of unknown age out of the store: decides, before a message is
+/// decoded, which of its readings the MQTT source may take.
+///
+/// Two kinds of message are not news:
+/// * a **retained delivery** (MQTT's retain flag): the broker's copy of a topic's last retained
+///   message, sent on every connection and reconnection of the gateway, however old. Its
+///   subscription's `RetainedDelivery` policy says what becomes of it; under `new` (the
+///   default) it is taken only when its payload dates its readings;
+/// * a **copy** of the topic's last payload: a retained message sent again, or a QoS 1 message
+///   the broker sent again because its acknowledgement was lost with the connection. Dated, it
+///   holds the very readings already taken, at the same times, and is dropped; undated, it is
+///   a new reading that happens to have the same value (a thermometer's "21.5" every minute).
+///   More than `copyLimit` live copies in a row are taken again: a device that keeps sending
+///   its last message has hung, and the detector's rule for repeated readings reports it
+///   `stuck` (`SeasonalBaselineDetector.absorbRepeat`), where dropping them would hide it.
+///
+/// So the last payload of each topic is remembered, as a hash, for at most `topicLimit` topics
+/// (a gateway has one topic or a few per device; beyond the limit a new topic's copies are not
+/// recognised, as after a restart).
+///
+/// Pure and single-owner: the source's consumer task keeps one.
+struct DeliveryFilter {
+    /// What to do with one message.
+    enum Decision: Equatable {
+        /// Decode it, taking its readings if their dating meets the requirement.
+        case decode(DatingRequirement)
+        /// A retained delivery not taken: under `retained: skip`, or a copy of a payload already received.
+        case skipRetained
+    }
+
+    /// Each topic's last payload (its hash), and the live copies of it received in a row.
+    private var lastPayload: [String: (hash: Int, liveCopies: Int)] = [:]
+    let topicLimit: Int
+    /// Live copies in a row that are dropped; more are taken (a hung device).
+    static let copyLimit = 10
+
+    init(topicLimit: Int = 100_000) {
+        self.topicLimit = topicLimit
+    }
+
+    /// Decides for `message`, which went to a subscription whose policy is `policy`, and
+    /// remembers its payload as its topic's last.
+    mutating func admit(_ message: MQTTMessage, policy: RetainedDelivery) -> Decision {
+        if message.retain && policy == .skip { return .skipRetained }
+        let isCopy = remember(message)
+        guard message.retain && policy == .new else { return .decode(isCopy ? .undated : .any) }
+        return isCopy ? .skipRetained : .decode(.dated)
+    }
+
+    /// Remembers the message's payload as its topic's last; returns whether it is a copy: the
+    /// same payload again, retained, or live at most `copyLimit` times in a row.
+    private mutating func remember(_ message: MQTTMessage) -> Bool {
+        guard lastPayload.count < topicLimit || lastPayload[message.topic] != nil else { return false }
+        var hasher = Hasher()
+        message.payload.withUnsafeBytes { hasher.combine(bytes: $0) }
+        let payload = hasher.finalize()
+        guard let last = lastPayload[message.topic], last.hash == payload else {
+            lastPayload[message.topic] = (payload, 0)
+            return false
+        }
+        if message.retain { return true }
+        lastPayload[message.topic]?.liveCopies += 1
+        return last.liveCopies < Self.copyLimit
+    }
+}
