@@ -72,7 +72,7 @@ public final class Gateway: Sendable {
                                            logger: logger)
         let built = try PipelineParts(loaded, writer: store.writer, outbox: store.outbox,
                                       health: { await health.current() }, control: commands, catalog: catalog,
-                                      logger: logger)
+                                      reader: reader, logger: logger)
         parts.withLock { $0 = built }
         sources = ServiceSet(initial: built.sourceChildren, logger: logger)
         sinks = ServiceSet(initial: built.sinkChildren, logger: logger)

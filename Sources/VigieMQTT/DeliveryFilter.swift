@@ -18,7 +18,10 @@ import VigieCore
 ///
 /// So the last payload of each topic is remembered, as a hash, for at most `topicLimit` topics
 /// (a gateway has one topic or a few per device; beyond the limit a new topic's copies are not
-/// recognised, as after a restart).
+/// recognised). Before the first payload of a topic, after a start or a reload, a retained
+/// delivery's readings are compared with the store instead: those no newer than their sensor's
+/// newest stored reading (`storedNewest`, read when the source starts) were stored by an
+/// earlier run (`dropStored`).
 ///
 /// Pure and single-owner: the source's consumer task keeps one.
 struct DeliveryFilter {
@@ -33,11 +36,23 @@ struct DeliveryFilter {
     /// Each topic's last payload (its hash), and the live copies of it received in a row.
     private var lastPayload: [String: (hash: Int, liveCopies: Int)] = [:]
     let topicLimit: Int
+    /// The time of each sensor's newest stored reading when the source started.
+    let storedNewest: [SensorID: Int64]
     /// Live copies in a row that are dropped; more are taken (a hung device).
     static let copyLimit = 10
 
-    init(topicLimit: Int = 100_000) {
+    init(storedNewest: [SensorID: Int64] = [:], topicLimit: Int = 100_000) {
+        self.storedNewest = storedNewest
         self.topicLimit = topicLimit
+    }
+
+    /// Removes from `readings`, from index `start` on (a retained delivery's readings), those no
+    /// newer than their sensor's newest stored reading; returns whether it removed any.
+    func dropStored(_ readings: inout [Reading], from start: Int) -> Bool {
+        guard !storedNewest.isEmpty else { return false }
+        let count = readings.count
+        readings[start...].removeAll { reading in storedNewest[reading.sensor].map { reading.time <= $0 } ?? false }
+        return readings.count < count
     }
 
     /// Decides for `message`, which went to a subscription whose policy is `policy`, and

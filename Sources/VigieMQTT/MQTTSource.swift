@@ -25,6 +25,8 @@ public final class MQTTSource: Service, Sendable {
     let sink: any ReadingSink
     let logger: Logger
     let now: @Sendable () -> Int64
+    /// The time of each sensor's newest stored reading, read when the source starts (`DeliveryFilter`).
+    let storedNewest: @Sendable () async -> [SensorID: Int64]
     let clientConfiguration: MQTTClient.Configuration
     private let stats: Locked<[SubscriptionStatistics]>
     private let state = Locked(MQTTConnectionState.stopped)
@@ -39,8 +41,11 @@ public final class MQTTSource: Service, Sendable {
     private let brokerGauges: [(broker: Endpoint, gauge: Gauge)]
 
     /// Checks every subscription (filter, template, paths) and reads the password file.
+    /// `storedNewest`: the time of each sensor's newest stored reading, asked for when the source
+    /// starts, so that a retained message stored by an earlier run is not stored again.
     public init(configuration: MQTTSourceConfiguration, sink: some ReadingSink, logger: Logger,
-                now: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds) throws(MQTTError) {
+                now: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds,
+                storedNewest: @escaping @Sendable () async -> [SensorID: Int64] = { [:] }) throws(MQTTError) {
         var decoders: [SubscriptionDecoder] = []
         let maxPayload = Int(clamping: configuration.maxPayloadSize.bytes)
         for (index, subscription) in configuration.subscriptions.enumerated() {
@@ -55,6 +60,7 @@ public final class MQTTSource: Service, Sendable {
         self.sink = sink
         self.logger = logger
         self.now = now
+        self.storedNewest = storedNewest
         self.clientConfiguration = try Self.clientConfiguration(configuration)
         stats = Locked(configuration.subscriptions.map { SubscriptionStatistics(topic: $0.topic) })
         failureCounters = configuration.subscriptions.map {
@@ -101,6 +107,7 @@ public final class MQTTSource: Service, Sendable {
     public var statistics: [SubscriptionStatistics] { stats.withLock { $0 } }
 
     public func run() async throws {
+        let stored = await storedNewest()
         let client = try MQTTClient(configuration: clientConfiguration, logger: logger)
         self.client.withLock { $0 = client }
         for decoder in decoders {
@@ -117,7 +124,7 @@ public final class MQTTSource: Service, Sendable {
                 }
             }
             await withGracefulShutdownHandler {
-                var handling = MessageHandling(subscriptions: decoders.count)
+                var handling = MessageHandling(subscriptions: decoders.count, storedNewest: stored)
                 var messages = client.messages.makeAsyncIterator()
                 var readings: [Reading] = []
                 var decoded = [BatchTally](repeating: BatchTally(), count: decoders.count)
@@ -171,14 +178,17 @@ public final class MQTTSource: Service, Sendable {
             tally[index].retainedSkipped += 1
             return
         }
+        let before = readings.count
         switch decoders[index].decode(topic: message.topic, payload: message.payload, receivedAt: receivedAt,
                                       requirement: requirement, appendingTo: &readings) {
         case .success(let appended):
             if appended.isWithheld {
                 // Withheld for want of a date: a retained delivery; for having one: a copy.
                 if requirement == .dated { tally[index].retainedSkipped += 1 } else { tally[index].duplicates += 1 }
+            } else if requirement == .dated, handling.deliveries.dropStored(&readings, from: before), readings.count == before {
+                tally[index].retainedSkipped += 1
             }
-            tally[index].readings += appended.count
+            tally[index].readings += readings.count - before
             for misdated in appended.misdated {
                 report(misdated, topic: message.topic, subscription: index, limiters: &handling.limiters[index])
             }
@@ -243,10 +253,11 @@ struct BatchTally {
 /// and the topics' last payloads for telling copies (one owner: that task).
 struct MessageHandling {
     var limiters: [MessageLogLimiters]
-    var deliveries = DeliveryFilter()
+    var deliveries: DeliveryFilter
 
-    init(subscriptions: Int) {
+    init(subscriptions: Int, storedNewest: [SensorID: Int64] = [:]) {
         limiters = Array(repeating: MessageLogLimiters(), count: subscriptions)
+        deliveries = DeliveryFilter(storedNewest: storedNewest)
     }
 }
 

@@ -57,3 +57,17 @@ private func message(_ topic: String, _ payload: String, retained: Bool) -> MQTT
     #expect(filter.admit(message("t/1", "b", retained: false), policy: .new) == .decode(.any))
     #expect(filter.admit(message("t/1", "b", retained: false), policy: .new) == .decode(.undated))
 }
+
+@Test func aRetainedDeliverysReadingsNoNewerThanTheStoresNewestAreDropped() {
+    let flow = SensorID(device: "p1", point: "flow")
+    let temperature = SensorID(device: "p1", point: "temperature")
+    let filter = DeliveryFilter(storedNewest: [flow: 1_000])
+    var readings = [Reading(sensor: flow, time: 900, value: 1)]  // an earlier message's, kept
+    readings += [Reading(sensor: flow, time: 1_000, value: 2), Reading(sensor: flow, time: 1_001, value: 3),
+                 Reading(sensor: temperature, time: 10, value: 4)]
+    #expect(filter.dropStored(&readings, from: 1))
+    #expect(readings.map(\.value) == [1, 3, 4], "the stored one dropped; newer, or of a sensor never stored, kept")
+    #expect(!filter.dropStored(&readings, from: 1))
+    #expect(!DeliveryFilter().dropStored(&readings, from: 0))
+    #expect(readings.count == 3)
+}

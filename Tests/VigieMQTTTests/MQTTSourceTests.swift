@@ -222,3 +222,25 @@ private func withPumpSource(clientID: String,
         #expect(source.statistics.map(\.readings) == [2, 3, 0, 2])
     }
 }
+
+/// After a restart the source remembers no payload: a retained message whose readings an
+/// earlier run stored is told by the store's newest reading of its sensor.
+@Test func aRetainedMessageAnEarlierRunStoredIsNotStoredAgain() async throws {
+    let broker = try Mosquitto()
+    let sink = CollectingSink()
+    let stored = WallClock.nowMilliseconds() - 120_000
+    let later = stored + 60_000
+    try broker.publish(["-r", "-q", "1", "-t", "pompes/p1", "-m", #"{"ts":\#(stored),"flow":31.5}"#])
+    try broker.publish(["-r", "-q", "1", "-t", "pompes/p2", "-m", #"{"ts":\#(later),"flow":30.5}"#])
+    let configuration = MQTTSourceConfiguration(broker: Endpoint(host: "127.0.0.1", port: broker.port),
+                                                clientID: "vigie-restarted", keepalive: .seconds(10), subscriptions: [
+        SubscriptionConfiguration(topic: "pompes/+", format: .json, sensor: "{1}/{field}",
+                                  fields: [FieldMapping(path: "flow")], timeField: "ts"),
+    ])
+    let newest = [SensorID(device: "p1", point: "flow"): stored, SensorID(device: "p2", point: "flow"): stored]
+    let source = try MQTTSource(configuration: configuration, sink: sink, logger: logger, storedNewest: { newest })
+    try await withSource(source) {
+        #expect(await eventually { sink.count == 1 && source.statistics[0].retainedSkipped == 1 })
+        #expect(sink.all == [Reading(sensor: SensorID(device: "p2", point: "flow"), time: later, value: 30.5)])
+    }
+}

@@ -20,10 +20,11 @@ struct PipelineParts: Sendable {
 
     /// Builds every part from `loaded`; throws (a located message) when one cannot be built.
     /// `control`: the command channel, given to the sink that carries it (`control.sink`);
-    /// `catalog` learns the points of SunSpec devices when their models are found.
+    /// `catalog` learns the points of SunSpec devices when their models are found; `reader`
+    /// tells the MQTT source what is stored (`MQTTSource.storedNewest`).
     init(_ loaded: LoadedConfiguration, writer: StoreWriter, outbox: Outbox,
          health: @escaping @Sendable () async -> GatewayHealth, control: CommandChannel? = nil, catalog: SensorCatalog,
-         logger: Logger) throws {
+         reader: StoreReader, logger: Logger) throws {
         let configuration = loaded.configuration
         let resolver = ModbusDeviceResolver(profiles: loaded.profiles)
         for bus in configuration.modbus.buses {
@@ -34,7 +35,8 @@ struct PipelineParts: Sendable {
             sourceChildren.append(.init(key: .modbus(bus: bus.name), fingerprint: "\(bus)|\(devices)", service: source))
         }
         if let mqttConfiguration = configuration.mqtt {
-            let source = try MQTTSource(configuration: mqttConfiguration, sink: writer, logger: logger)
+            let source = try MQTTSource(configuration: mqttConfiguration, sink: writer, logger: logger,
+                                        storedNewest: { await reader.newestTimes() })
             mqtt = source
             sourceChildren.append(.init(key: .mqttSource, fingerprint: "\(mqttConfiguration)", service: source))
         }

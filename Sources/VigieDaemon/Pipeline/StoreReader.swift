@@ -23,6 +23,14 @@ final class StoreReader: @unchecked Sendable {
         }
     }
 
+    /// The time of each sensor's newest stored reading; empty when the store cannot be read
+    /// (the MQTT source then tells a retained message stored by an earlier run by its topic's
+    /// last payload only, and may store it once more).
+    func newestTimes() async -> [SensorID: Int64] {
+        let latest = (try? await run { try $0.latest() }) ?? []
+        return Dictionary(latest.map { ($0.sensor, $0.time) }, uniquingKeysWith: max)
+    }
+
     /// Runs `body` with the query (opened on first use) on the reader's queue.
     func run<T: Sendable>(_ body: @escaping @Sendable (ReadingQuery) throws -> T) async throws -> T {
         try await queue.run { [self] in
