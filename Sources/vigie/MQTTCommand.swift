@@ -97,6 +97,8 @@ struct MQTTListenCommand: AsyncParsableCommand {
             }
             for await message in client.messages {
                 print(Self.describe(message, decoders: decoders))
+                // Each message's lines as it comes, also into a pipe (`| grep`) or a file.
+                fflush(nil)
             }
             await client.shutdown()
         }
