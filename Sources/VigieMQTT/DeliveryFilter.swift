@@ -17,8 +17,8 @@ import VigieCore
 ///   `stuck` (`SeasonalBaselineDetector.absorbRepeat`), where dropping them would hide it.
 ///
 /// So the last payload of each topic is remembered, as a hash, for at most `topicLimit` topics
-/// (a gateway has one topic or a few per device; beyond the limit a new topic's copies are not
-/// recognised). Before the first payload of a topic, after a start or a reload, a retained
+/// (about 100 bytes each with the topic's name: 2.5 MB at the default 25,000; a gateway has one
+/// topic or a few per device; beyond the limit a new topic's copies are not recognised). Before the first payload of a topic, after a start or a reload, a retained
 /// delivery's readings are compared with the store instead: those no newer than their sensor's
 /// newest stored reading (`storedNewest`, read when the source starts) were stored by an
 /// earlier run (`dropStored`).
@@ -41,7 +41,7 @@ struct DeliveryFilter {
     /// Live copies in a row that are dropped; more are taken (a hung device).
     static let copyLimit = 10
 
-    init(storedNewest: [SensorID: Int64] = [:], topicLimit: Int = 100_000) {
+    init(storedNewest: [SensorID: Int64] = [:], topicLimit: Int = 25_000) {
         self.storedNewest = storedNewest
         self.topicLimit = topicLimit
     }
