@@ -180,6 +180,13 @@ modbus:
                       line: 3, column: 45, "unknown retained \"skipp\": use one of new, skip, keep (did you mean \"skip\"?)")
 }
 
+@Test func badMaxSilenceIsLocated() {
+    expectSingleError("anomaly:\n  max_silence: soon\n",
+                      line: 2, column: 16, "\"max_silence\" must be a duration such as 30m or 2h, or off, not soon")
+    expectSingleError("anomaly:\n  overrides:\n    - { sensor: a/*, max_silence: 0s }\n",
+                      line: 3, column: 35, "\"max_silence\" must be a duration such as 30m or 2h, or off, not 0s")
+}
+
 @Test func badMaxTimeAheadIsLocated() {
     expectSingleError("mqtt:\n  subscriptions:\n    - { topic: a/+, format: json, max_time_ahead: soon }\n",
                       line: 3, column: 51, "\"max_time_ahead\" must be a duration such as 30s or 10m, or off, not soon")

@@ -15,7 +15,9 @@ import Testing
     #expect(loaded.profiles.keys.sorted() == ["eastron-sdm630"])
     #expect(configuration.mqtt?.subscriptions.count == 4)
     #expect(configuration.upstream.count == 4)
-    #expect(configuration.anomaly.overrides.count == 4)
+    #expect(configuration.anomaly.overrides.count == 5)
+    #expect(configuration.anomaly.maxSilence(for: SensorID(device: "salle-101", point: "temperature")) == 7_200_000)
+    #expect(configuration.anomaly.maxSilence(for: SensorID(device: "salle-101", point: "humidity")) == nil)
     // A Zigbee room's radio diagnostics are left out of detection, so that its temperature and
     // humidity are a device of two for the device incidents (docs/anomaly.md).
     #expect(configuration.anomaly.settings(for: SensorID(device: "salle-101", point: "linkquality")) == nil)
@@ -116,6 +118,15 @@ import Testing
     #expect(try limit(", max_time_ahead: 30s") == .seconds(30))
     #expect(try limit(", max_time_ahead: off") == nil)
     #expect(try limit(", max_time_ahead: \"none\"") == nil)
+}
+
+@Test func maxSilenceTakesADurationOrOffAndIsOffByDefault() throws {
+    let anomaly = { (yaml: String) throws -> AnomalyConfiguration in try loaded(yaml).configuration.anomaly }
+    #expect(try anomaly("anomaly: {}\n").maxSilence == nil)
+    #expect(try anomaly("anomaly:\n  max_silence: 2h\n").maxSilence == .seconds(7_200))
+    #expect(try anomaly("anomaly:\n  max_silence: off\n").maxSilence == nil)
+    let overrides = try anomaly("anomaly:\n  overrides:\n    - { sensor: a/*, max_silence: 30m }\n    - { sensor: b/*, max_silence: off }\n").overrides
+    #expect(overrides.map(\.maxSilence) == [.seconds(1_800), .zero])
 }
 
 @Test func retainedTakesNewSkipOrKeepAndDefaultsToNew() throws {

@@ -14,6 +14,21 @@ extension AnomalyConfiguration {
             expectedInterval: expectedInterval)
     }
 
+    /// How long `sensor` may send nothing before its silence is a `gap` event, in
+    /// milliseconds; nil when never (detection off for it, or `max_silence` off).
+    public func maxSilence(for sensor: SensorID) -> Int64? {
+        let name = sensor.description
+        let override = overrides.first { Self.matches(pattern: $0.sensor.lowercased(), name: name) }
+        guard override?.enabled ?? enabled, let silence = override?.maxSilence ?? maxSilence, silence > .zero else { return nil }
+        return silence.milliseconds
+    }
+
+    /// Whether any sensor may have a `max_silence`: the detection stage then checks for silence
+    /// even when no reading comes.
+    public var watchesSilence: Bool {
+        enabled && (maxSilence != nil || overrides.contains { ($0.maxSilence ?? .zero) > .zero })
+    }
+
     /// Glob matching where `*` stands for any run of characters (including `/`).
     static func matches(pattern: String, name: String) -> Bool {
         let p = Array(pattern.utf8), n = Array(name.utf8)

@@ -89,13 +89,18 @@ public struct AnomalyConfiguration: Sendable, Equatable {
     public var warmup: Int
     /// Per-sensor settings; the first override whose pattern matches a sensor wins.
     public var overrides: [AnomalyOverride]
+    /// How long a sensor may send nothing before its silence is a `gap` event (`max_silence`;
+    /// nil: never, the default). For sensors that report on their own (MQTT): a polled point
+    /// that stops answering already reports device errors.
+    public var maxSilence: Duration?
 
     public init(enabled: Bool = true, sensitivity: Sensitivity = .medium, warmup: Int = 100,
-                overrides: [AnomalyOverride] = []) {
+                overrides: [AnomalyOverride] = [], maxSilence: Duration? = nil) {
         self.enabled = enabled
         self.sensitivity = sensitivity
         self.warmup = warmup
         self.overrides = overrides
+        self.maxSilence = maxSilence
     }
 }
 
@@ -111,14 +116,17 @@ public struct AnomalyOverride: Sendable, Equatable {
     /// The physical range: a reading outside it is an anomaly at once.
     public var min: Double?
     public var max: Double?
+    /// The sensor's `max_silence`; `.zero` for `off`, nil to take the section's.
+    public var maxSilence: Duration?
 
     public init(sensor: String, enabled: Bool? = nil, sensitivity: Sensitivity? = nil,
-                min: Double? = nil, max: Double? = nil) {
+                min: Double? = nil, max: Double? = nil, maxSilence: Duration? = nil) {
         self.sensor = sensor
         self.enabled = enabled
         self.sensitivity = sensitivity
         self.min = min
         self.max = max
+        self.maxSilence = maxSilence
     }
 }
 

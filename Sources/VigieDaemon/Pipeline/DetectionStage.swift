@@ -31,6 +31,7 @@ public final class DetectionStage: CommitObserver, Service {
     private let lateCounter = Counter(label: "vigie_anomaly_readings_late_total")
     private let repeatedCounter = Counter(label: "vigie_anomaly_readings_repeated_total")
     private let stampedAheadCounter = Counter(label: "vigie_anomaly_readings_stamped_ahead_total")
+    private let silentCounter = Counter(label: "vigie_anomaly_sensors_silent_total")
 
     /// How far back a new sensor's history is read to warm its detector up.
     static let warmupWindow: Int64 = 7 * 86_400_000
@@ -74,11 +75,26 @@ public final class DetectionStage: CommitObserver, Service {
     public func run() async throws {
         guard configuration.enabled else { return }
         var state = DetectionState()
-        for await _ in wakeups.cancelOnGracefulShutdown() {
+        try await withThrowingDiscardingTaskGroup { group in
+            if configuration.watchesSilence {
+                // Silence is noticed without a reading to wake the stage: a tick does.
+                group.addTask { [wake] in
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: Self.silenceCheckInterval)
+                        wake.yield()
+                    }
+                }
+            }
+            for await _ in wakeups.cancelOnGracefulShutdown() {
+                try await drain(into: &state)
+            }
             try await drain(into: &state)
+            group.cancelAll()
         }
-        try await drain(into: &state)
     }
+
+    /// How often sensors are checked for silence (`max_silence`) when no reading comes.
+    static let silenceCheckInterval = Duration.seconds(5)
 
     /// Per-sensor state in an array, found through one dictionary lookup per reading: a detector
     /// is ~2.8 KB, and mutating it through `Dictionary`'s optional subscript copied it out and back
@@ -104,6 +120,8 @@ public final class DetectionStage: CommitObserver, Service {
         /// sensor and run).
         var loggedLate = false
         var loggedStampedAhead = false
+        /// The sensor's silence watch, when it has a `max_silence`.
+        var silence: SilenceWatch?
     }
 
     private func drain(into state: inout DetectionState) async throws {
@@ -111,14 +129,15 @@ public final class DetectionStage: CommitObserver, Service {
             defer { pending.removeAll(keepingCapacity: true) }
             return pending
         }
-        guard !readings.isEmpty else { return }
         var messages: [AnomalyEventMessage] = []
         var scored: [Int] = []
         var scoredCount = 0
+        let now = WallClock.nowMilliseconds()
         for reading in readings {
             var slot = state.slots[reading.sensor]
             if slot == nil { slot = await startDetecting(reading, in: &state) }
             guard let slot, slot != DetectionState.off else { continue }
+            state.sensors[slot].silence?.heard(reading.value, at: now)
             let arrival = state.sensors[slot].detector.take(reading)
             switch arrival {
             case .repeated:
@@ -147,6 +166,7 @@ public final class DetectionStage: CommitObserver, Service {
         }
         latest.setScores(scores)
         scoredCounter.increment(by: scoredCount)
+        if configuration.watchesSilence { messages += silences(in: &state, now: now) }
         guard !messages.isEmpty else { return }
         messages = messages.coalescingUpdates()
         recent.withLock { recent in
@@ -176,6 +196,20 @@ public final class DetectionStage: CommitObserver, Service {
         } catch {
             logger.error("anomaly events not stored", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// The events of sensors whose silence has just passed their `max_silence` (`SilenceWatch`).
+    private func silences(in state: inout DetectionState, now: Int64) -> [AnomalyEventMessage] {
+        var messages: [AnomalyEventMessage] = []
+        for slot in state.sensors.indices {
+            let sensor = state.sensors[slot].sensor
+            guard let alarm = state.sensors[slot].silence?.check(sensor: sensor, now: now) else { continue }
+            silentCounter.increment()
+            if let action = state.devices[state.sensors[slot].device].observe(alarm.reading, alarm.score) {
+                messages.append(message(for: action))
+            }
+        }
+        return messages
     }
 
     /// Counts a reading earlier than its sensor's newest one (a payload a device or broker queued
@@ -230,7 +264,7 @@ public final class DetectionStage: CommitObserver, Service {
             state.devices.append(DeviceIncidentTracker(sensitivity: settings.sensitivity))
         }
         state.sensors.append(SensorSlot(sensor: reading.sensor, detector: SeasonalBaselineDetector(settings: settings, history: past),
-                                        device: device))
+                                        device: device, silence: configuration.maxSilence(for: reading.sensor).map(SilenceWatch.init)))
         state.devices[device].learn(history: past)
         state.slots[reading.sensor] = state.sensors.count - 1
         return state.sensors.count - 1

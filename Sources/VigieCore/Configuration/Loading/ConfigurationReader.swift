@@ -88,23 +88,37 @@ final class ConfigurationReader {
 
     private func anomaly(_ node: YAMLNode) -> AnomalyConfiguration {
         var anomaly = AnomalyConfiguration()
-        guard let map = MappingReader(node, section: "anomaly", keys: ["enabled", "sensitivity", "warmup", "overrides"],
+        guard let map = MappingReader(node, section: "anomaly", keys: ["enabled", "sensitivity", "warmup", "overrides",
+                                                                       "max_silence"],
                                       log: log) else { return anomaly }
         if let enabled = map.bool("enabled") { anomaly.enabled = enabled }
         if let sensitivity = map.choice("sensitivity", Sensitivity.self) { anomaly.sensitivity = sensitivity }
         if let warmup = map.int("warmup", range: 0...1_000_000) { anomaly.warmup = warmup }
         if let nodes = map.list("overrides") { anomaly.overrides = nodes.compactMap(anomalyOverride) }
+        if let silence = map["max_silence"].flatMap(maxSilence), silence > .zero { anomaly.maxSilence = silence }
         return anomaly
+    }
+
+    /// `max_silence`: a duration above zero, or `off` (`.zero`); nil after a logged error.
+    private func maxSilence(_ node: YAMLNode) -> Duration? {
+        if values.isOff(node) { return .zero }
+        guard let text = values.text(node, key: "max_silence") else { return nil }
+        guard let silence = Duration(parsing: text), silence > .zero else {
+            log.error("\"max_silence\" must be a duration such as 30m or 2h, or off, not \(text)", at: node)
+            return nil
+        }
+        return silence
     }
 
     private func anomalyOverride(_ node: YAMLNode) -> AnomalyOverride? {
         guard let map = MappingReader(node, section: "an anomaly override",
-                                      keys: ["sensor", "enabled", "sensitivity", "min", "max"], log: log),
+                                      keys: ["sensor", "enabled", "sensitivity", "min", "max", "max_silence"], log: log),
               let sensor = map.required("sensor", hint: " (a sensor name or glob such as chaufferie/*)")
                 .flatMap({ values.text($0, key: "sensor") }) else { return nil }
         let override = AnomalyOverride(sensor: sensor, enabled: map.bool("enabled"),
                                        sensitivity: map.choice("sensitivity", Sensitivity.self),
-                                       min: map.double("min"), max: map.double("max"))
+                                       min: map.double("min"), max: map.double("max"),
+                                       maxSilence: map["max_silence"].flatMap(maxSilence))
         if let min = override.min, let max = override.max, min > max, let node = map["min"] {
             log.error("\"min\" (\(min)) is above \"max\" (\(max)) for \(sensor)", at: node)
         }
