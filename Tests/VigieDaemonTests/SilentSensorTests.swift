@@ -70,4 +70,38 @@ import VigieTestKit
             try await tasks.waitForAll()
         }
     }
+
+    /// A sensor that died before a restart (a power cut) sends nothing after it: it is watched
+    /// from its newest stored reading.
+    @Test func aSensorSilentSinceBeforeTheStartIsWatchedFromItsNewestStoredReading() async throws {
+        let directory = TemporaryDirectory()
+        let loaded = try ConfigurationLoader.load(yaml: """
+            gateway: { id: silence, data_dir: "\(directory.path("data"))", http: "off" }
+            anomaly:
+              overrides:
+                - { sensor: "grenier/*", max_silence: 2s }
+            """, path: directory.path("vigie.yaml"))
+        let logger = Logger(label: "silence-test")
+        let store = try await ReadingStore.open(StoreConfiguration(loaded.configuration), logger: logger)
+        let writing = Task { try await store.writer.run() }
+        // The earlier run's last readings: the attic's sensor, and the cellar's, not watched.
+        let stored = WallClock.nowMilliseconds() - 1_000
+        await store.writer.submit([Reading(sensor: SensorID(device: "grenier", point: "temperature"), time: stored, value: 31),
+                                   Reading(sensor: SensorID(device: "cave", point: "temperature"), time: stored, value: 12)])
+        await store.writer.commitQueued()
+        let detection = DetectionStage(
+            configuration: loaded.configuration.anomaly, catalog: SensorCatalog(loaded), outbox: store.outbox,
+            dataDirectory: directory.path("data"), sinks: { ["hub"] }, latest: LatestReadings(),
+            outboxChanged: {}, logger: logger)
+        let detecting = Task { try await detection.run() }
+        #expect(await eventually(15) { !detection.events(limit: 10).isEmpty })
+        let events = detection.events(limit: 10)
+        #expect(events.map(\.sensor.description) == ["grenier/temperature"], "\(events)")
+        #expect(events.first?.start == stored + 2_000)
+        #expect(events.first?.value == 31)
+        detecting.cancel()
+        try await detecting.value
+        writing.cancel()
+        try await writing.value
+    }
 }

@@ -5,8 +5,7 @@ extension AnomalyConfiguration {
     /// given here (from the device profile), and `expectedInterval` is the poll interval in ms.
     public func settings(for sensor: SensorID, minimum: Double? = nil, maximum: Double? = nil,
                          expectedInterval: Int64? = nil) -> AnomalyDetectorSettings? {
-        let name = sensor.description
-        let override = overrides.first { Self.matches(pattern: $0.sensor.lowercased(), name: name) }
+        let override = override(for: sensor)
         guard override?.enabled ?? enabled else { return nil }
         return AnomalyDetectorSettings(
             sensitivity: override?.sensitivity ?? sensitivity, warmup: warmup,
@@ -14,11 +13,15 @@ extension AnomalyConfiguration {
             expectedInterval: expectedInterval)
     }
 
+    /// The sensitivity of `sensor`'s events (its override's, else the section's).
+    public func sensitivity(for sensor: SensorID) -> Sensitivity {
+        override(for: sensor)?.sensitivity ?? sensitivity
+    }
+
     /// How long `sensor` may send nothing before its silence is a `gap` event, in
     /// milliseconds; nil when never (detection off for it, or `max_silence` off).
     public func maxSilence(for sensor: SensorID) -> Int64? {
-        let name = sensor.description
-        let override = overrides.first { Self.matches(pattern: $0.sensor.lowercased(), name: name) }
+        let override = override(for: sensor)
         guard override?.enabled ?? enabled, let silence = override?.maxSilence ?? maxSilence, silence > .zero else { return nil }
         return silence.milliseconds
     }
@@ -27,6 +30,12 @@ extension AnomalyConfiguration {
     /// even when no reading comes.
     public var watchesSilence: Bool {
         enabled && (maxSilence != nil || overrides.contains { ($0.maxSilence ?? .zero) > .zero })
+    }
+
+    /// The first override whose pattern matches `sensor`.
+    private func override(for sensor: SensorID) -> AnomalyOverride? {
+        let name = sensor.description
+        return overrides.first { Self.matches(pattern: $0.sensor.lowercased(), name: name) }
     }
 
     /// Glob matching where `*` stands for any run of characters (including `/`).

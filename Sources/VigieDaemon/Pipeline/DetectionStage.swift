@@ -75,6 +75,7 @@ public final class DetectionStage: CommitObserver, Service {
     public func run() async throws {
         guard configuration.enabled else { return }
         var state = DetectionState()
+        if configuration.watchesSilence { await watchStoredSensors(in: &state) }
         try await withThrowingDiscardingTaskGroup { group in
             if configuration.watchesSilence {
                 // Silence is noticed without a reading to wake the stage: a tick does.
@@ -106,6 +107,9 @@ public final class DetectionStage: CommitObserver, Service {
         /// Index into `devices` by device name.
         var deviceSlots: [String: Int] = [:]
         var devices: [DeviceIncidentTracker] = []
+        /// Sensors with a `max_silence` known from the store but not heard since the start: watched
+        /// from their newest stored reading, so that one that died before a restart is reported.
+        var unheard: [SensorID: SilenceWatch] = [:]
         static let off = -1
     }
 
@@ -138,6 +142,7 @@ public final class DetectionStage: CommitObserver, Service {
             if slot == nil { slot = await startDetecting(reading, in: &state) }
             guard let slot, slot != DetectionState.off else { continue }
             state.sensors[slot].silence?.heard(reading.value, at: now)
+            state.unheard[reading.sensor] = nil
             let arrival = state.sensors[slot].detector.take(reading)
             switch arrival {
             case .repeated:
@@ -201,15 +206,40 @@ public final class DetectionStage: CommitObserver, Service {
     /// The events of sensors whose silence has just passed their `max_silence` (`SilenceWatch`).
     private func silences(in state: inout DetectionState, now: Int64) -> [AnomalyEventMessage] {
         var messages: [AnomalyEventMessage] = []
+        func report(_ alarm: (reading: Reading, score: AnomalyScore), device: Int) {
+            silentCounter.increment()
+            if let action = state.devices[device].observe(alarm.reading, alarm.score) { messages.append(message(for: action)) }
+        }
         for slot in state.sensors.indices {
             let sensor = state.sensors[slot].sensor
             guard let alarm = state.sensors[slot].silence?.check(sensor: sensor, now: now) else { continue }
-            silentCounter.increment()
-            if let action = state.devices[state.sensors[slot].device].observe(alarm.reading, alarm.score) {
-                messages.append(message(for: action))
-            }
+            report(alarm, device: state.sensors[slot].device)
+        }
+        for sensor in state.unheard.keys {
+            guard let alarm = state.unheard[sensor]?.check(sensor: sensor, now: now) else { continue }
+            report(alarm, device: device(of: sensor, sensitivity: configuration.sensitivity(for: sensor), in: &state))
         }
         return messages
+    }
+
+    /// Watches the stored sensors with a `max_silence` that reported within the warm-up window
+    /// (`warmupWindow`) from their newest stored reading, until they are heard.
+    private func watchStoredSensors(in state: inout DetectionState) async {
+        let since = WallClock.nowMilliseconds() - Self.warmupWindow
+        for reading in await history.latestReadings() where reading.time >= since {
+            guard let limit = configuration.maxSilence(for: reading.sensor) else { continue }
+            var watch = SilenceWatch(limit: limit)
+            watch.heard(reading.value, at: reading.time)
+            state.unheard[reading.sensor] = watch
+        }
+    }
+
+    /// The index of `sensor`'s device tracker, created at `sensitivity` if the device has none yet.
+    private func device(of sensor: SensorID, sensitivity: Sensitivity, in state: inout DetectionState) -> Int {
+        if let device = state.deviceSlots[sensor.device] { return device }
+        state.deviceSlots[sensor.device] = state.devices.count
+        state.devices.append(DeviceIncidentTracker(sensitivity: sensitivity))
+        return state.devices.count - 1
     }
 
     /// Counts a reading earlier than its sensor's newest one (a payload a device or broker queued
@@ -256,13 +286,9 @@ public final class DetectionStage: CommitObserver, Service {
         }
         let past = (try? await history.readings(of: reading.sensor, from: reading.time &- Self.warmupWindow,
                                                 to: reading.time, limit: 20_000)) ?? []
-        let device = state.deviceSlots[reading.sensor.device] ?? state.devices.count
-        if device == state.devices.count {
-            // The device's events open at the sensitivity of its first sensor seen: an override
-            // of one sensor's sensitivity is that of its events when the device has one sensor.
-            state.deviceSlots[reading.sensor.device] = device
-            state.devices.append(DeviceIncidentTracker(sensitivity: settings.sensitivity))
-        }
+        // The device's events open at the sensitivity of its first sensor seen: an override
+        // of one sensor's sensitivity is that of its events when the device has one sensor.
+        let device = device(of: reading.sensor, sensitivity: settings.sensitivity, in: &state)
         state.sensors.append(SensorSlot(sensor: reading.sensor, detector: SeasonalBaselineDetector(settings: settings, history: past),
                                         device: device, silence: configuration.maxSilence(for: reading.sensor).map(SilenceWatch.init)))
         state.devices[device].learn(history: past)

@@ -23,12 +23,16 @@ final class StoreReader: @unchecked Sendable {
         }
     }
 
-    /// The time of each sensor's newest stored reading; empty when the store cannot be read
-    /// (the MQTT source then tells a retained message stored by an earlier run by its topic's
-    /// last payload only, and may store it once more).
+    /// Each sensor's newest stored reading; none when the store cannot be read (then the MQTT
+    /// source tells a retained message stored by an earlier run by its topic's last payload
+    /// only, and the silence of a sensor not heard since the start is not watched).
+    func latestReadings() async -> [Reading] {
+        (try? await run { try $0.latest() }) ?? []
+    }
+
+    /// The time of each sensor's newest stored reading (`latestReadings`).
     func newestTimes() async -> [SensorID: Int64] {
-        let latest = (try? await run { try $0.latest() }) ?? []
-        return Dictionary(latest.map { ($0.sensor, $0.time) }, uniquingKeysWith: max)
+        Dictionary(await latestReadings().map { ($0.sensor, $0.time) }, uniquingKeysWith: max)
     }
 
     /// Runs `body` with the query (opened on first use) on the reader's queue.
