@@ -95,7 +95,8 @@ public struct SubscriptionConfiguration: Sendable, Equatable {
 /// reconnection, however old it is, and MQTT says nothing of its age.
 public enum RetainedDelivery: String, Sendable, CaseIterable, Equatable {
     /// Stored when it is news: not the message the topic last delivered since the start (a
-    /// reconnection's copy), and dated by its payload. An undated one (a plain value, a
+    /// reconnection's copy) nor readings already stored (after a restart), and dated by its
+    /// payload. An undated one (a plain value, a
     /// Zigbee2MQTT state) is skipped: dated by its arrival it would be a reading of unknown age
     /// stored as new, and a device gone silent would seem alive at every reconnection.
     case new
