@@ -142,7 +142,7 @@ public final class DetectionStage: CommitObserver, Service {
             if slot == nil { slot = await startDetecting(reading, in: &state) }
             guard let slot, slot != DetectionState.off else { continue }
             state.sensors[slot].silence?.heard(reading.value, at: now)
-            state.unheard[reading.sensor] = nil
+            if !state.unheard.isEmpty { state.unheard[reading.sensor] = nil }
             let arrival = state.sensors[slot].detector.take(reading)
             switch arrival {
             case .repeated:
