@@ -333,3 +333,36 @@ private func morning(_ i: Int, _ point: String) -> Double {
     #expect(everySecond.observe(reading("debit", 600, 20), extreme) == nil)
     #expect(everySecond.openEvent == nil)
 }
+
+/// After a restart, the incident the previous run left open is resumed: its sensor's alarms
+/// update it instead of opening another, another sensor joins it as context, and it closes with
+/// its own start after the quiet readings.
+@Test func anIncidentResumedAfterARestartIsUpdatedAndClosedWithItsOwnStart() {
+    let message = AnomalyEventMessage(sensor: sensor("debit"), phase: .update, start: 5_000, time: 7_000, score: 0.7,
+                                      peakScore: 0.7, reasons: ["stuck", "not_a_reason"], value: 31, expectedLow: 30,
+                                      expectedHigh: 34, context: ["pompe/pression"])
+    let resumed = AnomalyEvent(resuming: message)
+    #expect(resumed.reasons == .stuck && resumed.context == [sensor("pression")] && resumed.lastAlarm == 7_000)
+    var tracker = DeviceIncidentTracker(sensitivity: .medium)
+    tracker.resume(resumed)
+    #expect(tracker.openEvent == resumed)
+    let stuck = AnomalyScore(score: 0.2, severity: 0.9, reasons: .stuck)
+    guard case .update(let grown)? = tracker.observe(reading("debit", 10, 31), stuck) else {
+        Issue.record("a higher peak updates the resumed incident")
+        return
+    }
+    #expect(grown.start == 5_000 && grown.peakScore == 0.9)
+    guard case .update(let joined)? = tracker.observe(reading("courant", 10), alarm) else {
+        Issue.record("another sensor's alarm joins the resumed incident")
+        return
+    }
+    #expect(joined.context == [sensor("courant"), sensor("pression")])
+    var actions: [AnomalyEventAction] = []
+    for i in 11..<30 { if let action = tracker.observe(reading("debit", i, Double(i)), .normal) { actions.append(action) } }
+    guard case .close(let closed)? = actions.first, actions.count == 1 else {
+        Issue.record("one close after the quiet readings: \(actions)")
+        return
+    }
+    #expect(closed.start == 5_000 && closed.lastAlarm == 10_000)
+    #expect(tracker.openEvent == nil)
+}

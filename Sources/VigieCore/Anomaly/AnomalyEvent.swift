@@ -30,6 +30,23 @@ public struct AnomalyEvent: Hashable, Sendable {
     }
 }
 
+extension AnomalyEvent {
+    /// The event a published message describes (its latest step), to resume it after a restart:
+    /// `lastAlarm` and `peakTime` are the message's time, its score the peak.
+    public init(resuming message: AnomalyEventMessage) {
+        sensor = message.sensor
+        start = message.start
+        lastAlarm = message.end ?? message.time
+        peakScore = message.peakScore
+        peakTime = message.time
+        value = message.value ?? .nan
+        expectedLow = message.expectedLow ?? .nan
+        expectedHigh = message.expectedHigh ?? .nan
+        reasons = AnomalyReasons(names: message.reasons)
+        context = message.context.compactMap(SensorID.init)
+    }
+}
+
 /// What the pipeline must write to the outbox after a reading.
 public enum AnomalyEventAction: Hashable, Sendable {
     /// A new event: publish it.

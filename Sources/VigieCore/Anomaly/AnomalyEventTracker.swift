@@ -34,6 +34,12 @@ public struct AnomalyEventTracker: Sendable {
         return state.event
     }
 
+    /// Takes an event the previous run left open (after a restart) as open again: its sensor's
+    /// readings update or close it, with its own start, instead of opening another.
+    mutating func resume(_ event: AnomalyEvent) {
+        open[event.sensor] = (event, 0, event.peakScore)
+    }
+
     /// Accounts for one scored reading; returns what to publish, if anything.
     public mutating func observe(_ reading: Reading, _ score: AnomalyScore) -> AnomalyEventAction? {
         guard var state = open[reading.sensor] else {

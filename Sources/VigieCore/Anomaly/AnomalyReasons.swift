@@ -33,6 +33,14 @@ public struct AnomalyReasons: OptionSet, Hashable, Sendable, CustomStringConvert
         Self.names.compactMap { contains($0.0) ? $0.1 : nil }
     }
 
+    /// The reasons named in `names` (as `names` writes them); unknown names are ignored, so an
+    /// event stored by a newer vigie still reads back.
+    public init(names: some Sequence<String>) {
+        self = names.reduce(into: []) { reasons, name in
+            if let known = Self.names.first(where: { $0.1 == name }) { reasons.insert(known.0) }
+        }
+    }
+
     /// The names joined by `+`, or `none`.
     public var description: String {
         isEmpty ? "none" : names.joined(separator: "+")

@@ -91,6 +91,15 @@ public struct DeviceIncidentTracker: Sendable {
     /// The event open on this device, if any.
     public var openEvent: AnomalyEvent? { primary.flatMap { events.openEvents[$0] } }
 
+    /// Takes the incident the previous run left open on this device (after a restart) as open
+    /// again: it follows its sensor's own severity (a shift, warmed up from the store, is no
+    /// longer measured against the state before the fault), and closes with its own start.
+    public mutating func resume(_ event: AnomalyEvent) {
+        events.resume(event)
+        primary = event.sensor
+        isShiftIncident = false
+    }
+
     /// Accounts for one scored reading of one of the device's sensors; returns what to publish.
     public mutating func observe(_ reading: Reading, _ perSensor: AnomalyScore) -> AnomalyEventAction? {
         let isRecovery = note(reading, severity: perSensor.severity)

@@ -75,6 +75,7 @@ public final class DetectionStage: CommitObserver, Service {
     public func run() async throws {
         guard configuration.enabled else { return }
         var state = DetectionState()
+        await resumeRecordedEvents(in: &state)
         if configuration.watchesSilence { await watchStoredSensors(in: &state) }
         try await withThrowingDiscardingTaskGroup { group in
             if configuration.watchesSilence {
@@ -110,6 +111,8 @@ public final class DetectionStage: CommitObserver, Service {
         /// Sensors with a `max_silence` known from the store but not heard since the start: watched
         /// from their newest stored reading, so that one that died before a restart is reported.
         var unheard: [SensorID: SilenceWatch] = [:]
+        /// Incidents the previous run left open, by device, until the device's tracker is created.
+        var resumed: [String: AnomalyEvent] = [:]
         static let off = -1
     }
 
@@ -186,7 +189,6 @@ public final class DetectionStage: CommitObserver, Service {
             ])
         }
         let sinks = sinks()
-        guard !sinks.isEmpty else { return }
         let created = messages.last?.time ?? 0
         let outboxMessages = messages.flatMap { message in
             let stored = Array(UpstreamMessage.anomaly(message).storageText.utf8)
@@ -196,10 +198,27 @@ public final class DetectionStage: CommitObserver, Service {
             }
         }
         do {
-            try await outbox.append(outboxMessages)
-            outboxChanged()
+            try await outbox.appendEvents(messages, messages: outboxMessages)
+            if !outboxMessages.isEmpty { outboxChanged() }
         } catch {
             logger.error("anomaly events not stored", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Takes up what the previous run recorded (`Outbox.recentEvents`): the events page, and the
+    /// incidents it left open, resumed on their devices' trackers as they are created, so that
+    /// an incident open across a restart (a power cut, an upgrade) is updated and closed with
+    /// its own start rather than left open at the hub forever or opened a second time.
+    private func resumeRecordedEvents(in state: inout DetectionState) async {
+        do {
+            let recorded = try await outbox.recentEvents(limit: Self.recentLimit)
+            recent.withLock { $0 = recorded.reversed() }
+            for event in try await outbox.openEvents() {
+                state.resumed[event.sensor.device] = AnomalyEvent(resuming: event)
+            }
+        } catch {
+            logger.error("anomaly events of the previous run not read: incidents it left open will not be closed",
+                         metadata: ["error": "\(error)"])
         }
     }
 
@@ -238,7 +257,9 @@ public final class DetectionStage: CommitObserver, Service {
     private func device(of sensor: SensorID, sensitivity: Sensitivity, in state: inout DetectionState) -> Int {
         if let device = state.deviceSlots[sensor.device] { return device }
         state.deviceSlots[sensor.device] = state.devices.count
-        state.devices.append(DeviceIncidentTracker(sensitivity: sensitivity))
+        var tracker = DeviceIncidentTracker(sensitivity: sensitivity)
+        if let open = state.resumed.removeValue(forKey: sensor.device) { tracker.resume(open) }
+        state.devices.append(tracker)
         return state.devices.count - 1
     }
 

@@ -20,7 +20,7 @@ public final class Outbox: Sendable {
 
     /// Truncates the WAL after a write that left it past its allowance: the writer checkpoints
     /// only between its batches, and a burst of appends would otherwise grow it past the budget.
-    private func checkpointIfLarge(_ connection: SQLiteConnection) {
+    func checkpointIfLarge(_ connection: SQLiteConnection) {
         if FileSystem.size(walPath) > walAllowance {
             _ = try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         }

@@ -89,6 +89,18 @@ enum StoreMigrations {
             );
             CREATE INDEX commands_by_time ON commands(received_ms);
             """),
+        Migration(name: "5-anomaly-events", sql: """
+            -- Every anomaly event step published (AnomalyEventTable), written with its outbox rows:
+            -- the events page after a restart, and the incidents left open, to resume them.
+            -- `message`: AnomalyEventMessage.storageText.
+            CREATE TABLE anomaly_events (
+                row INTEGER PRIMARY KEY AUTOINCREMENT,
+                device TEXT NOT NULL,
+                phase TEXT NOT NULL,
+                message BLOB NOT NULL
+            );
+            CREATE INDEX anomaly_events_by_device ON anomaly_events(device, row);
+            """),
     ]
 
     /// The schema version this build writes.
