@@ -68,11 +68,13 @@ public final class Gateway: Sendable {
         health = HealthSource(store: store, latest: latest, startedAt: startedAt)
         let health = health
         reader = StoreReader(dataDirectory: configuration.gateway.dataDirectory)
+        // The status page shows every sensor's newest stored reading at once, not only once it reports.
+        latest.seed(await reader.latestReadings())
         commands = try Self.commandChannel(configuration, store: store, reader: reader, parts: parts, catalog: catalog,
                                            logger: logger)
         let built = try PipelineParts(loaded, writer: store.writer, outbox: store.outbox,
                                       health: { await health.current() }, control: commands, catalog: catalog,
-                                      reader: reader, logger: logger)
+                                      reader: reader, latest: latest, logger: logger)
         parts.withLock { $0 = built }
         sources = ServiceSet(initial: built.sourceChildren, logger: logger)
         sinks = ServiceSet(initial: built.sinkChildren, logger: logger)

@@ -56,7 +56,7 @@ extension Gateway {
             let health = health
             built = try PipelineParts(loaded, writer: store.writer, outbox: store.outbox,
                                       health: { await health.current() }, control: commands, catalog: catalog,
-                                      reader: reader, logger: logger)
+                                      reader: reader, latest: latest, logger: logger)
         } catch {
             logger.error("reload refused", metadata: ["error": "\(error)"])
             return

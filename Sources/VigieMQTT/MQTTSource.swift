@@ -27,6 +27,9 @@ public final class MQTTSource: Service, Sendable {
     let now: @Sendable () -> Int64
     /// The time of each sensor's newest stored reading, read when the source starts (`DeliveryFilter`).
     let storedNewest: @Sendable () async -> [SensorID: Int64]
+    /// Told the readings of each retained delivery that is not stored, and whether its payload
+    /// dated them: the devices' last known values, for the status page.
+    let retainedNotStored: (@Sendable (_ readings: [Reading], _ dated: Bool) -> Void)?
     let clientConfiguration: MQTTClient.Configuration
     private let stats: Locked<[SubscriptionStatistics]>
     private let state = Locked(MQTTConnectionState.stopped)
@@ -43,9 +46,11 @@ public final class MQTTSource: Service, Sendable {
     /// Checks every subscription (filter, template, paths) and reads the password file.
     /// `storedNewest`: the time of each sensor's newest stored reading, asked for when the source
     /// starts, so that a retained message stored by an earlier run is not stored again.
+    /// `retainedNotStored`: told the readings of each retained delivery that is not stored.
     public init(configuration: MQTTSourceConfiguration, sink: some ReadingSink, logger: Logger,
                 now: @escaping @Sendable () -> Int64 = WallClock.nowMilliseconds,
-                storedNewest: @escaping @Sendable () async -> [SensorID: Int64] = { [:] }) throws(MQTTError) {
+                storedNewest: @escaping @Sendable () async -> [SensorID: Int64] = { [:] },
+                retainedNotStored: (@Sendable (_ readings: [Reading], _ dated: Bool) -> Void)? = nil) throws(MQTTError) {
         var decoders: [SubscriptionDecoder] = []
         let maxPayload = Int(clamping: configuration.maxPayloadSize.bytes)
         for (index, subscription) in configuration.subscriptions.enumerated() {
@@ -61,6 +66,7 @@ public final class MQTTSource: Service, Sendable {
         self.logger = logger
         self.now = now
         self.storedNewest = storedNewest
+        self.retainedNotStored = retainedNotStored
         self.clientConfiguration = try Self.clientConfiguration(configuration)
         stats = Locked(configuration.subscriptions.map { SubscriptionStatistics(topic: $0.topic) })
         failureCounters = configuration.subscriptions.map {
@@ -176,6 +182,7 @@ public final class MQTTSource: Service, Sendable {
         tally[index].lastArrival = receivedAt
         guard case .decode(let requirement) = handling.deliveries.admit(message, policy: decoders[index].subscription.retained) else {
             tally[index].retainedSkipped += 1
+            show(retained: message, decoder: decoders[index], receivedAt: receivedAt)
             return
         }
         let before = readings.count
@@ -184,7 +191,12 @@ public final class MQTTSource: Service, Sendable {
         case .success(let appended):
             if appended.isWithheld {
                 // Withheld for want of a date: a retained delivery; for having one: a copy.
-                if requirement == .dated { tally[index].retainedSkipped += 1 } else { tally[index].duplicates += 1 }
+                if requirement == .dated {
+                    tally[index].retainedSkipped += 1
+                    show(retained: message, decoder: decoders[index], receivedAt: receivedAt)
+                } else {
+                    tally[index].duplicates += 1
+                }
             } else if requirement == .dated, handling.deliveries.dropStored(&readings, from: before), readings.count == before {
                 tally[index].retainedSkipped += 1
             }
@@ -206,6 +218,20 @@ public final class MQTTSource: Service, Sendable {
                 ])
             }
         }
+    }
+
+    /// Hands the readings of a retained delivery that is not stored to `retainedNotStored`, with
+    /// whether its payload dated them (undated ones carry their arrival time); a payload that
+    /// does not decode shows nothing (it was counted, or never meant to be decoded: `skip`).
+    private func show(retained message: MQTTMessage, decoder: SubscriptionDecoder, receivedAt: Int64) {
+        guard let retainedNotStored, message.retain else { return }
+        var readings: [Reading] = []
+        guard case .success(let dated) = decoder.decode(topic: message.topic, payload: message.payload, receivedAt: receivedAt,
+                                                        requirement: .dated, appendingTo: &readings) else { return }
+        guard dated.isWithheld else { return retainedNotStored(readings, true) }
+        guard case .success = decoder.decode(topic: message.topic, payload: message.payload, receivedAt: receivedAt,
+                                             appendingTo: &readings) else { return }
+        retainedNotStored(readings, false)
     }
 
     /// Counts readings dated by their arrival because their payload time could not be believed,

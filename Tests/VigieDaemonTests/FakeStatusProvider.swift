@@ -48,6 +48,7 @@ final class FakeStatusProvider: GatewayStatusProvider {
                 SensorStatus(id: "meter/active_power", unit: "W", value: 1250, quality: "good", time: now - 4000, anomalyScore: 0.1),
                 SensorStatus(id: "chaufferie/depart", unit: "Cel", value: 63.5, quality: "good", time: now - 12_000, anomalyScore: 0.82),
                 SensorStatus(id: "salle-conseil/co2", unit: "ppm", value: nil, quality: "bad:timeout", time: nil),
+                SensorStatus(id: "cave/temperature", unit: nil, value: 12.5, quality: "good", time: nil, retained: true),
             ],
             openAnomalies: [AnomalyStatus(sensor: "chaufferie/depart", start: now - 900_000, score: 0.82, kind: "level_shift",
                                          message: "Flow temperature 12 Cel above its usual level for this hour")],

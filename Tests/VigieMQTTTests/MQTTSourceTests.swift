@@ -188,10 +188,19 @@ private func withPumpSource(clientID: String,
                              ("garde/g1/temperature", "19.0")] {
         try broker.publish(["-r", "-q", "1", "-t", topic, "-m", payload])
     }
-    let source = try MQTTSource(configuration: configuration, sink: sink, logger: logger)
+    // What is not stored is still shown (the status page's last known values), with whether it is dated.
+    let shown = Locked<[SensorID: (reading: Reading, dated: Bool)]>([:])
+    let source = try MQTTSource(configuration: configuration, sink: sink, logger: logger, retainedNotStored: { readings, dated in
+        shown.withLock { for reading in readings { $0[reading.sensor] = (reading, dated) } }
+    })
     func readings(_ device: String) -> [Reading] { sink.all.filter { $0.sensor.device == device } }
     try await withSource(source) {
         #expect(await eventually { readings("p1").count == 1 && readings("g1").count == 1 })
+        #expect(await eventually { shown.withLock { $0.count } == 2 })
+        let firstShown = shown.withLock { $0 }
+        #expect(firstShown[SensorID(device: "c1", point: "temperature")].map { ($0.reading.value, $0.dated) } ?? (0, true) == (21.5, false))
+        #expect(firstShown[SensorID(device: "p2", point: "flow")].map { ($0.reading.time, $0.reading.value, $0.dated) }
+                    ?? (0, 0, false) == (aMinuteAgo, 31.5, true))
         // A live message on the undated topic is taken (not retained: it is sent as it is published).
         try broker.publish(topic: "capteurs/c1/temperature", payload: Array("22.0".utf8), qos: 0)
         #expect(await eventually { readings("c1").count == 1 })

@@ -21,7 +21,7 @@ public enum StatusPage {
             if let until = sensor.learningUntil { score += "<br><small>learning until \(StatusFormat.timestamp(until)) UTC</small>" }
             let scoreClass = (sensor.anomalyScore ?? 0) >= 0.5 ? "bad" : ""
             return ["<b>\(escape(sensor.id))</b>", "<span class=num>\(escape(value))</span>",
-                    qualityPill(sensor.quality), ago(sensor.time, now), "<span class='num \(scoreClass)'>\(score)</span>",
+                    qualityPill(sensor.quality), updated(sensor, now), "<span class='num \(scoreClass)'>\(score)</span>",
                     "<svg class=spark data-sensor='\(escape(sensor.id))' viewBox='0 0 160 32'></svg>"]
         }, empty: "No sensor has reported yet.")
 
@@ -95,6 +95,13 @@ public enum StatusPage {
     private static func qualityPill(_ quality: String) -> String {
         let state: ComponentState = quality == "good" ? .ok : (quality == "uncertain" ? .degraded : .failing)
         return "<span class='pill \(state.rawValue)'>\(escape(quality))</span>"
+    }
+
+    /// When a sensor's value was read; a retained value (not stored) says so, and that its age is
+    /// unknown when its payload did not date it.
+    private static func updated(_ sensor: SensorStatus, _ now: Int64) -> String {
+        guard sensor.retained == true else { return ago(sensor.time, now) }
+        return (sensor.time == nil ? "age unknown" : ago(sensor.time, now)) + "<br><small>retained, not stored</small>"
     }
 
     private static func ago(_ time: Int64?, _ now: Int64) -> String {

@@ -21,10 +21,11 @@ struct PipelineParts: Sendable {
     /// Builds every part from `loaded`; throws (a located message) when one cannot be built.
     /// `control`: the command channel, given to the sink that carries it (`control.sink`);
     /// `catalog` learns the points of SunSpec devices when their models are found; `reader`
-    /// tells the MQTT source what is stored (`MQTTSource.storedNewest`).
+    /// tells the MQTT source what is stored (`MQTTSource.storedNewest`); `latest` shows the
+    /// retained MQTT values it does not store.
     init(_ loaded: LoadedConfiguration, writer: StoreWriter, outbox: Outbox,
          health: @escaping @Sendable () async -> GatewayHealth, control: CommandChannel? = nil, catalog: SensorCatalog,
-         reader: StoreReader, logger: Logger) throws {
+         reader: StoreReader, latest: LatestReadings, logger: Logger) throws {
         let configuration = loaded.configuration
         let resolver = ModbusDeviceResolver(profiles: loaded.profiles)
         for bus in configuration.modbus.buses {
@@ -36,7 +37,8 @@ struct PipelineParts: Sendable {
         }
         if let mqttConfiguration = configuration.mqtt {
             let source = try MQTTSource(configuration: mqttConfiguration, sink: writer, logger: logger,
-                                        storedNewest: { await reader.newestTimes() })
+                                        storedNewest: { await reader.newestTimes() },
+                                        retainedNotStored: { latest.noteRetained($0, dated: $1) })
             mqtt = source
             sourceChildren.append(.init(key: .mqttSource, fingerprint: "\(mqttConfiguration)", service: source))
         }

@@ -232,9 +232,13 @@ public struct SensorStatus: Codable, Sendable, Equatable {
     /// change of distribution alone is not an anomaly (the data-quality checks work already);
     /// nil once learned.
     public var learningUntil: Int64?
+    /// True when the value comes from the broker's retained copy of an MQTT message that was not
+    /// stored (its subscription's `retained` policy): the device's last known value, before its
+    /// next report; `time` is then nil unless the payload dated it. Absent otherwise.
+    public var retained: Bool?
 
     public init(id: String, unit: String?, value: Double?, quality: String, time: Int64?, anomalyScore: Double? = nil,
-                label: String? = nil, learningUntil: Int64? = nil) {
+                label: String? = nil, learningUntil: Int64? = nil, retained: Bool? = nil) {
         self.id = id
         self.unit = unit
         self.value = value
@@ -243,6 +247,7 @@ public struct SensorStatus: Codable, Sendable, Equatable {
         self.anomalyScore = anomalyScore
         self.label = label
         self.learningUntil = learningUntil
+        self.retained = retained
     }
 }
 

@@ -30,7 +30,9 @@ public enum StatusSummary {
             let value = sensor.value.map { StatusFormat.value($0) + (sensor.unit.map { " " + $0 } ?? "") } ?? "-"
             var score = sensor.anomalyScore.map { ", anomaly \(StatusFormat.value($0))" } ?? ""
             if let until = sensor.learningUntil { score += ", learning until \(StatusFormat.timestamp(until)) UTC" }
-            lines.append("sensor \(sensor.id) = \(value) (\(sensor.quality), \(ago(sensor.time))\(score))")
+            let updated = sensor.retained == true
+                ? (sensor.time == nil ? "age unknown" : ago(sensor.time)) + ", retained, not stored" : ago(sensor.time)
+            lines.append("sensor \(sensor.id) = \(value) (\(sensor.quality), \(updated)\(score))")
         }
         for anomaly in snapshot.openAnomalies {
             lines.append("anomaly \(anomaly.sensor): \(anomaly.kind) since \(ago(anomaly.start)), score \(StatusFormat.value(anomaly.score)): \(anomaly.message)")
