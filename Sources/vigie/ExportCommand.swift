@@ -9,7 +9,7 @@ import Glibc
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Print stored readings in time order (CSV or JSON Lines), or with --commands the hub's commands.",
+        abstract: "Print stored readings in time order (CSV or JSON Lines), or the hub's commands, or the anomaly events.",
         discussion: """
             Reads DATA_DIR/vigie.db read-only: safe while the daemon runs, or on a copy of the data directory.
             Times are RFC 3339 UTC with milliseconds; --from and --to (inclusive) also take epoch milliseconds.
@@ -20,8 +20,11 @@ struct ExportCommand: ParsableCommand {
               vigie export --data-dir ./data --sensor '*/co2' --from 1764288000000 --to 1764374400000
               vigie export --data-dir /var/lib/vigie --config /etc/vigie/vigie.yaml --sensor 'chaufferie/*'
               vigie export --data-dir /var/lib/vigie --commands --format jsonl
+              vigie export --data-dir /var/lib/vigie --events --sensor 'chaufferie/*'
             With --config, an enum point's label (its `enum:` in the configuration) is added to each
             of its readings: a `label` column in CSV, a "label" field in JSON Lines.
+            With --events, each step of each anomaly event the daemon published (open, update,
+            close; the newest 2,000 and each device's latest), selected by the step's time.
             """
     )
 
@@ -46,8 +49,12 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Print the commands received from the hub (the audit trail) instead of readings; --from/--to select by reception time.")
     var commands = false
 
+    @Flag(help: "Print the anomaly events published (each open, update and close) instead of readings; --sensor and --from/--to select them.")
+    var events = false
+
     func validate() throws {
         if commands, sensor != nil { throw ValidationError("--sensor selects readings; it does not apply to --commands") }
+        if commands, events { throw ValidationError("--commands and --events each choose what to print; give one") }
         let range = try timeRange()
         if let from = range.from, let to = range.to, from > to {
             throw ValidationError("--from (\(self.from ?? "")) is after --to (\(self.to ?? "")).")
@@ -62,6 +69,12 @@ struct ExportCommand: ParsableCommand {
         if commands {
             if format == .csv { output.write(ExportFormat.commandsHeader) }
             for command in try query.commands(from: range.from, to: range.to) { output.write(format.line(command)) }
+            output.flush()
+            return
+        }
+        if events {
+            if format == .csv { output.write(ExportFormat.eventsHeader) }
+            for event in try query.events(matching: sensor, from: range.from, to: range.to) { output.write(format.line(event)) }
             output.flush()
             return
         }

@@ -25,6 +25,7 @@ import VigieTestKit
             ["check-config"], ["check-config", "/nonexistent.yaml"], ["check-config", garbage], ["check-config", config, "extra"],
             ["export"], ["export", "--data-dir", "/nonexistent/data"], ["export", "--data-dir", directory.url.path, "--format", "xml"],
             ["export", "--data-dir", directory.url.path, "--from", "yesterday"], ["export", "--data-dir", garbage],
+            ["export", "--data-dir", directory.url.path, "--commands", "--events"],
             ["detect"], ["detect", "--input", "/nonexistent.csv"], ["detect", "--input", badCSV], ["detect", "--input", garbage],
             ["detect", "--input", goodCSV, "--warmup", "-5"], ["detect", "--input", goodCSV, "--warmup", "99999999999999999999999"],
             ["detect", "--input", goodCSV, "--sensitivity", "extreme"], ["detect", "--input", goodCSV, "--output", "/nonexistent/out.csv"],

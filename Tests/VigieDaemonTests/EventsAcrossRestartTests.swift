@@ -68,5 +68,13 @@ import VigieTestKit
         #expect(Set(anomalies.map(\.start)) == [opened.start])
         writing.cancel()
         try await writing.value
+
+        // `vigie export --events` lists both steps.
+        let exported = try runTool(GatewayProcessTests.vigie, ["export", "--data-dir", directory.path("data"), "--events"],
+                                   in: directory)
+        let lines = exported.split(separator: "\n")
+        #expect(lines.first == Substring(ExportFormat.eventsHeader))
+        #expect(lines.dropFirst().map { $0.split(separator: ",")[1...2].joined(separator: ",") }
+                    == ["grenier/temperature,open", "grenier/temperature,close"], "\(exported)")
     }
 }

@@ -37,6 +37,17 @@ import VigieTestKit
             let open = try await store.outbox.openEvents()
             #expect(open == [salleUpdate])
         }
+        // `vigie export --events`: by sensor glob and by the step's time, oldest first.
+        let query = try ReadingQuery(dataDirectory: directory.path)
+        #expect(try query.events() == [salleOpen, pompeOpen, salleUpdate, pompeClose])
+        #expect(try query.events(matching: "salle/*") == [salleOpen, salleUpdate])
+        #expect(try query.events(from: testNow + 1_000, to: testNow + 5_000) == [pompeOpen, salleUpdate])
+        #expect(ExportFormat.csv.line(pompeClose) == "2025-11-25T16:00:09.000Z,pompe/debit,close,2025-11-25T16:00:01.000Z,"
+                    + "2025-11-25T16:00:09.000Z,0.9,0.9,stuck,21.5,Cel,,,salle/co2")
+        #expect(ExportFormat.jsonl.line(salleOpen) == #"{"time":"2025-11-25T16:00:00.000Z","sensor":"salle/temperature","phase":"open","#
+                    + #""start":"2025-11-25T16:00:00.000Z","score":0.9,"peak_score":0.9,"reasons":["stuck"],"value":21.5,"unit":"Cel","#
+                    + #""context":["salle/co2"]}"#)
+        #expect(ExportFormat.eventsHeader.split(separator: ",").count == ExportFormat.csv.line(pompeClose).split(separator: ",", omittingEmptySubsequences: false).count)
     }
 
     @Test func oldStepsGoButEachDevicesNewestStays() async throws {

@@ -8,12 +8,15 @@ enum AnomalyEventTable {
     static let kept = 2_000
 
     static func append(_ events: [AnomalyEventMessage], on connection: SQLiteConnection) throws {
-        let insert = try connection.statement("INSERT INTO anomaly_events(device, phase, message) VALUES (?, ?, ?)")
+        let insert = try connection.statement(
+            "INSERT INTO anomaly_events(device, sensor, phase, time_ms, message) VALUES (?, ?, ?, ?, ?)")
         for event in events {
             insert.reset()
             insert.bind(event.sensor.device, at: 1)
-            insert.bind(event.phase.rawValue, at: 2)
-            insert.bind(Array(event.storageText.utf8), at: 3)
+            insert.bind(event.sensor.description, at: 2)
+            insert.bind(event.phase.rawValue, at: 3)
+            insert.bind(event.time, at: 4)
+            insert.bind(Array(event.storageText.utf8), at: 5)
             try insert.step()
         }
         insert.reset()
@@ -37,10 +40,28 @@ enum AnomalyEventTable {
             """, on: connection)
     }
 
+    /// The steps of the sensors matching `glob` (`*`, `?`; nil for all) with `from <= time <= to`
+    /// (nil: open), oldest first.
+    static func steps(matching glob: String?, from: Int64?, to: Int64?, on connection: SQLiteConnection) throws -> [AnomalyEventMessage] {
+        let select = try connection.statement("""
+            SELECT message FROM anomaly_events
+            WHERE (?1 IS NULL OR sensor GLOB ?1) AND time_ms >= ?2 AND time_ms <= ?3 ORDER BY row
+            """)
+        select.bind(glob?.lowercased(), at: 1)
+        select.bind(from ?? .min, at: 2)
+        select.bind(to ?? .max, at: 3)
+        defer { select.reset() }
+        return try messages(of: select)
+    }
+
     /// The messages `sql` selects; a row that does not read back (written by a newer vigie, or
     /// damaged) is left out: it is history, and the readings themselves are elsewhere.
     private static func select(_ sql: String, on connection: SQLiteConnection) throws -> [AnomalyEventMessage] {
-        let select = try connection.uncachedStatement(sql)
+        try messages(of: try connection.uncachedStatement(sql))
+    }
+
+    /// The messages of the rows `select` steps through (its first column).
+    private static func messages(of select: SQLiteStatement) throws -> [AnomalyEventMessage] {
         var events: [AnomalyEventMessage] = []
         while try select.step() {
             if let event = try? AnomalyEventMessage(storageText: String(decoding: select.blob(at: 0), as: UTF8.self)) {

@@ -24,3 +24,14 @@ extension Outbox {
         try await database.run { connection in try AnomalyEventTable.open(on: connection) }
     }
 }
+
+extension ReadingQuery {
+    /// The anomaly event steps recorded (`open`, `update`, `close`; the newest 2,000 and each
+    /// device's latest) of the sensors matching `glob`, with `from <= time <= to` (nil: open),
+    /// oldest first (`vigie export --events`).
+    public func events(matching glob: String? = nil, from: Int64? = nil, to: Int64? = nil) throws -> [AnomalyEventMessage] {
+        // A database from before the record has no anomaly_events table.
+        guard try connection.scalar("PRAGMA user_version") ?? 0 >= 5 else { return [] }
+        return try AnomalyEventTable.steps(matching: glob, from: from, to: to, on: connection)
+    }
+}

@@ -93,10 +93,13 @@ enum StoreMigrations {
             -- Every anomaly event step published (AnomalyEventTable), written with its outbox rows:
             -- the events page after a restart, and the incidents left open, to resume them.
             -- `message`: AnomalyEventMessage.storageText.
+            -- `time_ms`: the step's time (the event's start for `open`), for `vigie export --events`.
             CREATE TABLE anomaly_events (
                 row INTEGER PRIMARY KEY AUTOINCREMENT,
                 device TEXT NOT NULL,
+                sensor TEXT NOT NULL,
                 phase TEXT NOT NULL,
+                time_ms INTEGER NOT NULL,
                 message BLOB NOT NULL
             );
             CREATE INDEX anomaly_events_by_device ON anomaly_events(device, row);
