@@ -55,6 +55,30 @@ public struct DemoRunner: Sendable {
         self.logger = logger
     }
 
+    /// Removes the store a previous demo left in `directory` (its `demo.yaml` says it was one),
+    /// so that every demo plays the same day from a clean start: kept, its readings (incidents
+    /// included) warmed the detectors up, and the incidents it left open were resumed (a new
+    /// run's first incident on that device became an update of the old one). Refuses a store
+    /// the demo did not write (a gateway's data directory given by mistake). Returns whether
+    /// there was one to remove.
+    static func clearPreviousDemo(in directory: String) throws -> Bool {
+        let database = StoreConfiguration.databasePath(in: directory)
+        let files = FileManager.default
+        guard files.fileExists(atPath: database) else { return false }
+        guard files.fileExists(atPath: "\(directory)/demo.yaml") else {
+            throw VigieDaemonError(.demo, "\(directory) holds a gateway's data (vigie.db) that no demo wrote; "
+                + "give the demo a folder of its own with --data-dir")
+        }
+        for suffix in ["", "-wal", "-shm", ".clean"] where files.fileExists(atPath: database + suffix) {
+            do {
+                try files.removeItem(atPath: database + suffix)
+            } catch {
+                throw VigieDaemonError(.demo, "cannot remove the previous demo's \(database + suffix)", cause: error)
+            }
+        }
+        return true
+    }
+
     /// Runs the demo; `output` gets each line (or screen) to print.
     public func run(metrics registry: PrometheusCollectorRegistry,
                     output: @escaping @Sendable (String) -> Void) async throws -> Summary {
@@ -64,6 +88,7 @@ public struct DemoRunner: Sendable {
         } catch {
             throw VigieDaemonError(.demo, "cannot create the data folder \(directory)", cause: error)
         }
+        let replaced = try Self.clearPreviousDemo(in: directory)
         let peers = try DemoPeers(dataDirectory: directory, environmentPath: ProcessInfo.processInfo.environment["PATH"])
         defer { peers.stop() }
         let configuration = DemoConfiguration(
@@ -106,7 +131,7 @@ public struct DemoRunner: Sendable {
         let driver = DemoDriver(peers: peers, building: building, gateway: gateway, options: options,
                                 httpPort: configuration.httpPort, configurationPath: path,
                                 publishEvery: .milliseconds(configuration.pollMilliseconds), scorecard: scorecard,
-                                startNotes: [historyNote],
+                                startNotes: (replaced ? ["the previous demo's data in \(directory) was replaced"] : []) + [historyNote],
                                 logger: logger, output: output)
         var stopWhen: (@Sendable () async -> Void)?
         if let duration = options.duration {

@@ -34,7 +34,8 @@ struct DemoCommand: AsyncParsableCommand {
         hour takes a real minute.
 
         On a terminal the screen is redrawn once a second; otherwise one plain line per event. \
-        Ctrl-C (or --duration) stops it cleanly; the data stays for `vigie export`.
+        Ctrl-C (or --duration) stops it cleanly; the data stays for `vigie export` until the next \
+        demo in the same folder, which replaces it (a folder holding a gateway's own data is refused).
 
         Examples:
           vigie demo
@@ -43,7 +44,7 @@ struct DemoCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(help: "Where the demo keeps its database, configuration and logs.")
+    @Option(help: "Where the demo keeps its database, configuration and logs (a previous demo's are replaced).")
     var dataDir: String = "./demo-data"
 
     @Option(help: "Stop after this long (real time), e.g. 60s, 5m. Default: until Ctrl-C.")

@@ -31,6 +31,26 @@ import VigieTestKit
         #expect(!lines.all.contains { $0.contains("\u{1B}") })
     }
 
+    /// A second demo in the same folder starts from a clean store; a gateway's own data is refused.
+    @Test func aPreviousDemosStoreIsReplacedAndAGatewaysStoreRefused() throws {
+        let demo = TemporaryDirectory()
+        let database = StoreConfiguration.databasePath(in: demo.path)
+        #expect(try DemoRunner.clearPreviousDemo(in: demo.path) == false, "nothing to replace in an empty folder")
+        for file in [database, database + "-wal", database + ".clean", demo.path("demo.yaml")] {
+            try "x".write(toFile: file, atomically: true, encoding: .utf8)
+        }
+        #expect(try DemoRunner.clearPreviousDemo(in: demo.path))
+        #expect(!FileManager.default.fileExists(atPath: database) && !FileManager.default.fileExists(atPath: database + "-wal")
+                && !FileManager.default.fileExists(atPath: database + ".clean"))
+        #expect(FileManager.default.fileExists(atPath: demo.path("demo.yaml")))
+
+        let gateway = TemporaryDirectory()
+        let gatewayDatabase = StoreConfiguration.databasePath(in: gateway.path)
+        try "x".write(toFile: gatewayDatabase, atomically: true, encoding: .utf8)
+        #expect(throws: VigieDaemonError.self) { try DemoRunner.clearPreviousDemo(in: gateway.path) }
+        #expect(FileManager.default.fileExists(atPath: gatewayDatabase), "a gateway's store is never removed")
+    }
+
     @Test func plainEventLinesHaveNoEscapeCodes() {
         var log = DemoEventLog(backlogEvery: 0)
         let device = DeviceStatus(name: "compteur-chaleur", unit: 3, state: .failing, lastError: "timed out")
