@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Prometheus
+import VigieCore
 import VigieStore
 @testable import VigieDaemon
 @testable import VigieDemo
