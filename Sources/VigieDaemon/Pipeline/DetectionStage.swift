@@ -73,9 +73,10 @@ public final class DetectionStage: CommitObserver, Service {
     }
 
     public func run() async throws {
-        guard configuration.enabled else { return }
         var state = DetectionState()
+        // Even with detection off: the incidents the previous run left open are closed.
         await resumeRecordedEvents(in: &state)
+        guard configuration.enabled else { return }
         if configuration.watchesSilence { await watchStoredSensors(in: &state) }
         try await withThrowingDiscardingTaskGroup { group in
             if configuration.watchesSilence {
@@ -175,8 +176,12 @@ public final class DetectionStage: CommitObserver, Service {
         latest.setScores(scores)
         scoredCounter.increment(by: scoredCount)
         if configuration.watchesSilence { messages += silences(in: &state, now: now) }
+        await publish(messages.coalescingUpdates())
+    }
+
+    /// Publishes event steps: the events page, the log, the counter, the record and the outbox.
+    private func publish(_ messages: [AnomalyEventMessage]) async {
         guard !messages.isEmpty else { return }
-        messages = messages.coalescingUpdates()
         recent.withLock { recent in
             recent.append(contentsOf: messages)
             if recent.count > Self.recentLimit { recent.removeFirst(recent.count - Self.recentLimit) }
@@ -208,14 +213,23 @@ public final class DetectionStage: CommitObserver, Service {
     /// Takes up what the previous run recorded (`Outbox.recentEvents`): the events page, and the
     /// incidents it left open, resumed on their devices' trackers as they are created, so that
     /// an incident open across a restart (a power cut, an upgrade) is updated and closed with
-    /// its own start rather than left open at the hub forever or opened a second time.
+    /// its own start rather than left open at the hub forever or opened a second time. One whose
+    /// sensor's detection is now off is closed at once.
     private func resumeRecordedEvents(in state: inout DetectionState) async {
         do {
             let recorded = try await outbox.recentEvents(limit: Self.recentLimit)
             recent.withLock { $0 = recorded.reversed() }
+            var closed: [AnomalyEventMessage] = []
             for event in try await outbox.openEvents() {
-                state.resumed[event.sensor.device] = AnomalyEvent(resuming: event)
+                // One whose sensor is no longer watched (detection turned off for it) would never
+                // close: it closes now, at its last alarm.
+                if configuration.settings(for: event.sensor) == nil {
+                    closed.append(message(for: .close(AnomalyEvent(resuming: event))))
+                } else {
+                    state.resumed[event.sensor.device] = AnomalyEvent(resuming: event)
+                }
             }
+            await publish(closed)
         } catch {
             logger.error("anomaly events of the previous run not read: incidents it left open will not be closed",
                          metadata: ["error": "\(error)"])
