@@ -74,6 +74,7 @@ import VigieTestKit
         #expect(await eventually { second.events(limit: 10).first == opened })
         try await Task.sleep(for: .seconds(6))
         #expect(second.events(limit: 10) == [opened], "no second open for the same silence")
+        #expect(second.openEvents() == [opened])
         // The sensor reports again: the resumed event closes after its quiet readings.
         let now = WallClock.nowMilliseconds()
         await rig.store.writer.submit((0..<12).map { Reading(sensor: RestartRig.attic, time: now + Int64($0) * 100, value: 31 + Double($0)) })
@@ -81,6 +82,7 @@ import VigieTestKit
         #expect(await eventually { second.events(limit: 10).first?.phase == .close })
         let closed = try #require(second.events(limit: 10).first)
         #expect(closed.start == opened.start && closed.sensor == RestartRig.attic)
+        #expect(second.openEvents().isEmpty)
         detecting.cancel()
         try await detecting.value
 
@@ -97,6 +99,31 @@ import VigieTestKit
         #expect(lines.first == Substring(ExportFormat.eventsHeader))
         #expect(lines.dropFirst().map { $0.split(separator: ",")[1...2].joined(separator: ",") }
                     == ["grenier/temperature,open", "grenier/temperature,close"], "\(exported)")
+    }
+
+    /// The status page's open anomalies are every incident left open, not only those among the
+    /// newest steps of the events page (an incident open for weeks is far behind them).
+    @Test func anIncidentOpenForLongIsStillListedAsOpen() async throws {
+        let rig = try await RestartRig()
+        let now = WallClock.nowMilliseconds()
+        let stuck = AnomalyEventMessage(sensor: SensorID(device: "cave", point: "humidite"), phase: .open, start: now - 86_400_000,
+                                        time: now - 86_400_000, score: 0.9, peakScore: 0.9, reasons: ["stuck"])
+        let room = SensorID(device: "salle", point: "co2")
+        let hourAgo = now - 3_600_000
+        let others = (0..<(DetectionStage.recentLimit + 50)).map { (i: Int) -> AnomalyEventMessage in
+            let phase: AnomalyEventMessage.Phase = i.isMultiple(of: 2) ? .open : .close
+            let time = hourAgo + Int64(i)
+            return AnomalyEventMessage(sensor: room, phase: phase, start: time, time: time, score: 0.8, peakScore: 0.8, reasons: ["spike"])
+        }
+        try await rig.store.outbox.appendEvents([stuck] + others, messages: [])
+        let stage = try rig.stage(anomaly: "{}")
+        let detecting = Task { try await stage.run() }
+        #expect(await eventually { !stage.events(limit: 10).isEmpty })
+        #expect(!stage.events(limit: DetectionStage.recentLimit).contains(stuck))
+        #expect(stage.openEvents() == [stuck])
+        detecting.cancel()
+        try await detecting.value
+        try await rig.stop()
     }
 
     /// A sensor whose detection is turned off would never close its incident: the next run closes

@@ -26,6 +26,9 @@ public final class DetectionStage: CommitObserver, Service {
     private let wake: AsyncStream<Void>.Continuation
     private let wakeups: AsyncStream<Void>
     private let recent = Mutex<[AnomalyEventMessage]>([])
+    /// The newest step of each device's open incident (none after its `close`), for the status
+    /// page: kept apart from `recent`, which an incident open for weeks leaves behind.
+    private let open = Mutex<[String: AnomalyEventMessage]>([:])
     private let eventsCounter = Counter(label: "vigie_anomaly_events_total")
     private let scoredCounter = Counter(label: "vigie_anomaly_readings_scored_total")
     private let lateCounter = Counter(label: "vigie_anomaly_readings_late_total")
@@ -65,11 +68,7 @@ public final class DetectionStage: CommitObserver, Service {
 
     /// Events still open, newest first.
     public func openEvents() -> [AnomalyEventMessage] {
-        recent.withLock { events in
-            var latestBySensor: [SensorID: AnomalyEventMessage] = [:]
-            for event in events { latestBySensor[event.sensor] = event }
-            return latestBySensor.values.filter { $0.phase != .close }.sorted { $0.time > $1.time }
-        }
+        open.withLock { $0.values.sorted { $0.time > $1.time } }
     }
 
     public func run() async throws {
@@ -186,6 +185,9 @@ public final class DetectionStage: CommitObserver, Service {
             recent.append(contentsOf: messages)
             if recent.count > Self.recentLimit { recent.removeFirst(recent.count - Self.recentLimit) }
         }
+        open.withLock { open in
+            for message in messages { open[message.sensor.device] = message.phase == .close ? nil : message }
+        }
         eventsCounter.increment(by: messages.filter { $0.phase == .open }.count)
         for message in messages {
             logger.warning("anomaly", metadata: [
@@ -220,7 +222,9 @@ public final class DetectionStage: CommitObserver, Service {
             let recorded = try await outbox.recentEvents(limit: Self.recentLimit)
             recent.withLock { $0 = recorded.reversed() }
             var closed: [AnomalyEventMessage] = []
-            for event in try await outbox.openEvents() {
+            let left = try await outbox.openEvents()
+            open.withLock { open in for event in left { open[event.sensor.device] = event } }
+            for event in left {
                 // One whose sensor is no longer watched (detection turned off for it) would never
                 // close: it closes now, at its last alarm.
                 if configuration.settings(for: event.sensor) == nil {
